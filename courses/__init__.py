@@ -1,0 +1,15 @@
+"""Courses: catalogue, lessons, enrolment and progress."""
+from flask import Blueprint, Flask
+
+bp = Blueprint("courses", __name__, template_folder="templates")
+
+
+def init_app(app: Flask) -> None:
+    """Register the blueprint, the dashboard panel and the demo loader."""
+    from courses import routes  # noqa: F401  (attaches the views to bp)
+    from courses.demo import load_demo_course
+    from lms.main import add_dashboard_panel, add_demo_loader
+
+    app.register_blueprint(bp)
+    add_dashboard_panel(app, routes.dashboard_panel)
+    add_demo_loader(app, "course", load_demo_course)

@@ -1,0 +1,128 @@
+"""The kernel package and the application factory."""
+from __future__ import annotations
+
+import os
+
+from flask import Flask, g, request, session
+from flask_login import current_user
+
+
+def create_app(config_overrides: dict | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, error pages, commands."""
+    app = Flask(__name__, instance_path=os.environ.get("LMS_INSTANCE_PATH") or None,
+                instance_relative_config=True)
+    from lms.config import load_config
+
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.update(load_config(app.instance_path, config_overrides))
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    register_template_helpers(app)
+    return app
+
+
+def select_locale() -> str:
+    """The interface language: the visitor's choice, then the account's, then Vietnamese."""
+    from flask import current_app
+
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("locale")
+    if chosen in languages:
+        return chosen
+    if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
+        return current_user.locale
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the unbound extension objects to ``app``."""
+    from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from lms.models import User
+
+    db.init_app(app)
+    # Batch mode lets Alembic alter SQLite tables (it copies them), the same migrations serve both.
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
+                     render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, default_translation_directories="translations")
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "strong"
+    from flask_babel import lazy_gettext as _l
+
+    login_manager.login_message = _l("Vui lòng đăng nhập để tiếp tục.")
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+    @app.teardown_request
+    def rollback_on_error(exc):
+        # Views commit explicitly once; anything left uncommitted after an error is undone.
+        if exc is not None:
+            db.session.rollback()
+
+
+def register_blueprints(app: Flask) -> None:
+    """Register the kernel's blueprints and each feature package's."""
+    import certificates
+    import courses
+    import quizzes
+    from lms.auth import bp as auth_bp
+    from lms.main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    for feature in (courses, quizzes, certificates):
+        feature.init_app(app)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Error pages in the site's style; JSON for the API."""
+    from lms.errors import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    """Attach the ``flask`` CLI commands."""
+    from lms.cli import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Filters and globals the templates use."""
+    from flask_babel import get_locale
+
+    from lms import timefmt
+
+    app.jinja_env.filters["vn_date"] = timefmt.format_date
+    app.jinja_env.filters["vn_datetime"] = timefmt.format_datetime
+    app.jinja_env.filters["score"] = timefmt.format_score
+    app.jinja_env.filters["iso_date"] = timefmt.format_iso_date
+
+    @app.context_processor
+    def inject_globals():
+        return {"current_locale": str(get_locale()), "languages": app.config["LANGUAGES"],
+                "site_name": app.config["SITE_NAME"]}
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+        )
+        return response
+
+    @app.before_request
+    def remember_request_start():
+        g.path = request.path

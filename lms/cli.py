@@ -1,0 +1,71 @@
+"""Kernel commands: ``flask framework load``, ``flask demo load``, ``flask users create``."""
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from lms.extensions import db
+
+framework_cli = AppGroup("framework", help="The IT skill standard (TT 03/2014/TT-BTTTT).")
+demo_cli = AppGroup("demo", help="Demonstration data.")
+users_cli = AppGroup("users", help="Accounts.")
+
+
+@framework_cli.command("load")
+def framework_load() -> None:
+    """Load (or refresh) the framework's modules and standards."""
+    from lms.services import load_framework
+
+    count = load_framework()
+    db.session.commit()
+    click.echo(f"Framework loaded: {count} modules.")
+
+
+@demo_cli.command("load")
+def demo_load() -> None:
+    """Load the demo province, accounts, course and quiz (safe to run again)."""
+    from lms.demo import DEMO_PASSWORD, load_demo
+
+    accounts = load_demo()
+    for name, loader in current_app.extensions.get("lms.demo_loaders", []):
+        loader()
+        click.echo(f"Demo data: {name}")
+    db.session.commit()
+    click.echo("Demo accounts (password for all: %s):" % DEMO_PASSWORD)
+    for username, description in accounts:
+        click.echo(f"  {username:<12} {description}")
+
+
+@users_cli.command("create")
+@click.argument("username")
+@click.option("--name", "full_name", required=True, help="Full name, family name first.")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--role", "roles", multiple=True, type=click.Choice(["author", "examiner", "hr", "admin"]))
+@click.option("--agency", "agency_code", help="Agency identifier code, e.g. 000.00.00.H41.")
+def users_create(username: str, full_name: str, password: str, roles: tuple[str, ...], agency_code: str | None) -> None:
+    """Create an account (roles apply to the given agency's subtree, or everywhere)."""
+    from sqlalchemy import select
+
+    from lms.models import Agency, Role
+    from lms.services import create_user, find_user_by_login, grant_role
+
+    if find_user_by_login(username):
+        raise click.ClickException(f"An account named {username!r} already exists.")
+    agency = None
+    if agency_code:
+        agency = db.session.scalar(select(Agency).where(Agency.code == agency_code))
+        if agency is None:
+            raise click.ClickException(f"No agency with code {agency_code}.")
+    user = create_user(username, password, full_name, agency=agency)
+    for role in roles:
+        grant_role(user, Role(role), agency)
+    db.session.commit()
+    click.echo(f"Created {user.username}.")
+
+
+def register(app: Flask) -> None:
+    """Attach the kernel's command groups to ``app``."""
+    app.cli.add_command(framework_cli)
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(users_cli)

@@ -1,0 +1,82 @@
+"""Configuration read from the environment (12-factor).
+
+Every setting has a development default except ``SECRET_KEY``, which must be set whenever
+``LMS_ENV`` is not ``development`` or ``testing``: a production site must never run with a
+guessable key.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(RuntimeError):
+    """Raised at start-up when the environment lacks something the site cannot run without."""
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_config(instance_path: str, overrides: dict | None = None) -> dict:
+    """Return the Flask configuration for this process, from the environment and ``overrides``."""
+    overrides = overrides or {}
+    env = overrides.get("LMS_ENV") or os.environ.get("LMS_ENV", "development")
+    default_db = f"sqlite:///{Path(instance_path) / 'lms.sqlite3'}"
+    database_url = os.environ.get("DATABASE_URL", default_db)
+    # Heroku-style URLs name the old driver; psycopg 3 is the one we ship.
+    if database_url.startswith("postgres://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgres://"):]
+    elif database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
+
+    secret_key = os.environ.get("SECRET_KEY")
+    if not secret_key and "SECRET_KEY" not in overrides:
+        if env not in {"development", "testing"}:
+            raise ConfigError("SECRET_KEY must be set outside development (LMS_ENV=%s)." % env)
+        secret_key = _development_secret(instance_path)
+
+    config = {
+        "LMS_ENV": env,
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        "SITE_URL": os.environ.get("SITE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "SITE_NAME": os.environ.get("SITE_NAME", "Học và thi kỹ năng CNTT"),
+        "ORGANISATION_NAME": os.environ.get("ORGANISATION_NAME", "Ủy ban nhân dân tỉnh Nghệ An"),
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 16 * 1024 * 1024)),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _bool(os.environ.get("SESSION_COOKIE_SECURE"), env == "production"),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": _bool(os.environ.get("SESSION_COOKIE_SECURE"), env == "production"),
+        "WTF_CSRF_TIME_LIMIT": None,  # tied to the session: a long lesson must not expire the form
+        "BABEL_DEFAULT_LOCALE": "vi",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
+        "LANGUAGES": {"vi": "Tiếng Việt", "en": "English"},
+        "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_VERIFY": os.environ.get("RATELIMIT_VERIFY", "60 per minute"),
+        "RATELIMIT_LOGIN": os.environ.get("RATELIMIT_LOGIN", "10 per minute"),
+        "CERTIFICATE_FONT_DIR": str(PROJECT_ROOT / "lms" / "static" / "fonts"),
+    }
+    config.update(overrides)
+    return config
+
+
+def _development_secret(instance_path: str) -> str:
+    """Create (once) and return a random key kept in the instance folder for development."""
+    import secrets
+
+    path = Path(instance_path) / "dev-secret-key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,42 @@
+"""Home page, the personal dashboard, and the hooks features use to add to them."""
+from __future__ import annotations
+
+from typing import Callable
+
+from flask import Blueprint, Flask, current_app, render_template
+from flask_login import current_user, login_required
+from markupsafe import Markup
+
+bp = Blueprint("main", __name__)
+
+DashboardPanel = Callable[[object], Markup | str | None]
+
+
+def add_dashboard_panel(app: Flask, panel: DashboardPanel) -> None:
+    """Let a feature add a panel to the dashboard: ``panel(user)`` returns HTML or None."""
+    app.extensions.setdefault("lms.dashboard_panels", []).append(panel)
+
+
+def add_demo_loader(app: Flask, name: str, loader: Callable[[], None]) -> None:
+    """Let a feature add demo data to ``flask demo load`` (loaders run in registration order)."""
+    app.extensions.setdefault("lms.demo_loaders", []).append((name, loader))
+
+
+@bp.route("/")
+def index():
+    """The public home page: what the site is, and the three things visitors come to do."""
+    return render_template("index.html")
+
+
+@bp.route("/dashboard")
+@login_required
+def dashboard():
+    """A person's own page: what to continue, results and certificates."""
+    panels = [panel(current_user) for panel in current_app.extensions.get("lms.dashboard_panels", [])]
+    return render_template("dashboard.html", panels=[Markup(p) for p in panels if p])
+
+
+@bp.route("/healthz")
+def healthz():
+    """Liveness probe for the load balancer (no database access)."""
+    return {"status": "ok"}

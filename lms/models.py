@@ -1,0 +1,211 @@
+"""Kernel models: agencies, users and their roles, the competency framework, the audit log."""
+from __future__ import annotations
+
+import enum
+import re
+from datetime import date, datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask_login import UserMixin
+from sqlalchemy import JSON, Date, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.database import UTCDateTime, utcnow
+from lms.extensions import db
+from lms.text import fold, name_sort_key
+
+_hasher = PasswordHasher()
+
+
+class Role(str, enum.Enum):
+    """What a person may do. Learners need no grant: every active account is a learner."""
+
+    LEARNER = "learner"
+    AUTHOR = "author"
+    EXAMINER = "examiner"
+    HR = "hr"
+    ADMIN = "admin"
+
+
+# QCVN 102:2016/BTTTT: V1V2V3.Z1Z2.Y1Y2.Xnn, read right to left (X = ministry G / province H).
+AGENCY_CODE_RE = re.compile(r"^(?P<v>\d{3})\.(?P<z>\d{2})\.(?P<y>\d{2})\.(?P<x>[GH]\d{2})$")
+
+
+def agency_code_level(code: str) -> int:
+    """Return the level (1–4) of an agency identifier code, or raise ``ValueError``.
+
+    ``000.00.00.H41`` is level 1 (the province), ``000.00.05.H41`` level 2,
+    ``000.03.05.H41`` level 3 and ``012.03.05.H41`` level 4. A lower part may only be set
+    when every part above it is set.
+    """
+    match = AGENCY_CODE_RE.match(code or "")
+    if not match:
+        raise ValueError("not in the format V1V2V3.Z1Z2.Y1Y2.Xnn")
+    v, z, y = match["v"] != "000", match["z"] != "00", match["y"] != "00"
+    if (v and not z) or (z and not y):
+        raise ValueError("a lower level is set while a higher one is 00")
+    return 1 + y + z + v
+
+
+def agency_parent_code(code: str) -> str | None:
+    """The code of the unit directly above ``code`` (None for a level-1 unit)."""
+    level = agency_code_level(code)
+    v, z, y, x = code.split(".")
+    if level == 1:
+        return None
+    if level == 2:
+        return f"000.00.00.{x}"
+    if level == 3:
+        return f"000.00.{y}.{x}"
+    return f"000.{z}.{y}.{x}"
+
+
+class Agency(db.Model):
+    """A state agency or unit; agencies form a tree of any depth."""
+
+    __tablename__ = "agency"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id", ondelete="RESTRICT"), index=True)
+    # Materialised path of ids ("/1/4/9/"): scope checks and subtree reports in one indexed query.
+    path: Mapped[str] = mapped_column(String(512), index=True, default="/")
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    parent: Mapped[Agency | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[Agency]] = relationship(back_populates="parent", order_by="Agency.code")
+
+    def is_within(self, other: Agency) -> bool:
+        """True when this agency is ``other`` or lies below it."""
+        return self.path.startswith(other.path)
+
+    def __repr__(self) -> str:
+        return f"<Agency {self.code} {self.name}>"
+
+
+class User(UserMixin, db.Model):
+    """A person with an account. Names are stored in NFC; a folded copy serves search."""
+
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    email: Mapped[str | None] = mapped_column(String(255), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    full_name: Mapped[str] = mapped_column(String(255))
+    full_name_folded: Mapped[str] = mapped_column(String(255), index=True, default="")
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    place_of_birth: Mapped[str | None] = mapped_column(String(255))
+    employee_code: Mapped[str | None] = mapped_column(String(32), unique=True)
+    position: Mapped[str | None] = mapped_column(String(255))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id", ondelete="SET NULL"), index=True)
+    locale: Mapped[str | None] = mapped_column(String(8))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    agency: Mapped[Agency | None] = relationship()
+    grants: Mapped[list[RoleGrant]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    def set_password(self, password: str) -> None:
+        """Hash ``password`` with Argon2id and keep only the hash."""
+        self.password_hash = _hasher.hash(password)
+
+    def check_password(self, password: str) -> bool:
+        """True when ``password`` matches; upgrades the hash if its parameters are outdated."""
+        try:
+            _hasher.verify(self.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+        if _hasher.check_needs_rehash(self.password_hash):
+            self.set_password(password)
+        return True
+
+    def set_full_name(self, name: str) -> None:
+        """Store the name and its folded search form together so they never disagree."""
+        from lms.text import nfc
+
+        self.full_name = nfc(name)
+        self.full_name_folded = fold(self.full_name)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return self.active
+
+    @property
+    def roles(self) -> set[Role]:
+        """Every role this person holds; everyone is a learner."""
+        return {Role.LEARNER} | {g.role for g in self.grants}
+
+    def has_role(self, *roles: Role) -> bool:
+        """True when the person holds at least one of ``roles``."""
+        return bool(self.roles & set(roles))
+
+    def scope_agencies(self, role: Role) -> list[Agency | None]:
+        """The agencies a role grant covers (None stands for every agency)."""
+        return [g.agency for g in self.grants if g.role == role]
+
+    @property
+    def sort_key(self) -> tuple:
+        """Vietnamese order: given name, middle names, family name."""
+        return name_sort_key(self.full_name)
+
+    def __repr__(self) -> str:
+        return f"<User {self.username}>"
+
+
+class RoleGrant(db.Model):
+    """A role given to a user, limited to an agency subtree (or everything when agency is None)."""
+
+    __tablename__ = "role_grant"
+    __table_args__ = (UniqueConstraint("user_id", "role", "agency_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id", ondelete="CASCADE"))
+
+    user: Mapped[User] = relationship(back_populates="grants")
+    agency: Mapped[Agency | None] = relationship(lazy="joined")
+
+
+class CompetencyModule(db.Model):
+    """A module of the IT skill standard (IU01–IU15), loaded from the framework file."""
+
+    __tablename__ = "competency_module"
+
+    code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    level: Mapped[str] = mapped_column(String(16))  # basic | advanced
+    title_vi: Mapped[str] = mapped_column(String(255))
+    title_en: Mapped[str] = mapped_column(String(255))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CompetencyStandard(db.Model):
+    """A rule over modules (basic: all six; advanced: basic plus three), as data."""
+
+    __tablename__ = "competency_standard"
+
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    title_vi: Mapped[str] = mapped_column(String(255))
+    title_en: Mapped[str] = mapped_column(String(255))
+    rule: Mapped[dict] = mapped_column(JSON)
+
+
+class AuditEntry(db.Model):
+    """Who did what to which record, and when. Never updated, never deleted."""
+
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    subject: Mapped[str] = mapped_column(String(128), index=True)  # e.g. "certificate:42"
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+    note: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,814 @@
+"""Moodle GIFT reader and writer, with no dependencies outside the standard library.
+
+The reader follows Moodle's own importer (``qformat_gift`` in
+``question/format/gift/format.php`` together with the checks that
+``qformat_default::importprocess`` and the question types apply while saving), so
+a file that reads here is one that Moodle imports to the same questions.  Where
+Moodle would quietly build a broken question, the reader raises ``GiftError``
+instead; each such case is marked "Stricter than Moodle" below.
+
+Public API:
+
+* ``parse_gift(text) -> list[GiftQuestion]`` (all or nothing: raises ``GiftError``);
+* ``write_gift(questions) -> str`` (raises ``ValueError`` for what GIFT cannot hold);
+* the dataclasses ``GiftQuestion``, ``GiftAnswer``, ``GiftMatch`` and the
+  ``QTYPES`` / ``TEXT_FORMATS`` vocabularies.
+
+How GIFT maps onto the model:
+
+* ``single_choice``: ``{=right ~wrong ~%50%half}``; at least one ``=`` makes Moodle
+  use radio buttons.  ``=`` always gives 100 %.
+* ``multiple_response``: ``{~%50%a ~%50%b ~%-100%c}``, i.e. choices without any
+  ``=``; the positive weights must add up to 100 %.
+* ``true_false``: ``{T}``, ``{TRUE}``, ``{F}``, ``{FALSE}``, optionally followed by
+  ``#feedback when answered wrongly#feedback when answered rightly``.  Stored as
+  two answers, ``"true"`` then ``"false"``, the correct one with fraction 1; each
+  answer's feedback is what a learner who picks it sees.
+* ``short_answer``: ``{=answer =%50%half-right answer}`` (only ``=``, no ``~``).
+* ``numerical``: ``{#value:tolerance}``, ``{#min..max}`` or several answers
+  ``{#=%100%value:tol#feedback =%50%value:tol}``; ``~#feedback`` at the end of the
+  block is the feedback for every other number.
+* ``matching``: ``{=item -> match =item -> match}``; ``= -> extra`` adds a
+  distractor on the right.
+* ``essay``: ``{}``; ``description``: text with no answer block.
+
+``//`` lines are comments; ``// [id:X]`` and ``// [tag:Y]`` in the comment lines
+of a question's own block (no blank line in between, as in Moodle) set its
+``idnumber`` and ``tags``.  ``$CATEGORY: path`` in a block of its own sets the
+``category`` of the questions that follow it.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields, replace
+from decimal import Decimal, InvalidOperation
+
+__all__ = [
+    "QTYPES",
+    "TEXT_FORMATS",
+    "GiftAnswer",
+    "GiftError",
+    "GiftMatch",
+    "GiftQuestion",
+    "parse_gift",
+    "write_gift",
+]
+
+#: The question types this module reads and writes.
+QTYPES = (
+    "single_choice",
+    "multiple_response",
+    "true_false",
+    "short_answer",
+    "numerical",
+    "matching",
+    "essay",
+    "description",
+)
+
+#: The text formats GIFT can name in ``[...]`` before a text; ``moodle`` is the default.
+TEXT_FORMATS = ("moodle", "html", "plain", "markdown")
+
+#: The text GIFT puts where an answer block sat in the middle of a sentence.
+BLANK = "_____"
+
+# The only fractions Moodle accepts for an answer (question_bank::fraction_options_full);
+# importing any other weight fails with "invalid grade".
+_GRADE_STEPS = (
+    1.0, 0.9, 0.8333333, 0.8, 0.75, 0.7, 0.6666667, 0.6, 0.5, 0.4, 0.3333333,
+    0.3, 0.25, 0.2, 0.1666667, 0.1428571, 0.125, 0.1111111, 0.1, 0.05,
+)
+_GRADES = (0.0, *_GRADE_STEPS, *(-step for step in _GRADE_STEPS))
+
+# What a backslash escapes, and to what (Moodle's escapedchar_pre/post).
+_ESCAPES = {"\\": "\\", ":": ":", "#": "#", "=": "=", "{": "{", "}": "}", "~": "~", "n": "\n"}
+# PHP's trim() set: Moodle trims with it, and it leaves other Unicode spaces alone.
+_PHP_SPACE = " \t\n\r\0\x0b"
+# Stands in for an escaped character in the structural view of a text (see _Src).
+_HIDDEN = "\x01"
+
+# Moodle's $giftanswerweightregex: %50%, %-33.33333%, %100% (as "10" + "0").
+_WEIGHT = re.compile(r"%-*[0-9]{1,2}\.?[0-9]*%")
+# PHP's is_numeric() for an already trimmed string (ASCII digits only).
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+# Moodle's extract_idnumber_and_tags_from_comment; "\]" stands for "]" inside.
+_ID_RE = re.compile(r"\[id:((?:\\\]|[^\]\x00-\x1f\x7f])+)\]")
+_TAG_RE = re.compile(r"\[tag:((?:\\\]|[^\]<>`\x00-\x1f\x7f])*)\]")
+
+
+@dataclass
+class GiftAnswer:
+    """One answer of a question.
+
+    ``text`` is the answer as shown (choices, short answers), ``"true"``/``"false"``
+    for true/false, or for numerical questions the value as a canonical decimal
+    string (``"1822"``, ``"3.1415"``), or ``"*"`` for "any other number".
+    ``fraction`` is the credit in [-1, 1], always one of Moodle's grades
+    (``0.5``, ``-0.3333333``...).  ``feedback`` is shown to a learner who gives
+    this answer.  Numerical answers also carry ``tolerance`` (the accepted error
+    either side of the value); one written as a range ``min..max`` carries
+    ``min`` and ``max`` too, with ``text``/``tolerance`` set to the midpoint and
+    half-width as Moodle stores them.
+    """
+
+    text: str
+    fraction: float
+    feedback: str = ""
+    tolerance: float | None = None
+    min: float | None = None
+    max: float | None = None
+
+
+@dataclass
+class GiftMatch:
+    """One pair of a matching question; an empty ``left`` is an extra, unmatched choice."""
+
+    left: str
+    right: str
+
+
+@dataclass
+class GiftQuestion:
+    """One question read from, or to be written to, GIFT.
+
+    ``qtype`` is one of ``QTYPES``.  ``name`` is the ``::name::`` ("" when the
+    file gives none; Moodle would then derive one from the text).  ``text`` is
+    the question text, with ``"_____"`` where an answer block sat mid-sentence,
+    in ``text_format`` (one of ``TEXT_FORMATS``).  ``answers`` holds the answers
+    of choice, true/false, short-answer and numerical questions; ``matches`` the
+    pairs of a matching question.  ``general_feedback`` is the ``####`` text shown
+    after answering.  ``category`` is the ``$CATEGORY:`` path in force ("" if
+    none), ``tags`` and ``idnumber`` come from ``// [tag:...]`` and ``// [id:...]``.
+    ``line`` is the 1-based line where the question starts in the file it was
+    read from (0 for a question built in code); it is left out of ``==``.
+    """
+
+    qtype: str
+    text: str
+    name: str = ""
+    text_format: str = "moodle"
+    answers: list[GiftAnswer] = field(default_factory=list)
+    matches: list[GiftMatch] = field(default_factory=list)
+    general_feedback: str = ""
+    category: str = ""
+    tags: list[str] = field(default_factory=list)
+    idnumber: str = ""
+    line: int = field(default=0, compare=False)
+
+
+class GiftError(ValueError):
+    """A GIFT text Moodle would reject (or import as a broken question).
+
+    ``line`` is the 1-based line of the problem, or where its question starts.
+    """
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(f"line {line}: {message}")
+        self.line = line
+        self.message = message
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _php_trim(text: str) -> str:
+    return text.strip(_PHP_SPACE)
+
+
+class _Src:
+    """A piece of a question block: unescaped text, structure and line numbers.
+
+    ``plain`` is the text with escapes resolved.  ``view`` has the same length,
+    but every escaped character is replaced by ``_HIDDEN``, so searching it for
+    ``{``, ``~``, ``::``... finds only the characters that mean something to
+    GIFT.  Moodle gets the same effect by swapping escapes for placeholders such
+    as ``&&058;``, which collide with text that happens to contain them.
+    ``lines`` gives the source line of every character for error messages.
+    """
+
+    __slots__ = ("plain", "view", "lines", "anchor")
+
+    def __init__(self, plain: str, view: str, lines: tuple[int, ...], anchor: int) -> None:
+        self.plain = plain
+        self.view = view
+        self.lines = lines
+        self.anchor = anchor  # the line to report for an empty piece
+
+    @classmethod
+    def from_lines(cls, numbered: list[tuple[int, str]]) -> _Src:
+        plain: list[str] = []
+        view: list[str] = []
+        lines: list[int] = []
+        for index, (lineno, text) in enumerate(numbered):
+            if index:
+                plain.append("\n")
+                view.append("\n")
+                lines.append(lineno)
+            pos = 0
+            while pos < len(text):
+                char = text[pos]
+                if char == "\\" and text[pos + 1 : pos + 2] in _ESCAPES:
+                    plain.append(_ESCAPES[text[pos + 1]])
+                    view.append(_HIDDEN)
+                    pos += 2
+                else:
+                    plain.append(char)
+                    view.append(char)
+                    pos += 1
+                lines.append(lineno)
+        return cls("".join(plain), "".join(view), tuple(lines), numbered[0][0])
+
+    @classmethod
+    def literal(cls, text: str, line: int) -> _Src:
+        return cls(text, _HIDDEN * len(text), (line,) * len(text), line)
+
+    def __len__(self) -> int:
+        return len(self.plain)
+
+    def __getitem__(self, key: slice) -> _Src:
+        start = key.indices(len(self.plain))[0]
+        anchor = self.lines[start] if start < len(self.lines) else (self.lines[-1] if self.lines else self.anchor)
+        return _Src(self.plain[key], self.view[key], self.lines[key], anchor)
+
+    def __add__(self, other: _Src) -> _Src:
+        return _Src(self.plain + other.plain, self.view + other.view, self.lines + other.lines, self.anchor)
+
+    @property
+    def line(self) -> int:
+        return self.lines[0] if self.lines else self.anchor
+
+    def line_at(self, index: int) -> int:
+        return self.lines[index]
+
+    def find(self, sub: str, start: int = 0) -> int:
+        return self.view.find(sub, start)
+
+    def strip(self) -> _Src:
+        """Trim unescaped whitespace, as Moodle's trim() on placeholder text does."""
+        start, end = 0, len(self.view)
+        while start < end and self.view[start] in _PHP_SPACE:
+            start += 1
+        while end > start and self.view[end - 1] in _PHP_SPACE:
+            end -= 1
+        return self[start:end]
+
+    def split(self, sep: str, maxsplit: int = -1) -> list[_Src]:
+        parts: list[_Src] = []
+        start = 0
+        while maxsplit < 0 or len(parts) < maxsplit:
+            found = self.view.find(sep, start)
+            if found < 0:
+                break
+            parts.append(self[start:found])
+            start = found + len(sep)
+        parts.append(self[start:])
+        return parts
+
+    def text(self) -> str:
+        """The final text: unescaped, trimmed (escaped newlines too, as Moodle does), NFC."""
+        return unicodedata.normalize("NFC", _php_trim(self.plain))
+
+
+@dataclass
+class _Block:
+    """The non-blank lines of one question (Moodle reads blank-line separated blocks)."""
+
+    lines: list[tuple[int, str]]
+
+
+def _blocks(text: str) -> Iterable[_Block]:
+    current: list[tuple[int, str]] = []
+    for lineno, raw in enumerate(text.split("\n"), start=1):
+        line = _php_trim(raw)
+        if line:
+            current.append((lineno, line))
+        elif current:
+            yield _Block(current)
+            current = []
+    if current:
+        yield _Block(current)
+
+
+def _split_format(src: _Src, default: str) -> tuple[str, _Src]:
+    """Moodle's parse_text_with_format: a leading ``[html]`` etc. names the format."""
+    if src.plain.startswith("["):
+        close = src.find("]")
+        if close > 0 and src.plain[1:close] in TEXT_FORMATS:
+            return src.plain[1:close], src[close + 1 :]
+    return default, src
+
+
+def _part_text(src: _Src, question_format: str) -> str:
+    """The text of an answer or feedback.
+
+    Moodle lets each part name its own format; this model keeps one format per
+    question, so a part's ``[format]`` marker is read and dropped.
+    """
+    return _split_format(src, question_format)[1].text()
+
+
+def _grade(percent: str, line: int) -> float:
+    """Turn the inside of ``%...%`` into one of Moodle's fractions, or raise."""
+    if percent.startswith("--"):
+        # PHP 8 refuses to divide the string "--50" and the import crashes.
+        raise GiftError(line, f"answer weight %{percent}% is not a number")
+    value = float(percent) / 100
+    for grade in _GRADES:
+        if abs(value - grade) < 0.00001:  # Moodle's match_grade_options tolerance
+            return grade
+    allowed = ", ".join(f"{_number_text(Decimal(repr(g)) * 100)}%" for g in _GRADE_STEPS)
+    raise GiftError(line, f"answer weight {percent}% is not one Moodle accepts (use ±{allowed} or 0%)")
+
+
+def _weighted(segment: _Src, default: float) -> tuple[float, _Src]:
+    """Split a leading ``%50%`` weight off an answer segment."""
+    match = _WEIGHT.match(segment.view)
+    if not match:
+        return default, segment
+    return _grade(match.group()[1:-1], segment.line), segment[match.end() :]
+
+
+def _answer_and_feedback(segment: _Src, question_format: str) -> tuple[str, str]:
+    """Moodle's commentparser: ``answer#feedback``."""
+    parts = segment.split("#", 1)
+    text = _part_text(parts[0].strip(), question_format)
+    feedback = _part_text(parts[1].strip(), question_format) if len(parts) > 1 else ""
+    return text, feedback
+
+
+def _drop_empty_head(parts: list[_Src]) -> list[_Src]:
+    """Moodle drops what precedes the first marker only when it is blank."""
+    return parts[1:] if parts and not parts[0].strip() else parts
+
+
+def _number_text(value: Decimal) -> str:
+    """A canonical decimal string: no exponent, no trailing zeros, "0" not "-0"."""
+    if value == 0:
+        return "0"
+    return format(value.normalize(), "f")
+
+
+def _decimal(text: str, line: int, what: str) -> Decimal:
+    if not _NUMBER.fullmatch(text):
+        raise GiftError(line, f"{what} {text!r} is not a number (write decimals with a point, e.g. 3.5)")
+    try:
+        return Decimal(text)
+    except InvalidOperation:  # pragma: no cover - _NUMBER only lets valid literals through
+        raise GiftError(line, f"{what} {text!r} is not a number") from None
+
+
+def _read_choice(answer: _Src, qformat: str, line: int) -> tuple[str, list[GiftAnswer]]:
+    # Moodle: any unescaped "=" makes it single choice; then it splits at every
+    # "~" and before every "=", keeping the "=" on its segment.
+    single = "=" in answer.view
+    cuts = [i for i, char in enumerate(answer.view) if char in "~="] + [len(answer)]
+    segments = [answer[: cuts[0]]] + [
+        answer[cut + (answer.view[cut] == "~") : nxt] for cut, nxt in zip(cuts, cuts[1:])
+    ]
+    answers: list[GiftAnswer] = []
+    for segment in _drop_empty_head(segments):
+        segment = segment.strip()
+        if segment.view.startswith("="):
+            body = segment[1:]
+            if _WEIGHT.match(body.strip().view):
+                # Stricter than Moodle, which would show "%50%..." as the answer text at 100 %.
+                raise GiftError(segment.line, "'=' always gives 100 %; write a partly right choice as ~%50%answer")
+            fraction = 1.0
+        else:
+            fraction, body = _weighted(segment, 0.0)
+        text, feedback = _answer_and_feedback(body, qformat)
+        if not text:
+            # Stricter than Moodle, which silently drops an empty choice.
+            raise GiftError(segment.line, "empty answer (a stray '~' or '=')")
+        answers.append(GiftAnswer(text, fraction, feedback))
+    if len(answers) < 2:
+        raise GiftError(line, "a choice question needs at least two answers")
+    if single:
+        best = max(a.fraction for a in answers)
+        if best != 1.0:
+            raise GiftError(line, f"the best answer gives {best:.0%}; one answer must give 100 %")
+        return "single_choice", answers
+    total = round(sum(a.fraction for a in answers if a.fraction > 0), 2)
+    if total != 1.0:
+        raise GiftError(
+            line,
+            f"without '=' this is a multiple-response question, and the weights of its right "
+            f"answers must add up to 100 % (they add up to {total * 100:g} %)",
+        )
+    return "multiple_response", answers
+
+
+def _read_matching(answer: _Src, qformat: str, line: int) -> list[GiftMatch]:
+    pairs = [p.strip() for p in _drop_empty_head(answer.split("="))]
+    if len(pairs) < 2:
+        raise GiftError(line, "a matching question needs at least two pairs (=item -> match)")
+    matches: list[GiftMatch] = []
+    for pair in pairs:
+        arrow = pair.find("->")
+        if arrow < 0:
+            raise GiftError(pair.line, "matching pair without '->'")
+        if "#" in pair.view:
+            # Stricter than Moodle, which would keep "#..." as part of the match.
+            raise GiftError(pair.line, "matching pairs take no feedback; write a literal # as \\#")
+        left = _part_text(pair[:arrow], qformat)
+        right = pair[arrow + 2 :].text()
+        if not right:
+            # Moodle stops the whole import at an item with nothing to match.
+            raise GiftError(pair.line, "matching pair with nothing after '->'")
+        matches.append(GiftMatch(left, right))
+    if not any(m.left for m in matches):
+        # Stricter than Moodle: a matching question made only of distractors asks nothing.
+        raise GiftError(line, "a matching question needs at least one item left of '->'")
+    return matches
+
+
+def _read_true_false(answer: _Src, qformat: str) -> list[GiftAnswer]:
+    parts = answer.split("#", 2)
+    correct = parts[0].strip().view in ("T", "TRUE")
+    wrong = _part_text(parts[1].strip(), qformat) if len(parts) > 1 else ""
+    right = _part_text(parts[2].strip(), qformat) if len(parts) > 2 else ""
+    if correct:
+        return [GiftAnswer("true", 1.0, right), GiftAnswer("false", 0.0, wrong)]
+    return [GiftAnswer("true", 0.0, wrong), GiftAnswer("false", 1.0, right)]
+
+
+def _read_short_answer(answer: _Src, qformat: str) -> list[GiftAnswer]:
+    answers: list[GiftAnswer] = []
+    for segment in _drop_empty_head(answer.split("=")):
+        segment = segment.strip()
+        fraction, body = _weighted(segment, 1.0)
+        text, feedback = _answer_and_feedback(body, qformat)
+        if not text:
+            raise GiftError(segment.line, "empty answer (a stray '=')")
+        answers.append(GiftAnswer(text, fraction, feedback))
+    return answers
+
+
+def _numerical_value(value: str, line: int) -> GiftAnswer:
+    """Read ``value``, ``value:tolerance`` or ``min..max`` (fraction and feedback set later)."""
+    if value == "*":
+        return GiftAnswer("*", 0.0)
+    dots = value.find("..")
+    if dots > 0:
+        low = _decimal(_php_trim(value[:dots]), line, "range start")
+        high = _decimal(_php_trim(value[dots + 2 :]), line, "range end")
+        if low > high:
+            raise GiftError(line, f"range {value!r} ends below its start")
+        middle = (low + high) / 2
+        return GiftAnswer(_number_text(middle), 0.0, "", float(high - middle), float(low), float(high))
+    colon = value.find(":")
+    if colon > 0:
+        number = _decimal(_php_trim(value[:colon]), line, "numerical answer")
+        tolerance = _decimal(_php_trim(value[colon + 1 :]), line, "tolerance")
+    else:
+        number, tolerance = _decimal(value, line, "numerical answer"), Decimal(0)
+    return GiftAnswer(_number_text(number), 0.0, "", float(tolerance))
+
+
+def _read_numerical(answer: _Src, qformat: str, line: int) -> list[GiftAnswer]:
+    body = answer[1:]  # the leading "#"
+    # Moodle: everything from the first "~" on is the feedback for any other number.
+    tilde = body.find("~")
+    other = body[tilde + 1 :] if tilde >= 0 else None
+    if tilde >= 0:
+        body = body[:tilde]
+    answers: list[GiftAnswer] = []
+    for segment in _drop_empty_head(body.split("=")):
+        segment = segment.strip()
+        fraction, rest = _weighted(segment, 1.0)
+        value, feedback = _answer_and_feedback(rest, qformat)
+        # Stricter than Moodle, whose check turns any non-number into "*" (any number).
+        parsed = _numerical_value(value, segment.line)
+        answers.append(replace(parsed, fraction=fraction, feedback=feedback))
+    if not answers:
+        raise GiftError(line, "numerical question without an answer")
+    if other is not None:
+        head, *feedback = other.split("#", 1)
+        if head.strip():
+            raise GiftError(other.line, "after '~' a numerical question takes only '#feedback' for other numbers")
+        answers.append(GiftAnswer("*", 0.0, _part_text(feedback[0].strip(), qformat) if feedback else ""))
+    return answers
+
+
+def _annotations(comments: str) -> tuple[str, list[str]]:
+    """Moodle's ``[id:...]`` (first one wins) and ``[tag:...]`` in comment lines."""
+    found = _ID_RE.search(comments)
+    idnumber = _php_trim(found.group(1)).replace("\\]", "]") if found else ""
+    tags = [_php_trim(raw).replace("\\]", "]") for raw in _TAG_RE.findall(comments)]
+    normal = [unicodedata.normalize("NFC", tag) for tag in tags if tag]
+    return unicodedata.normalize("NFC", idnumber), normal
+
+
+def _read_block(block: _Block, category: str) -> GiftQuestion | str | None:
+    """Read one block: a question, a new category path (str), or None if only comments."""
+    comments = "".join(line + "\n" for _, line in block.lines if line.startswith("//"))
+    # Moodle blanks comment lines to " " in place, so they can sit inside a question.
+    src = _Src.from_lines([(n, " " if line.startswith("//") else line) for n, line in block.lines]).strip()
+    if not src:
+        return None
+    start_line = src.line
+    if src.view.startswith("$CATEGORY:"):
+        path = src[len("$CATEGORY:") :].text()
+        if not path or "\n" in path:
+            # Moodle would take every following line of the block as part of the path.
+            raise GiftError(start_line, "$CATEGORY: needs a path and a blank line after it")
+        return path
+    idnumber, tags = _annotations(comments)
+
+    name = ""
+    if src.view.startswith("::"):
+        close = src.find("::", 2)
+        if close < 0:
+            raise GiftError(start_line, "question name is not closed with '::'")
+        name = src[2:close].text()
+        src = src[close + 2 :].strip()
+
+    opening, closing = src.find("{"), src.find("}")
+    if opening < 0 and closing >= 0:
+        raise GiftError(src.line_at(closing), "'}' without an opening '{' (write a literal brace as \\})")
+    if closing < 0 and opening >= 0:
+        raise GiftError(src.line_at(opening), "answer block opened with '{' is never closed")
+    if closing >= 0:
+        if closing < opening:
+            raise GiftError(src.line_at(closing), "'}' before the answer block's '{'")
+        # Stricter than Moodle, which reads only the first block and shows the rest as text.
+        for char, after in (("{", opening + 1), ("}", closing + 1)):
+            extra = src.find(char, after)
+            if extra >= 0:
+                raise GiftError(
+                    src.line_at(extra),
+                    f"unexpected '{char}': one answer block per question (write a literal brace as \\{char})",
+                )
+
+    if opening < 0:
+        qtext, answer = src, None
+    elif closing == len(src) - 1:
+        qtext, answer = src[:opening], src[opening + 1 : closing].strip()
+    else:
+        # Answers mid-sentence leave a blank ("missing word" style).
+        qtext = src[:opening] + _Src.literal(BLANK, src.line_at(opening)) + src[closing + 1 :]
+        answer = src[opening + 1 : closing].strip()
+
+    qformat, qtext = _split_format(qtext, "moodle")
+    question = GiftQuestion(
+        qtype="description",
+        text=qtext.text(),
+        name=name,
+        text_format=qformat,
+        category=category,
+        tags=tags,
+        idnumber=idnumber,
+        line=start_line,
+    )
+    if answer is None:
+        return question
+
+    separator = answer.view.rfind("####")
+    if separator >= 0:
+        # Moodle does not trim before looking for the feedback's own [format].
+        question.general_feedback = _part_text(answer[separator + 4 :], qformat)
+        answer = answer[:separator].strip()
+    if not question.text:
+        # Stricter than Moodle, which imports a question with nothing to read.
+        raise GiftError(start_line, "question has no text")
+
+    # Moodle's order of tests decides the type.
+    if not answer:
+        question.qtype = "essay"
+    elif answer.view.startswith("#"):
+        question.qtype = "numerical"
+        question.answers = _read_numerical(answer, qformat, start_line)
+    elif "~" in answer.view:
+        question.qtype, question.answers = _read_choice(answer, qformat, start_line)
+    elif "=" in answer.view and "->" in answer.view:
+        question.qtype = "matching"
+        question.matches = _read_matching(answer, qformat, start_line)
+    elif answer.split("#", 1)[0].strip().view in ("T", "TRUE", "F", "FALSE"):
+        question.qtype = "true_false"
+        question.answers = _read_true_false(answer, qformat)
+    else:
+        question.qtype = "short_answer"
+        question.answers = _read_short_answer(answer, qformat)
+    return question
+
+
+def parse_gift(text: str) -> list[GiftQuestion]:
+    """Read every question of a GIFT text, as Moodle's importer would.
+
+    Accepts a leading byte-order mark and CRLF or CR line ends; every text comes
+    out trimmed and in Unicode NFC.  Comment-only blocks are skipped.  Raises
+    ``GiftError`` (with the 1-based line) at the first problem: nothing is
+    returned for a file that is not entirely valid.
+    """
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    questions: list[GiftQuestion] = []
+    category = ""
+    for block in _blocks(text):
+        read = _read_block(block, category)
+        if isinstance(read, str):
+            category = read
+        elif read is not None:
+            questions.append(read)
+    return questions
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", _php_trim(text.replace("\r\n", "\n").replace("\r", "\n")))
+
+
+def _escape(text: str) -> str:
+    """Escape a text for GIFT (Moodle's repchar): specials get a backslash, newlines become \\n."""
+    out = []
+    for char in _nfc(text):
+        if char == "\n":
+            out.append("\\n")
+        elif char in "\\~=#{}:":
+            out.append("\\" + char)
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def _part(text: str, question_format: str) -> str:
+    """An answer or feedback text.
+
+    A text that starts with "[" or "%" would be read as a format marker or a
+    weight, so it gets an explicit marker of the question's own format first.
+    """
+    text = _nfc(text)
+    marker = f"[{question_format}]" if text.startswith(("[", "%")) else ""
+    return marker + _escape(text)
+
+
+def _snap(fraction: float) -> float:
+    for grade in _GRADES:
+        if abs(fraction - grade) < 0.00001:
+            return grade
+    raise ValueError(f"fraction {fraction} is not one of Moodle's grades")
+
+
+def _percent(fraction: float) -> str:
+    return _number_text(Decimal(repr(_snap(fraction))) * 100)
+
+
+def _float_text(value: float) -> str:
+    return _number_text(Decimal(repr(value)))
+
+
+def _feedback(text: str, question_format: str) -> str:
+    return "#" + _part(text, question_format) if _nfc(text) else ""
+
+
+def _general_feedback(q: GiftQuestion) -> str:
+    return "####" + _part(q.general_feedback, q.text_format) if _nfc(q.general_feedback) else ""
+
+
+def _answer_lines(q: GiftQuestion) -> list[str]:
+    fmt = q.text_format
+    lines: list[str] = []
+    if q.qtype in ("single_choice", "multiple_response"):
+        # The first 100 % answer of a single-choice question is written "=" and all
+        # others "~", so the block has both: "=" keeps it single, "~" keeps it a choice.
+        wrote_equals = q.qtype == "multiple_response"
+        for a in q.answers:
+            fraction = _snap(a.fraction)
+            if fraction == 1.0 and not wrote_equals:
+                marker, wrote_equals = "=", True
+            else:
+                marker = "~" if fraction == 0.0 else f"~%{_percent(fraction)}%"
+            lines.append(marker + _part(a.text, fmt) + _feedback(a.feedback, fmt))
+    elif q.qtype == "short_answer":
+        for a in q.answers:
+            weight = "" if _snap(a.fraction) == 1.0 else f"%{_percent(a.fraction)}%"
+            lines.append("=" + weight + _part(a.text, fmt) + _feedback(a.feedback, fmt))
+    elif q.qtype == "numerical":
+        for a in q.answers:
+            if a.text == "*":
+                value = "*"
+            elif a.min is not None and a.max is not None:
+                value = f"{_float_text(a.min)}..{_float_text(a.max)}"
+            else:
+                value = f"{a.text}:{_float_text(a.tolerance or 0.0)}"
+            lines.append(f"=%{_percent(a.fraction)}%{value}{_feedback(a.feedback, fmt)}")
+    elif q.qtype == "matching":
+        for m in q.matches:
+            lines.append(f"={_part(m.left, fmt)} -> {_escape(m.right)}")
+    return lines
+
+
+def _answer_block(q: GiftQuestion) -> str:
+    if q.qtype == "description":
+        return ""
+    if q.qtype == "essay":
+        return "{" + _general_feedback(q) + "}"
+    if q.qtype == "true_false":
+        correct = next((a for a in q.answers if _snap(a.fraction) == 1.0), None)
+        other = next((a for a in q.answers if a is not correct), None)
+        if correct is None or other is None:
+            raise ValueError("a true_false question needs a right and a wrong answer")
+        right, wrong = _nfc(correct.feedback), _nfc(other.feedback)
+        block = "{TRUE" if correct.text == "true" else "{FALSE"
+        if wrong or right:
+            block += "#" + (_part(wrong, q.text_format) if wrong else "")
+        if right:
+            block += "#" + _part(right, q.text_format)
+        return block + _general_feedback(q) + "}"
+    if q.qtype not in QTYPES:
+        raise ValueError(f"unknown question type {q.qtype!r}")
+    lines = ["{" + ("#" if q.qtype == "numerical" else "")]
+    lines += ["\t" + line for line in _answer_lines(q)]
+    if q.general_feedback:
+        lines.append("\t" + _general_feedback(q))
+    return "\n".join(lines + ["}"])
+
+
+def _write_question(q: GiftQuestion) -> str:
+    out: list[str] = []
+    notes = ([f"[id:{_annotation(q.idnumber)}]"] if _nfc(q.idnumber) else []) + [
+        f"[tag:{_annotation(tag)}]" for tag in q.tags
+    ]
+    if notes:
+        out.append("// " + " ".join(notes))
+    name = _nfc(q.name)
+    text = _nfc(q.text)
+    if q.text_format not in TEXT_FORMATS:
+        raise ValueError(f"unknown text format {q.text_format!r}")
+    # An explicit marker also guards a text that starts with "[" or "//".
+    marker = f"[{q.text_format}]" if q.text_format != "moodle" or text.startswith(("[", "//")) else ""
+    out.append((f"::{_escape(name)}::" if name else "") + marker + _escape(text) + _answer_block(q))
+    return "\n".join(out)
+
+
+def _annotation(value: str) -> str:
+    value = _nfc(value)
+    if "\\" in value or "[id:" in value or "[tag:" in value:
+        raise ValueError(f"tag or idnumber {value!r} cannot be written in a GIFT comment")
+    return value.replace("]", "\\]")
+
+
+def _normalised(q: GiftQuestion) -> GiftQuestion:
+    """``q`` as GIFT keeps it: texts trimmed and NFC, fractions snapped to Moodle's grades."""
+    def fix(item: object) -> object:
+        changes = {}
+        for f in fields(item):  # type: ignore[arg-type]
+            value = getattr(item, f.name)
+            if isinstance(value, str) and f.name not in ("qtype", "text_format"):
+                changes[f.name] = _nfc(value)
+            elif f.name == "fraction":
+                changes[f.name] = _snap(value)
+        return replace(item, **changes)  # type: ignore[type-var]
+
+    fixed = fix(q)
+    assert isinstance(fixed, GiftQuestion)
+    fixed.answers = [fix(a) for a in q.answers]  # type: ignore[misc]
+    fixed.matches = [fix(m) for m in q.matches]  # type: ignore[misc]
+    fixed.tags = [_nfc(t) for t in q.tags]
+    return fixed
+
+
+def write_gift(questions: Iterable[GiftQuestion]) -> str:
+    """Write questions as GIFT that Moodle imports (and ``parse_gift`` reads back).
+
+    Questions are separated by blank lines; ``$CATEGORY:`` lines are written
+    where the category changes; tags and idnumber go in a ``//`` comment line.
+    Texts are written trimmed and in NFC.  The result is checked by reading it
+    back: ``ValueError`` is raised for any question GIFT cannot hold unchanged
+    (e.g. a short answer containing "->", which GIFT would read as matching, or
+    a question without a category after one with a category).
+    """
+    wanted = [_normalised(q) for q in questions]
+    blocks: list[str] = []
+    starts: list[int] = []  # first line of each question's block, to place errors
+    category = ""
+    line = 1
+    for q in wanted:
+        if q.category != category:
+            category = q.category
+            blocks.append(f"$CATEGORY: {category}")
+            line += 2
+        block = _write_question(q)
+        blocks.append(block)
+        starts.append(line)
+        line += block.count("\n") + 2
+    output = "\n\n".join(blocks) + "\n" if blocks else ""
+
+    try:
+        reread = parse_gift(output)
+    except GiftError as error:
+        index = max((i for i, start in enumerate(starts) if start <= error.line), default=0)
+        raise ValueError(f"question {index + 1} ({wanted[index].name!r}) cannot be written as GIFT: {error.message}") from error
+    for index, (want, got) in enumerate(zip(wanted, reread)):
+        if want != got:
+            diff = next(f.name for f in fields(want) if f.compare and getattr(want, f.name) != getattr(got, f.name))
+            raise ValueError(
+                f"question {index + 1} ({want.name!r}) cannot be written as GIFT unchanged: "
+                f"its {diff} would read back as {getattr(got, diff)!r}"
+            )
+    if len(reread) != len(wanted):  # pragma: no cover - each block yields one question
+        raise ValueError("GIFT output does not hold every question")
+    return output
