@@ -40,7 +40,9 @@ run: demo
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: setup
+	@[ -x /usr/bin/chromium ] || echo "*** NOTICE: /usr/bin/chromium is missing: the browser test will be SKIPPED (apt-get install chromium) ***"
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@[ -x /usr/bin/chromium ] || echo "*** NOTICE: the browser test was skipped: /usr/bin/chromium is missing ***"
 
 test-postgres: setup
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} $(BIN)/python -m pytest $(PYTEST_ARGS)

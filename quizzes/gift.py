@@ -43,7 +43,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+from itertools import pairwise
 
 __all__ = [
     "QTYPES",
@@ -146,8 +147,8 @@ class GiftQuestion:
     """
 
     qtype: str
-    text: str
     name: str = ""
+    text: str = ""
     text_format: str = "moodle"
     answers: list[GiftAnswer] = field(default_factory=list)
     matches: list[GiftMatch] = field(default_factory=list)
@@ -188,7 +189,7 @@ class _Src:
     ``lines`` gives the source line of every character for error messages.
     """
 
-    __slots__ = ("plain", "view", "lines", "anchor")
+    __slots__ = ("anchor", "lines", "plain", "view")
 
     def __init__(self, plain: str, view: str, lines: tuple[int, ...], anchor: int) -> None:
         self.plain = plain
@@ -271,24 +272,18 @@ class _Src:
         return unicodedata.normalize("NFC", _php_trim(self.plain))
 
 
-@dataclass
-class _Block:
-    """The non-blank lines of one question (Moodle reads blank-line separated blocks)."""
-
-    lines: list[tuple[int, str]]
-
-
-def _blocks(text: str) -> Iterable[_Block]:
+def _blocks(text: str) -> Iterable[list[tuple[int, str]]]:
+    """Moodle reads blank-line separated blocks of trimmed lines; yield them numbered."""
     current: list[tuple[int, str]] = []
     for lineno, raw in enumerate(text.split("\n"), start=1):
         line = _php_trim(raw)
         if line:
             current.append((lineno, line))
         elif current:
-            yield _Block(current)
+            yield current
             current = []
     if current:
-        yield _Block(current)
+        yield current
 
 
 def _split_format(src: _Src, default: str) -> tuple[str, _Src]:
@@ -319,7 +314,7 @@ def _grade(percent: str, line: int) -> float:
         if abs(value - grade) < 0.00001:  # Moodle's match_grade_options tolerance
             return grade
     allowed = ", ".join(f"{_number_text(Decimal(repr(g)) * 100)}%" for g in _GRADE_STEPS)
-    raise GiftError(line, f"answer weight {percent}% is not one Moodle accepts (use ±{allowed} or 0%)")
+    raise GiftError(line, f"answer weight %{percent}% is not one Moodle accepts (use ±{allowed} or 0%)")
 
 
 def _weighted(segment: _Src, default: float) -> tuple[float, _Src]:
@@ -353,10 +348,7 @@ def _number_text(value: Decimal) -> str:
 def _decimal(text: str, line: int, what: str) -> Decimal:
     if not _NUMBER.fullmatch(text):
         raise GiftError(line, f"{what} {text!r} is not a number (write decimals with a point, e.g. 3.5)")
-    try:
-        return Decimal(text)
-    except InvalidOperation:  # pragma: no cover - _NUMBER only lets valid literals through
-        raise GiftError(line, f"{what} {text!r} is not a number") from None
+    return Decimal(text)
 
 
 def _read_choice(answer: _Src, qformat: str, line: int) -> tuple[str, list[GiftAnswer]]:
@@ -365,7 +357,7 @@ def _read_choice(answer: _Src, qformat: str, line: int) -> tuple[str, list[GiftA
     single = "=" in answer.view
     cuts = [i for i, char in enumerate(answer.view) if char in "~="] + [len(answer)]
     segments = [answer[: cuts[0]]] + [
-        answer[cut + (answer.view[cut] == "~") : nxt] for cut, nxt in zip(cuts, cuts[1:])
+        answer[cut + (answer.view[cut] == "~") : nxt] for cut, nxt in pairwise(cuts)
     ]
     answers: list[GiftAnswer] = []
     for segment in _drop_empty_head(segments):
@@ -485,10 +477,11 @@ def _read_numerical(answer: _Src, qformat: str, line: int) -> list[GiftAnswer]:
     if not answers:
         raise GiftError(line, "numerical question without an answer")
     if other is not None:
-        head, *feedback = other.split("#", 1)
+        head, *rest_of_other = other.split("#", 1)
         if head.strip():
             raise GiftError(other.line, "after '~' a numerical question takes only '#feedback' for other numbers")
-        answers.append(GiftAnswer("*", 0.0, _part_text(feedback[0].strip(), qformat) if feedback else ""))
+        other_feedback = _part_text(rest_of_other[0].strip(), qformat) if rest_of_other else ""
+        answers.append(GiftAnswer("*", 0.0, other_feedback))
     return answers
 
 
@@ -501,11 +494,11 @@ def _annotations(comments: str) -> tuple[str, list[str]]:
     return unicodedata.normalize("NFC", idnumber), normal
 
 
-def _read_block(block: _Block, category: str) -> GiftQuestion | str | None:
+def _read_block(block: list[tuple[int, str]], category: str) -> GiftQuestion | str | None:
     """Read one block: a question, a new category path (str), or None if only comments."""
-    comments = "".join(line + "\n" for _, line in block.lines if line.startswith("//"))
+    comments = "".join(line + "\n" for _, line in block if line.startswith("//"))
     # Moodle blanks comment lines to " " in place, so they can sit inside a question.
-    src = _Src.from_lines([(n, " " if line.startswith("//") else line) for n, line in block.lines]).strip()
+    src = _Src.from_lines([(n, " " if line.startswith("//") else line) for n, line in block]).strip()
     if not src:
         return None
     start_line = src.line
@@ -618,13 +611,14 @@ def parse_gift(text: str) -> list[GiftQuestion]:
 
 
 def _nfc(text: str) -> str:
+    """A text as the reader returns it: one kind of line end, trimmed, NFC."""
     return unicodedata.normalize("NFC", _php_trim(text.replace("\r\n", "\n").replace("\r", "\n")))
 
 
 def _escape(text: str) -> str:
-    """Escape a text for GIFT (Moodle's repchar): specials get a backslash, newlines become \\n."""
+    """Moodle's repchar: a backslash before each special character, newlines as \\n."""
     out = []
-    for char in _nfc(text):
+    for char in text:
         if char == "\n":
             out.append("\\n")
         elif char in "\\~=#{}:":
@@ -635,12 +629,11 @@ def _escape(text: str) -> str:
 
 
 def _part(text: str, question_format: str) -> str:
-    """An answer or feedback text.
+    """An answer, match item or feedback.
 
     A text that starts with "[" or "%" would be read as a format marker or a
     weight, so it gets an explicit marker of the question's own format first.
     """
-    text = _nfc(text)
     marker = f"[{question_format}]" if text.startswith(("[", "%")) else ""
     return marker + _escape(text)
 
@@ -653,7 +646,7 @@ def _snap(fraction: float) -> float:
 
 
 def _percent(fraction: float) -> str:
-    return _number_text(Decimal(repr(_snap(fraction))) * 100)
+    return _number_text(Decimal(repr(fraction)) * 100)
 
 
 def _float_text(value: float) -> str:
@@ -661,30 +654,29 @@ def _float_text(value: float) -> str:
 
 
 def _feedback(text: str, question_format: str) -> str:
-    return "#" + _part(text, question_format) if _nfc(text) else ""
+    return "#" + _part(text, question_format) if text else ""
 
 
 def _general_feedback(q: GiftQuestion) -> str:
-    return "####" + _part(q.general_feedback, q.text_format) if _nfc(q.general_feedback) else ""
+    return "####" + _part(q.general_feedback, q.text_format) if q.general_feedback else ""
 
 
 def _answer_lines(q: GiftQuestion) -> list[str]:
     fmt = q.text_format
     lines: list[str] = []
     if q.qtype in ("single_choice", "multiple_response"):
-        # The first 100 % answer of a single-choice question is written "=" and all
-        # others "~", so the block has both: "=" keeps it single, "~" keeps it a choice.
-        wrote_equals = q.qtype == "multiple_response"
+        # A single-choice question writes its first 100 % answer with "=" and every
+        # other answer with "~": the "=" keeps it single, a "~" keeps it a choice.
+        equals_written = q.qtype == "multiple_response"
         for a in q.answers:
-            fraction = _snap(a.fraction)
-            if fraction == 1.0 and not wrote_equals:
-                marker, wrote_equals = "=", True
+            if a.fraction == 1.0 and not equals_written:
+                marker, equals_written = "=", True
             else:
-                marker = "~" if fraction == 0.0 else f"~%{_percent(fraction)}%"
+                marker = "~" if a.fraction == 0.0 else f"~%{_percent(a.fraction)}%"
             lines.append(marker + _part(a.text, fmt) + _feedback(a.feedback, fmt))
     elif q.qtype == "short_answer":
         for a in q.answers:
-            weight = "" if _snap(a.fraction) == 1.0 else f"%{_percent(a.fraction)}%"
+            weight = "" if a.fraction == 1.0 else f"%{_percent(a.fraction)}%"
             lines.append("=" + weight + _part(a.text, fmt) + _feedback(a.feedback, fmt))
     elif q.qtype == "numerical":
         for a in q.answers:
@@ -694,6 +686,7 @@ def _answer_lines(q: GiftQuestion) -> list[str]:
                 value = f"{_float_text(a.min)}..{_float_text(a.max)}"
             else:
                 value = f"{a.text}:{_float_text(a.tolerance or 0.0)}"
+            # Always "=%weight%": a "~#feedback" catch-all must come last in the block.
             lines.append(f"=%{_percent(a.fraction)}%{value}{_feedback(a.feedback, fmt)}")
     elif q.qtype == "matching":
         for m in q.matches:
@@ -702,113 +695,114 @@ def _answer_lines(q: GiftQuestion) -> list[str]:
 
 
 def _answer_block(q: GiftQuestion) -> str:
+    if q.qtype not in QTYPES:
+        raise ValueError(f"unknown question type {q.qtype!r}")
     if q.qtype == "description":
         return ""
     if q.qtype == "essay":
         return "{" + _general_feedback(q) + "}"
     if q.qtype == "true_false":
-        correct = next((a for a in q.answers if _snap(a.fraction) == 1.0), None)
-        other = next((a for a in q.answers if a is not correct), None)
-        if correct is None or other is None:
+        right = next((a for a in q.answers if a.fraction == 1.0), None)
+        wrong = next((a for a in q.answers if a is not right), None)
+        if right is None or wrong is None:
             raise ValueError("a true_false question needs a right and a wrong answer")
-        right, wrong = _nfc(correct.feedback), _nfc(other.feedback)
-        block = "{TRUE" if correct.text == "true" else "{FALSE"
-        if wrong or right:
-            block += "#" + (_part(wrong, q.text_format) if wrong else "")
-        if right:
-            block += "#" + _part(right, q.text_format)
-        return block + _general_feedback(q) + "}"
-    if q.qtype not in QTYPES:
-        raise ValueError(f"unknown question type {q.qtype!r}")
+        # GIFT: {TRUE#feedback if answered wrongly#feedback if answered rightly}
+        block = "{TRUE" if right.text == "true" else "{FALSE"
+        if wrong.feedback or right.feedback:
+            block += _feedback(wrong.feedback, q.text_format) or "#"
+        return block + _feedback(right.feedback, q.text_format) + _general_feedback(q) + "}"
     lines = ["{" + ("#" if q.qtype == "numerical" else "")]
     lines += ["\t" + line for line in _answer_lines(q)]
     if q.general_feedback:
         lines.append("\t" + _general_feedback(q))
-    return "\n".join(lines + ["}"])
-
-
-def _write_question(q: GiftQuestion) -> str:
-    out: list[str] = []
-    notes = ([f"[id:{_annotation(q.idnumber)}]"] if _nfc(q.idnumber) else []) + [
-        f"[tag:{_annotation(tag)}]" for tag in q.tags
-    ]
-    if notes:
-        out.append("// " + " ".join(notes))
-    name = _nfc(q.name)
-    text = _nfc(q.text)
-    if q.text_format not in TEXT_FORMATS:
-        raise ValueError(f"unknown text format {q.text_format!r}")
-    # An explicit marker also guards a text that starts with "[" or "//".
-    marker = f"[{q.text_format}]" if q.text_format != "moodle" or text.startswith(("[", "//")) else ""
-    out.append((f"::{_escape(name)}::" if name else "") + marker + _escape(text) + _answer_block(q))
-    return "\n".join(out)
+    return "\n".join([*lines, "}"])
 
 
 def _annotation(value: str) -> str:
-    value = _nfc(value)
+    # Moodle has no escape for "\" in these comments, and a value holding "[id:" or
+    # "[tag:" would be read as a second annotation.
     if "\\" in value or "[id:" in value or "[tag:" in value:
         raise ValueError(f"tag or idnumber {value!r} cannot be written in a GIFT comment")
     return value.replace("]", "\\]")
 
 
+def _write_question(q: GiftQuestion) -> str:
+    if q.text_format not in TEXT_FORMATS:
+        raise ValueError(f"unknown text format {q.text_format!r}")
+    if not (q.name or q.text or q.qtype != "description"):
+        raise ValueError("a description needs a name or a text")
+    notes = ([f"[id:{_annotation(q.idnumber)}]"] if q.idnumber else []) + [
+        f"[tag:{_annotation(tag)}]" for tag in q.tags
+    ]
+    # An explicit format marker also keeps a text starting with "[" from losing its
+    # first bracket, and one starting with "//" from being read as a comment.
+    marker = f"[{q.text_format}]" if q.text_format != "moodle" or q.text.startswith(("[", "//")) else ""
+    head = f"::{_escape(q.name)}::" if q.name else ""
+    question = head + marker + _escape(q.text) + _answer_block(q)
+    return "\n".join(["// " + " ".join(notes), question] if notes else [question])
+
+
 def _normalised(q: GiftQuestion) -> GiftQuestion:
     """``q`` as GIFT keeps it: texts trimmed and NFC, fractions snapped to Moodle's grades."""
-    def fix(item: object) -> object:
-        changes = {}
-        for f in fields(item):  # type: ignore[arg-type]
-            value = getattr(item, f.name)
-            if isinstance(value, str) and f.name not in ("qtype", "text_format"):
-                changes[f.name] = _nfc(value)
-            elif f.name == "fraction":
-                changes[f.name] = _snap(value)
-        return replace(item, **changes)  # type: ignore[type-var]
-
-    fixed = fix(q)
-    assert isinstance(fixed, GiftQuestion)
-    fixed.answers = [fix(a) for a in q.answers]  # type: ignore[misc]
-    fixed.matches = [fix(m) for m in q.matches]  # type: ignore[misc]
-    fixed.tags = [_nfc(t) for t in q.tags]
-    return fixed
+    return replace(
+        q,
+        name=_nfc(q.name),
+        text=_nfc(q.text),
+        general_feedback=_nfc(q.general_feedback),
+        category=_nfc(q.category),
+        idnumber=_nfc(q.idnumber),
+        tags=[tag for tag in map(_nfc, q.tags) if tag],
+        answers=[
+            replace(a, text=_nfc(a.text), feedback=_nfc(a.feedback), fraction=_snap(a.fraction))
+            for a in q.answers
+        ],
+        matches=[GiftMatch(_nfc(m.left), _nfc(m.right)) for m in q.matches],
+    )
 
 
 def write_gift(questions: Iterable[GiftQuestion]) -> str:
     """Write questions as GIFT that Moodle imports (and ``parse_gift`` reads back).
 
-    Questions are separated by blank lines; ``$CATEGORY:`` lines are written
-    where the category changes; tags and idnumber go in a ``//`` comment line.
-    Texts are written trimmed and in NFC.  The result is checked by reading it
-    back: ``ValueError`` is raised for any question GIFT cannot hold unchanged
-    (e.g. a short answer containing "->", which GIFT would read as matching, or
-    a question without a category after one with a category).
+    Questions are separated by blank lines; a ``$CATEGORY:`` block is written
+    wherever the category changes; tags and idnumber go in a ``//`` line before
+    the question.  Texts are written trimmed and in NFC, fractions as Moodle's
+    nearest grade.  The result is checked by reading it back, so ``ValueError``
+    is raised for any question GIFT cannot hold unchanged (e.g. a short answer
+    containing "->", which GIFT reads as matching, or a question without a
+    category after one with a category).
     """
     wanted = [_normalised(q) for q in questions]
     blocks: list[str] = []
-    starts: list[int] = []  # first line of each question's block, to place errors
+    starts: list[int] = []  # where each question's lines begin, to place errors
     category = ""
     line = 1
-    for q in wanted:
+    for index, q in enumerate(wanted, start=1):
+        starts.append(line)
         if q.category != category:
+            if not q.category:
+                raise ValueError(f"question {index} ({q.name!r}) has no category but follows one in {category!r}")
             category = q.category
             blocks.append(f"$CATEGORY: {category}")
             line += 2
         block = _write_question(q)
         blocks.append(block)
-        starts.append(line)
         line += block.count("\n") + 2
     output = "\n\n".join(blocks) + "\n" if blocks else ""
 
     try:
         reread = parse_gift(output)
     except GiftError as error:
-        index = max((i for i, start in enumerate(starts) if start <= error.line), default=0)
-        raise ValueError(f"question {index + 1} ({wanted[index].name!r}) cannot be written as GIFT: {error.message}") from error
-    for index, (want, got) in enumerate(zip(wanted, reread)):
+        index = max(i for i, start in enumerate(starts) if start <= error.line)
+        raise ValueError(
+            f"question {index + 1} ({wanted[index].name!r}) cannot be written as GIFT: {error.message}"
+        ) from error
+    if len(reread) != len(wanted):
+        raise ValueError(f"GIFT output reads back as {len(reread)} questions, not {len(wanted)}")
+    for index, (want, got) in enumerate(zip(wanted, reread, strict=True), start=1):
         if want != got:
             diff = next(f.name for f in fields(want) if f.compare and getattr(want, f.name) != getattr(got, f.name))
             raise ValueError(
-                f"question {index + 1} ({want.name!r}) cannot be written as GIFT unchanged: "
+                f"question {index} ({want.name!r}) cannot be written as GIFT unchanged: "
                 f"its {diff} would read back as {getattr(got, diff)!r}"
             )
-    if len(reread) != len(wanted):  # pragma: no cover - each block yields one question
-        raise ValueError("GIFT output does not hold every question")
     return output
