@@ -80,3 +80,23 @@ class LessonView(db.Model):
     lesson_id: Mapped[int] = mapped_column(ForeignKey("lesson.id", ondelete="CASCADE"), index=True)
     first_viewed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_viewed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Guide(db.Model):
+    """A public self-learning guide: citizens read it without an account."""
+
+    __tablename__ = "guide"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(128), unique=True)
+    title: Mapped[str] = mapped_column(String(255))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    body_md: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    modules: Mapped[list[str]] = mapped_column(JSON, default=list)
+    audience: Mapped[str] = mapped_column(String(32), default="citizen")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    published: Mapped[bool] = mapped_column(default=True)
+    helpful_yes: Mapped[int] = mapped_column(Integer, default=0)
+    helpful_no: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

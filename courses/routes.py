@@ -1,14 +1,14 @@
 """Course views: catalogue, course page, lesson page, enrolment."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from courses import bp
 from courses import services
 from lms.auth import EmptyForm
-from lms.extensions import db
+from lms.extensions import db, limiter
 
 
 @bp.route("/courses")
@@ -63,3 +63,44 @@ def dashboard_panel(user) -> str | None:
     """The dashboard's "my courses" panel."""
     rows = [(e, services.course_progress(user, e.course)) for e in services.enrolments_of(user)]
     return render_template("courses/_dashboard_panel.html", rows=rows)
+
+
+@bp.route("/guides")
+def guides():
+    """Public self-learning guides for citizens and officials (no account needed)."""
+    return render_template("courses/guides.html", guides=services.published_guides())
+
+
+@bp.route("/guides/<slug>")
+def guide(slug: str):
+    """One guide, readable on a phone and printable, with a "was this helpful?" question."""
+    guide = services.get_published_guide(slug) or abort(404)
+    voted = slug in session.get("guide_votes", [])
+    return render_template("courses/guide.html", guide=guide, voted=voted, form=EmptyForm())
+
+
+@bp.route("/guides/<slug>/vote", methods=["POST"])
+@limiter.limit("20 per hour", methods=["POST"])
+def guide_vote(slug: str):
+    """Record "was this helpful?" once per browser session."""
+    guide = services.get_published_guide(slug) or abort(404)
+    answer = request.form.get("helpful")
+    if not EmptyForm().validate_on_submit() or answer not in ("yes", "no"):
+        abort(400)
+    votes = session.get("guide_votes", [])
+    if slug not in votes:
+        services.record_guide_vote(guide, answer == "yes")
+        db.session.commit()
+        session["guide_votes"] = [*votes, slug][-50:]
+    flash(_("Cảm ơn bạn đã góp ý!"), "success")
+    return redirect(url_for("courses.guide", slug=slug) + "#feedback")
+
+
+@bp.route("/search")
+def search():
+    """Search guides and lessons, ignoring diacritics; titles rank first, matches are marked."""
+    from courses.search import search as run_search
+
+    query = (request.args.get("q") or "").strip()[:200]
+    hits = run_search(query, kinds={"guide", "lesson", "course"}) if query else []
+    return render_template("courses/search.html", query=query, hits=hits)

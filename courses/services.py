@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
-from courses.markdown import render_markdown
-from courses.models import Course, Enrolment, Lesson, LessonView
+from lms.markdown import render_markdown
+from courses.models import Course, Enrolment, Guide, Lesson, LessonView
 from courses.signals import lesson_viewed
 from lms.database import utcnow
 from lms.extensions import db
@@ -109,3 +109,19 @@ def enrolments_of(user: User) -> list[Enrolment]:
     """The person's enrolments, most recent first."""
     return list(db.session.scalars(
         select(Enrolment).where(Enrolment.user_id == user.id).order_by(Enrolment.enrolled_at.desc())))
+
+
+def published_guides() -> list[Guide]:
+    """Public guides in reading order."""
+    return list(db.session.scalars(select(Guide).where(Guide.published.is_(True)).order_by(Guide.position, Guide.title)))
+
+
+def get_published_guide(slug: str) -> Guide | None:
+    """The published guide with ``slug``."""
+    return db.session.scalar(select(Guide).where(Guide.slug == slug, Guide.published.is_(True)))
+
+
+def record_guide_vote(guide: Guide, helpful: bool) -> None:
+    """Count one "was this helpful?" answer (atomic increment in the database)."""
+    column = Guide.helpful_yes if helpful else Guide.helpful_no
+    db.session.execute(update(Guide).where(Guide.id == guide.id).values({column.key: column + 1}))

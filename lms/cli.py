@@ -1,6 +1,8 @@
 """Kernel commands: ``flask framework load``, ``flask demo load``, ``flask users create``."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
@@ -10,6 +12,33 @@ from lms.extensions import db
 framework_cli = AppGroup("framework", help="The IT skill standard (TT 03/2014/TT-BTTTT).")
 demo_cli = AppGroup("demo", help="Demonstration data.")
 users_cli = AppGroup("users", help="Accounts.")
+content_cli = AppGroup("content", help="Courses, guides and questions shipped as files in content/.")
+CONTENT_ROOT = Path(__file__).resolve().parent.parent / "content"
+
+
+@content_cli.command("load")
+@click.option("--path", "root", type=click.Path(exists=True, file_okay=False, path_type=Path), default=CONTENT_ROOT,
+              show_default=True, help="Folder holding courses/, guides/ and questions/.")
+def content_load(root: Path) -> None:
+    """Load (or update) every course, guide and question from content files; all or nothing."""
+    load_content(root)
+    click.echo(f"Content loaded from {root}.")
+
+
+def load_content(root: Path) -> None:
+    """Run every feature's content loader; on any problem undo everything and report them all."""
+    from lms.content import ContentError
+    from lms.services import load_framework
+
+    try:
+        load_framework()  # questions refer to the framework's modules
+        for name, loader in current_app.extensions.get("lms.content_loaders", []):
+            loader(root)
+        db.session.commit()
+    except ContentError as error:
+        db.session.rollback()
+        lines = "\n".join(f"  {problem}" for problem in error.problems)
+        raise click.ClickException(f"content not loaded ({len(error.problems)} problems), nothing changed:\n{lines}")
 
 
 @framework_cli.command("load")
@@ -69,3 +98,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(framework_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(content_cli)

@@ -22,6 +22,15 @@ def add_demo_loader(app: Flask, name: str, loader: Callable[[], None]) -> None:
     app.extensions.setdefault("lms.demo_loaders", []).append((name, loader))
 
 
+def add_content_loader(app: Flask, name: str, loader: Callable[[object], None]) -> None:
+    """Let a feature load its part of ``content/`` in ``flask content load``.
+
+    ``loader(root)`` reads files under ``root`` and raises ``lms.content.ContentError``
+    listing every problem; loaders run in registration order within one transaction.
+    """
+    app.extensions.setdefault("lms.content_loaders", []).append((name, loader))
+
+
 @bp.route("/")
 def index():
     """The public home page: what the site is, and the three things visitors come to do."""

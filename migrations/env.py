@@ -5,6 +5,9 @@ from flask import current_app
 
 from alembic import context
 
+# Leaves alone what migrations build by hand beside the models (full-text search indexes).
+from lms.database import include_object
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -71,7 +74,8 @@ def run_migrations_offline():
     """
     url = config.get_main_option("sqlalchemy.url")
     context.configure(
-        url=url, target_metadata=get_metadata(), literal_binds=True
+        url=url, target_metadata=get_metadata(), literal_binds=True,
+        include_object=include_object,
     )
 
     with context.begin_transaction():
@@ -98,12 +102,19 @@ def run_migrations_online():
 
     conf_args = current_app.extensions['migrate'].configure_args
     conf_args.setdefault("render_item", render_item)
+    conf_args.setdefault("include_object", include_object)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            # Batch operations rebuild SQLite tables by copy-and-rename; with foreign keys on,
+            # dropping a referenced table would fail or cascade. The pragma only takes effect
+            # outside a transaction, so it is set before the migration transaction begins.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()  # end SQLAlchemy's autobegun transaction; Alembic opens its own
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -112,6 +123,12 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+        if connection.dialect.name == "sqlite":
+            violations = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
+            if violations:
+                raise RuntimeError(f"migration left rows that break foreign keys: {violations[:5]}")
 
 
 if context.is_offline_mode():

@@ -17,9 +17,26 @@ def _enum(cls):
 
 
 class QuestionType(str, enum.Enum):
-    """The kinds of question the bank holds."""
+    """The kinds of question the bank holds (the same names as quizzes.gift uses)."""
 
     SINGLE_CHOICE = "single_choice"
+    MULTIPLE_RESPONSE = "multiple_response"
+    TRUE_FALSE = "true_false"
+    SHORT_ANSWER = "short_answer"
+    NUMERICAL = "numerical"
+    MATCHING = "matching"
+    ESSAY = "essay"  # marked by a person
+    DESCRIPTION = "description"  # text only, no answer, no marks
+
+    @property
+    def graded(self) -> bool:
+        """False for descriptions, which carry no marks."""
+        return self is not QuestionType.DESCRIPTION
+
+    @property
+    def auto_graded(self) -> bool:
+        """False where a person must mark the answer (essays) or there is none."""
+        return self not in (QuestionType.ESSAY, QuestionType.DESCRIPTION)
 
 
 class QuestionStatus(str, enum.Enum):
@@ -38,20 +55,54 @@ class QuizKind(str, enum.Enum):
     EXAM = "exam"
 
 
-class Question(db.Model):
-    """A question, tagged with the framework module it assesses."""
+class QuestionCategory(db.Model):
+    """A bank or category of questions; ``path`` is the full name ("IU01/Phần cứng")."""
 
-    __tablename__ = "question"
+    __tablename__ = "question_category"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    path: Mapped[str] = mapped_column(String(512), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def name(self) -> str:
+        return self.path.rsplit("/", 1)[-1]
+
+
+class Question(db.Model):
+    """One version of a question, tagged with the framework module it assesses.
+
+    Versions of the same question share ``family_id`` (the id of the first version); only
+    one is current. Editing a question that attempts have used adds a version, so that every
+    attempt keeps exactly the text and options it showed.
+    """
+
+    __tablename__ = "question"
+    __table_args__ = (UniqueConstraint("family_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    family_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    is_current: Mapped[bool] = mapped_column(default=True, index=True)
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("question_category.id", ondelete="SET NULL"),
+                                                    index=True)
     name: Mapped[str] = mapped_column(String(255), default="")
+    idnumber: Mapped[str] = mapped_column(String(100), default="")
     module_code: Mapped[str] = mapped_column(ForeignKey("competency_module.code"), index=True)
+    topic: Mapped[str] = mapped_column(String(255), default="")
     qtype: Mapped[QuestionType] = mapped_column(_enum(QuestionType), default=QuestionType.SINGLE_CHOICE)
     difficulty: Mapped[str] = mapped_column(String(16), default="medium")
     status: Mapped[QuestionStatus] = mapped_column(_enum(QuestionStatus), default=QuestionStatus.ACTIVE)
     text: Mapped[str] = mapped_column(Text)
+    text_format: Mapped[str] = mapped_column(String(16), default="moodle")
     explanation: Mapped[str] = mapped_column(Text, default="")
+    # Short answers: Moodle compares without case by default; Vietnamese marks matter by default.
+    case_sensitive: Mapped[bool] = mapped_column(default=False)
+    ignore_diacritics: Mapped[bool] = mapped_column(default=False)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    category: Mapped[QuestionCategory | None] = relationship()
 
     options: Mapped[list[QuestionOption]] = relationship(
         back_populates="question", order_by="QuestionOption.position", cascade="all, delete-orphan",
@@ -60,7 +111,13 @@ class Question(db.Model):
 
 
 class QuestionOption(db.Model):
-    """An answer option; ``fraction`` is the credit it earns (1.0 for the right one)."""
+    """An answer of a question; ``fraction`` is the credit it earns (1.0 = full marks).
+
+    Per type: choices and true/false ("true"/"false") are options; short answers are the
+    accepted texts; numerical answers keep the value in ``text`` with ``tolerance`` or a
+    ``min_value``..``max_value`` range; matching pairs keep the left side in ``text`` and
+    the right side in ``match_text`` (an empty ``text`` is a distractor on the right).
+    """
 
     __tablename__ = "question_option"
 
@@ -70,6 +127,10 @@ class QuestionOption(db.Model):
     text: Mapped[str] = mapped_column(Text)
     fraction: Mapped[float] = mapped_column(Float, default=0.0)
     feedback: Mapped[str] = mapped_column(Text, default="")
+    tolerance: Mapped[float | None] = mapped_column(Float)
+    min_value: Mapped[float | None] = mapped_column(Float)
+    max_value: Mapped[float | None] = mapped_column(Float)
+    match_text: Mapped[str | None] = mapped_column(Text)
 
     question: Mapped[Question] = relationship(back_populates="options")
 
@@ -80,11 +141,17 @@ class Quiz(db.Model):
     __tablename__ = "quiz"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Stable name for quizzes loaded from content files (so reloading updates, not duplicates).
+    slug: Mapped[str | None] = mapped_column(String(160), unique=True)
     title: Mapped[str] = mapped_column(String(255))
+    description: Mapped[str] = mapped_column(Text, default="")
     kind: Mapped[QuizKind] = mapped_column(_enum(QuizKind), default=QuizKind.COURSE)
     course_id: Mapped[int | None] = mapped_column(ForeignKey("course.id", ondelete="SET NULL"), index=True)
+    # Public self-check quizzes (on guides) need no account; their results are never official.
+    public: Mapped[bool] = mapped_column(default=False)
     pass_mark: Mapped[Decimal] = mapped_column(Numeric(4, 2), default=Decimal("5.00"))
     max_attempts: Mapped[int | None] = mapped_column(Integer)
+    time_limit_minutes: Mapped[int | None] = mapped_column(Integer)
     shuffle: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -108,7 +175,12 @@ class QuizItem(db.Model):
 
 
 class Attempt(db.Model):
-    """One sitting of a quiz. ``form`` freezes the questions and option order shown."""
+    """One sitting of a quiz. Its questions and their order are frozen when it starts.
+
+    The server is the only clock: ``deadline`` is fixed at the start (None = untimed), and
+    answers arriving after it are refused. ``finished_reason`` says whether the candidate
+    submitted or time ran out.
+    """
 
     __tablename__ = "attempt"
     __table_args__ = (UniqueConstraint("quiz_id", "user_id", "number"),)
@@ -117,14 +189,17 @@ class Attempt(db.Model):
     quiz_id: Mapped[int] = mapped_column(ForeignKey("quiz.id", ondelete="RESTRICT"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     number: Mapped[int] = mapped_column(Integer, default=1)
-    # [{"question_id": 3, "option_ids": [9, 7, 8]}, ...] in the order shown to the candidate
-    form: Mapped[list[dict]] = mapped_column(JSON, default=list)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deadline: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    finished_reason: Mapped[str | None] = mapped_column(String(16))  # submitted | timeout
     score: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))  # out of 10
     passed: Mapped[bool | None] = mapped_column()
 
     quiz: Mapped[Quiz] = relationship()
+    slots: Mapped[list[AttemptQuestion]] = relationship(
+        back_populates="attempt", order_by="AttemptQuestion.position", cascade="all, delete-orphan",
+        lazy="selectin")
     answers: Mapped[list[AttemptAnswer]] = relationship(
         back_populates="attempt", cascade="all, delete-orphan", lazy="selectin")
 
@@ -133,8 +208,29 @@ class Attempt(db.Model):
         return self.submitted_at is not None
 
 
+class AttemptQuestion(db.Model):
+    """A question version as placed in one attempt, with the option order shown."""
+
+    __tablename__ = "attempt_question"
+    __table_args__ = (UniqueConstraint("attempt_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("question.id", ondelete="RESTRICT"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    option_order: Mapped[list[int]] = mapped_column(JSON, default=list)
+
+    attempt: Mapped[Attempt] = relationship(back_populates="slots")
+    question: Mapped[Question] = relationship(lazy="joined")
+
+
 class AttemptAnswer(db.Model):
-    """The option a candidate chose for one question of an attempt."""
+    """A candidate's answer to one question of an attempt, as validated JSON.
+
+    ``response`` per type: ``{"option": id}``, ``{"options": [ids]}``, ``{"text": "..."}``,
+    ``{"pairs": {"<left option id>": "<right text>"}}``. ``credit`` is the fraction earned
+    (None until graded, and for essays until a person marks them).
+    """
 
     __tablename__ = "attempt_answer"
     __table_args__ = (UniqueConstraint("attempt_id", "question_id"),)
@@ -142,7 +238,12 @@ class AttemptAnswer(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id", ondelete="CASCADE"), index=True)
     question_id: Mapped[int] = mapped_column(ForeignKey("question.id", ondelete="RESTRICT"))
-    option_id: Mapped[int | None] = mapped_column(ForeignKey("question_option.id", ondelete="RESTRICT"))
+    response: Mapped[dict | None] = mapped_column(JSON)
+    # The client's sequence number of the save that wrote this answer: a retry of the same
+    # save is recognised, an older save arriving late is refused.
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     credit: Mapped[float | None] = mapped_column(Float)
+    needs_marking: Mapped[bool] = mapped_column(default=False)
 
     attempt: Mapped[Attempt] = relationship(back_populates="answers")

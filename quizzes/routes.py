@@ -1,14 +1,19 @@
-"""Quiz views: overview, taking an attempt, result."""
+"""Quiz views: overview, taking an attempt (page and JSON autosave), result."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from lms.auth import EmptyForm
+from lms.database import utcnow
 from lms.extensions import db
+from lms.timefmt import format_datetime
 from quizzes import bp, services
-from quizzes.models import Attempt
+from quizzes.grading import correct_answer_text, feedback_for, response_from_form, right_hand_texts
+from quizzes.models import Attempt, QuizKind
+
+MAX_JSON_BYTES = 64 * 1024
 
 
 def _own_attempt(attempt_id: int) -> Attempt:
@@ -17,6 +22,12 @@ def _own_attempt(attempt_id: int) -> Attempt:
     if attempt is None or attempt.user_id != current_user.id:
         abort(404)
     return attempt
+
+
+def _closed_message(code: str) -> str:
+    if code == "timeout":
+        return _("Đã hết thời gian làm bài. Các câu trả lời đã lưu trước giờ kết thúc được chấm.")
+    return _("Bài làm đã được nộp.")
 
 
 @bp.route("/quizzes/<int:quiz_id>")
@@ -37,8 +48,10 @@ def start(quiz_id: int):
         abort(400)
     try:
         attempt = services.start_attempt(current_user, quiz)
-    except services.QuizError:
-        flash(_("Bạn đã dùng hết số lần làm bài cho phép."), "error")
+    except services.QuizError as error:
+        db.session.commit()
+        flash(_("Bạn đã dùng hết số lần làm bài cho phép.") if error.code == "no-attempts-left"
+              else _("Bài kiểm tra này chưa có câu hỏi."), "error")
         return redirect(url_for("quizzes.overview", quiz_id=quiz.id))
     db.session.commit()
     return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
@@ -47,39 +60,98 @@ def start(quiz_id: int):
 @bp.route("/attempts/<int:attempt_id>", methods=["GET", "POST"])
 @login_required
 def attempt(attempt_id: int):
-    """Show the questions; POST submits the chosen answers and grades them."""
+    """Show the questions with the saved answers; POST submits the page and grades it."""
     attempt = _own_attempt(attempt_id)
+    if services.finalise_if_expired(attempt):
+        db.session.commit()
+        flash(_closed_message("timeout"), "info")
     if attempt.finished:
         return redirect(url_for("quizzes.result", attempt_id=attempt.id))
     questions = services.questions_of(attempt)
     if request.method == "POST":
         if not EmptyForm().validate_on_submit():
             abort(400)
-        choices: dict[int, int | None] = {}
-        for question, _options in questions:
-            raw = request.form.get(f"q{question.id}")
-            if raw in (None, ""):
-                choices[question.id] = None
-            elif raw.isdigit():
-                choices[question.id] = int(raw)
-            else:
-                abort(400)
+        responses = {q.id: response_from_form(q, request.form) for q, _options in questions if q.qtype.graded}
         try:
-            services.submit_attempt(attempt, choices)
+            services.submit_attempt(attempt, responses)
         except services.QuizError:
+            db.session.rollback()
             abort(400)
         db.session.commit()
         return redirect(url_for("quizzes.result", attempt_id=attempt.id))
-    return render_template("quizzes/attempt.html", attempt=attempt, questions=questions, form=EmptyForm())
+    return render_template("quizzes/attempt.html", attempt=attempt, questions=questions, form=EmptyForm(),
+                           saved=services.saved_responses(attempt), right_hand_texts=right_hand_texts,
+                           deadline_text=format_datetime(attempt.deadline), now_iso=utcnow().isoformat())
+
+
+@bp.route("/api/v1/attempts/<int:attempt_id>/answers", methods=["POST"])
+@login_required
+def save_answer(attempt_id: int):
+    """Autosave one answer: ``{"question_id": 1, "response": {...}, "seq": 7}``.
+
+    200 when stored (or a repeat of a stored save), 409 for a stale save, 410 after the
+    attempt ended (time up or submitted), 400 for malformed input, 404 for someone else's.
+    """
+    attempt = _own_attempt(attempt_id)
+    if request.content_length is not None and request.content_length > MAX_JSON_BYTES:
+        return _json_error(413, _("Dữ liệu gửi lên quá lớn."))
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):
+        return _json_error(400, _("Dữ liệu không hợp lệ."))
+    question_id, seq = payload.get("question_id"), payload.get("seq")
+    if not isinstance(question_id, int) or isinstance(question_id, bool) or not isinstance(seq, int) \
+            or isinstance(seq, bool) or not 0 < seq < 2**31:
+        return _json_error(400, _("Dữ liệu không hợp lệ."))
+    try:
+        result = services.save_answer(attempt, question_id, payload.get("response"), seq)
+    except services.QuizError as error:
+        db.session.rollback()
+        if error.code in ("timeout", "finished"):
+            if error.code == "timeout" and services.finalise_if_expired(attempt):
+                db.session.commit()
+            return _json_error(410, _closed_message(error.code), code=error.code)
+        if error.code == "stale":
+            return _json_error(409, _("Đã có câu trả lời mới hơn cho câu này."), code="stale")
+        return _json_error(400, _("Câu trả lời không hợp lệ."), code=error.code)
+    db.session.commit()
+    return jsonify({"saved": True, "seq": result.seq, "stored": result.stored,
+                    "saved_at": result.saved_at.isoformat()})
+
+
+def _json_error(status: int, message: str, code: str | None = None):
+    return jsonify({"saved": False, "error": {"status": status, "code": code, "message": message}}), status
 
 
 @bp.route("/attempts/<int:attempt_id>/result")
 @login_required
 def result(attempt_id: int):
-    """Score, pass/fail and, after submitting, each answer with its explanation."""
+    """Score, pass/fail and, after the attempt, each answer with its feedback and explanation."""
     attempt = _own_attempt(attempt_id)
+    if services.finalise_if_expired(attempt):
+        db.session.commit()
     if not attempt.finished:
         return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
-    chosen = {a.question_id: a.option_id for a in attempt.answers}
+    answers = {a.question_id: a for a in attempt.answers}
     return render_template("quizzes/result.html", attempt=attempt, questions=services.questions_of(attempt),
-                           chosen=chosen)
+                           answers=answers, feedback_for=feedback_for, correct_answer_text=correct_answer_text,
+                           practice=attempt.quiz.kind is QuizKind.PRACTICE)
+
+
+@bp.route("/self-check/<slug>", methods=["GET", "POST"])
+def self_check(slug: str):
+    """A public self-check quiz: no account, nothing stored, results marked unofficial."""
+    quiz = services.get_quiz_by_slug(slug)
+    if quiz is None or not quiz.public:
+        abort(404)
+    questions = [(item.question, item.question.options) for item in quiz.items]
+    results = None
+    if request.method == "POST":
+        if not EmptyForm().validate_on_submit():
+            abort(400)
+        try:
+            results = services.grade_unofficial(quiz, {q.id: response_from_form(q, request.form) for q, _o in questions})
+        except services.QuizError:
+            abort(400)
+    return render_template("quizzes/self_check.html", quiz=quiz, questions=questions, results=results,
+                           form=EmptyForm(), right_hand_texts=right_hand_texts, feedback_for=feedback_for,
+                           correct_answer_text=correct_answer_text)

@@ -1,20 +1,45 @@
-"""Quiz operations: starting, answering, grading. They flush; callers commit."""
+"""Attempts: starting, saving answers, submitting, grading. They flush; callers commit.
+
+The server is the only authority. An attempt's questions, option order and deadline are
+fixed when it starts; every answer is saved as it changes, with a sequence number so that
+retries are harmless and late, older saves are refused; at submit or at the deadline the
+attempt is graded on exactly what was saved.
+"""
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from lms.database import utcnow
 from lms.extensions import db
 from lms.models import User
-from quizzes.models import Attempt, AttemptAnswer, Question, Quiz, QuizKind
+from quizzes.grading import InvalidResponse, grade, validate_response
+from quizzes.models import Attempt, AttemptAnswer, AttemptQuestion, Question, QuestionType, Quiz, QuizKind
 from quizzes.signals import attempt_graded
+
+TWO_PLACES = Decimal("0.01")
 
 
 class QuizError(Exception):
-    """A request the quiz rules refuse; the message is shown to the person."""
+    """A request the quiz rules refuse; ``code`` names the rule for the caller."""
+
+    def __init__(self, code: str, message: str = ""):
+        super().__init__(message or code)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What a save did: ``stored`` is False for a harmless repeat of the same save."""
+
+    seq: int
+    stored: bool
+    saved_at: datetime
 
 
 def get_quiz(quiz_id: int) -> Quiz | None:
@@ -22,10 +47,21 @@ def get_quiz(quiz_id: int) -> Quiz | None:
     return db.session.get(Quiz, quiz_id)
 
 
+def get_quiz_by_slug(slug: str) -> Quiz | None:
+    """The quiz loaded from content under ``slug``."""
+    return db.session.scalar(select(Quiz).where(Quiz.slug == slug))
+
+
 def final_quiz_of_course(course_id: int) -> Quiz | None:
     """The graded quiz that completes a course (its first course quiz)."""
     return db.session.scalar(select(Quiz).where(Quiz.course_id == course_id, Quiz.kind == QuizKind.COURSE)
                              .order_by(Quiz.id))
+
+
+def practice_quizzes_of_course(course_id: int) -> list[Quiz]:
+    """The course's practice quizzes."""
+    return list(db.session.scalars(select(Quiz).where(Quiz.course_id == course_id, Quiz.kind == QuizKind.PRACTICE)
+                                   .order_by(Quiz.id)))
 
 
 def attempts_of(user: User, quiz: Quiz) -> list[Attempt]:
@@ -35,19 +71,22 @@ def attempts_of(user: User, quiz: Quiz) -> list[Attempt]:
 
 
 def open_attempt(user: User, quiz: Quiz) -> Attempt | None:
-    """The person's unfinished attempt at ``quiz``, if any."""
-    return db.session.scalar(select(Attempt).where(
+    """The person's unfinished attempt at ``quiz``, if any (finalised first if its time is up)."""
+    attempt = db.session.scalar(select(Attempt).where(
         Attempt.user_id == user.id, Attempt.quiz_id == quiz.id, Attempt.submitted_at.is_(None)))
+    if attempt is not None and finalise_if_expired(attempt):
+        return None
+    return attempt
 
 
 def start_attempt(user: User, quiz: Quiz, rng: random.Random | None = None) -> Attempt:
-    """Resume the open attempt or start a new one, freezing questions and option order."""
+    """Resume the open attempt or start a new one, freezing questions, option order and deadline."""
     attempt = open_attempt(user, quiz)
     if attempt is not None:
         return attempt
     used = db.session.scalar(select(func.count(Attempt.id)).where(
         Attempt.user_id == user.id, Attempt.quiz_id == quiz.id)) or 0
-    if quiz.max_attempts is not None and used >= quiz.max_attempts:
+    if quiz.kind is not QuizKind.PRACTICE and quiz.max_attempts is not None and used >= quiz.max_attempts:
         raise QuizError("no-attempts-left")
     if not quiz.items:
         raise QuizError("empty-quiz")
@@ -55,13 +94,14 @@ def start_attempt(user: User, quiz: Quiz, rng: random.Random | None = None) -> A
     items = list(quiz.items)
     if quiz.shuffle:
         rng.shuffle(items)
-    form = []
-    for item in items:
+    now = utcnow()
+    deadline = now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
+    attempt = Attempt(quiz=quiz, user_id=user.id, number=used + 1, started_at=now, deadline=deadline)
+    for position, item in enumerate(items, start=1):
         option_ids = [o.id for o in item.question.options]
-        if quiz.shuffle:
+        if quiz.shuffle and item.question.qtype in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_RESPONSE):
             rng.shuffle(option_ids)
-        form.append({"question_id": item.question_id, "option_ids": option_ids})
-    attempt = Attempt(quiz=quiz, user_id=user.id, number=used + 1, form=form)
+        attempt.slots.append(AttemptQuestion(question_id=item.question_id, position=position, option_order=option_ids))
     db.session.add(attempt)
     db.session.flush()
     return attempt
@@ -69,57 +109,164 @@ def start_attempt(user: User, quiz: Quiz, rng: random.Random | None = None) -> A
 
 def questions_of(attempt: Attempt) -> list[tuple[Question, list]]:
     """The attempt's questions with their options, in the frozen order shown to the candidate."""
-    ids = [entry["question_id"] for entry in attempt.form]
-    by_id = {q.id: q for q in db.session.scalars(select(Question).where(Question.id.in_(ids)))}
     result = []
-    for entry in attempt.form:
-        question = by_id[entry["question_id"]]
-        options = {o.id: o for o in question.options}
-        result.append((question, [options[i] for i in entry["option_ids"] if i in options]))
+    for slot in attempt.slots:
+        options = {o.id: o for o in slot.question.options}
+        ordered = [options[i] for i in slot.option_order if i in options]
+        result.append((slot.question, ordered))
     return result
 
 
-def submit_attempt(attempt: Attempt, choices: dict[int, int | None]) -> Attempt:
-    """Record the chosen options and grade the attempt. Submitting twice grades once.
+def _slot_question(attempt: Attempt, question_id: int) -> Question:
+    for slot in attempt.slots:
+        if slot.question_id == question_id:
+            return slot.question
+    raise QuizError("unknown-question")
 
-    ``choices`` maps question id to option id (None = unanswered). A question or option
-    that is not part of this attempt's frozen form is refused with ``QuizError``.
+
+def _refuse_if_closed(attempt: Attempt, now: datetime) -> None:
+    if attempt.finished:
+        raise QuizError("timeout" if attempt.finished_reason == "timeout" else "finished")
+    if attempt.deadline is not None and now > attempt.deadline:
+        raise QuizError("timeout")
+
+
+def save_answer(attempt: Attempt, question_id: int, raw_response: dict | None, seq: int) -> SaveResult:
+    """Save one answer, idempotently.
+
+    ``seq`` is the client's increasing sequence number for this attempt. Saving the same
+    ``seq`` again with the same response is a harmless retry; a ``seq`` older than the one
+    stored for the question is a stale write and is refused (``QuizError("stale")``), as is
+    any save after submit or past the deadline (``"finished"`` / ``"timeout"``).
+    """
+    now = utcnow()
+    _refuse_if_closed(attempt, now)
+    question = _slot_question(attempt, question_id)
+    try:
+        response = validate_response(question, raw_response)
+    except InvalidResponse as error:
+        raise QuizError("invalid-response", str(error)) from error
+    existing = db.session.scalar(select(AttemptAnswer).where(
+        AttemptAnswer.attempt_id == attempt.id, AttemptAnswer.question_id == question_id))
+    if existing is not None:
+        if seq == existing.seq and existing.response == response:
+            return SaveResult(seq=seq, stored=False, saved_at=existing.saved_at)
+        # Conditional update: of two racing saves only the newer sequence number can win.
+        changed = db.session.execute(
+            update(AttemptAnswer).where(AttemptAnswer.id == existing.id, AttemptAnswer.seq < seq)
+            .values(response=response, seq=seq, saved_at=now).execution_options(synchronize_session=False)).rowcount
+        if changed != 1:
+            raise QuizError("stale")
+        db.session.refresh(existing)
+        return SaveResult(seq=seq, stored=True, saved_at=now)
+    try:
+        with db.session.begin_nested():
+            db.session.add(AttemptAnswer(attempt_id=attempt.id, question_id=question_id, response=response,
+                                         seq=seq, saved_at=now))
+    except IntegrityError:
+        # Another request inserted the first answer to this question at the same moment.
+        return save_answer(attempt, question_id, raw_response, seq)
+    return SaveResult(seq=seq, stored=True, saved_at=now)
+
+
+def saved_responses(attempt: Attempt) -> dict[int, dict | None]:
+    """Question id → saved response (what the page shows when the candidate comes back)."""
+    return {answer.question_id: answer.response for answer in attempt.answers}
+
+
+def submit_attempt(attempt: Attempt, responses: dict[int, dict | None] | None = None,
+                   reason: str = "submitted") -> Attempt:
+    """Finish the attempt and grade what is saved. Submitting twice grades once.
+
+    ``responses`` (question id → raw response), when given, are saved first, as a page
+    submit without JavaScript does; they are validated like any save and refused whole if
+    one is invalid.
     """
     if attempt.finished:
         return attempt
-    allowed = {entry["question_id"]: set(entry["option_ids"]) for entry in attempt.form}
-    for question_id, option_id in choices.items():
-        if question_id not in allowed:
-            raise QuizError("unknown-question")
-        if option_id is not None and option_id not in allowed[question_id]:
-            raise QuizError("unknown-option")
-    # Claim the attempt with a conditional update, so that two simultaneous submits (a double
-    # click, two tabs) grade it exactly once: only the request that flips the row goes on.
+    now = utcnow()
+    if responses:
+        if attempt.deadline is not None and now > attempt.deadline:
+            return finalise_if_expired(attempt) or attempt
+        questions = {slot.question_id: slot.question for slot in attempt.slots}
+        cleaned = {}
+        for question_id, raw in responses.items():
+            if question_id not in questions:
+                raise QuizError("unknown-question")
+            try:
+                cleaned[question_id] = validate_response(questions[question_id], raw)
+            except InvalidResponse as error:
+                raise QuizError("invalid-response", str(error)) from error
+        stored = {a.question_id: a for a in attempt.answers}
+        for question_id, response in cleaned.items():
+            answer = stored.get(question_id)
+            if answer is None:
+                attempt.answers.append(AttemptAnswer(question_id=question_id, response=response,
+                                                     seq=0, saved_at=now))
+            elif answer.response != response:
+                answer.response, answer.saved_at = response, now
+        db.session.flush()
+    return _finalise(attempt, reason, now)
+
+
+def _finalise(attempt: Attempt, reason: str, now: datetime) -> Attempt:
+    # Claim the attempt with a conditional update so that two simultaneous finishes (a double
+    # click, two tabs, the sweep) grade it exactly once: only the request that flips the row goes on.
     claimed = db.session.execute(
         update(Attempt).where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
-        .values(submitted_at=utcnow()).execution_options(synchronize_session=False)).rowcount
+        .values(submitted_at=now, finished_reason=reason).execution_options(synchronize_session=False)).rowcount
     db.session.refresh(attempt)
     if claimed != 1:
         return attempt
-    questions = {q.id: q for q, _options in questions_of(attempt)}
-    existing = {a.question_id: a for a in attempt.answers}
-    total = Decimal(0)
-    for question_id in allowed:
-        option_id = choices.get(question_id)
-        credit = 0.0
-        if option_id is not None:
-            option = next(o for o in questions[question_id].options if o.id == option_id)
-            credit = max(0.0, min(1.0, option.fraction))
-        answer = existing.get(question_id) or AttemptAnswer(question_id=question_id)
-        answer.option_id, answer.credit = option_id, credit
-        if answer not in attempt.answers:
-            attempt.answers.append(answer)
-        total += Decimal(str(credit))
-    attempt.score = (total * 10 / len(allowed)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    attempt.passed = attempt.score >= attempt.quiz.pass_mark
+    _grade(attempt)
     db.session.flush()
     attempt_graded.send(attempt)
     return attempt
+
+
+def _grade(attempt: Attempt) -> None:
+    stored = {a.question_id: a for a in attempt.answers}
+    total = Decimal(0)
+    counted = 0
+    pending = False
+    for slot in attempt.slots:
+        question = slot.question
+        if not question.qtype.graded:
+            continue
+        counted += 1
+        answer = stored.get(question.id)
+        if answer is None:
+            answer = AttemptAnswer(question_id=question.id, response=None, seq=0)
+            attempt.answers.append(answer)
+        result = grade(question, answer.response)
+        answer.credit, answer.needs_marking = result.credit, result.needs_marking
+        pending = pending or result.needs_marking
+        total += Decimal(str(result.credit or 0.0))
+    if pending:
+        attempt.score, attempt.passed = None, None  # waits for a person to mark essays
+        return
+    attempt.score = (total * 10 / counted).quantize(TWO_PLACES, rounding=ROUND_HALF_UP) if counted else Decimal("0.00")
+    attempt.passed = attempt.score >= attempt.quiz.pass_mark
+
+
+def finalise_if_expired(attempt: Attempt) -> Attempt | None:
+    """If the attempt's deadline has passed, finish it with what was saved; return it, else None."""
+    if attempt.finished or attempt.deadline is None:
+        return None
+    now = utcnow()
+    if now <= attempt.deadline:
+        return None
+    return _finalise(attempt, "timeout", now)
+
+
+def sweep_expired_attempts(now: datetime | None = None) -> int:
+    """Finish every attempt whose deadline has passed (the periodic sweep); return how many."""
+    now = now or utcnow()
+    expired = list(db.session.scalars(select(Attempt).where(
+        Attempt.submitted_at.is_(None), Attempt.deadline.is_not(None), Attempt.deadline < now)))
+    for attempt in expired:
+        _finalise(attempt, "timeout", now)
+    return len(expired)
 
 
 def has_passed(user: User, quiz: Quiz) -> Attempt | None:
@@ -127,3 +274,32 @@ def has_passed(user: User, quiz: Quiz) -> Attempt | None:
     return db.session.scalar(select(Attempt).where(
         Attempt.user_id == user.id, Attempt.quiz_id == quiz.id, Attempt.passed.is_(True))
         .order_by(Attempt.score.desc(), Attempt.submitted_at))
+
+
+@dataclass(frozen=True)
+class UnofficialResult:
+    """A self-check's outcome: never stored, never official."""
+
+    score: Decimal
+    responses: dict[int, dict | None]
+    credits: dict[int, float | None]
+
+
+def grade_unofficial(quiz: Quiz, raw_responses: dict[int, dict | None]) -> UnofficialResult:
+    """Grade a public self-check in memory (nothing is written to the database)."""
+    responses, credits = {}, {}
+    total, counted = Decimal(0), 0
+    for item in quiz.items:
+        question = item.question
+        try:
+            response = validate_response(question, raw_responses.get(question.id))
+        except InvalidResponse as error:
+            raise QuizError("invalid-response", str(error)) from error
+        responses[question.id] = response
+        result = grade(question, response)
+        credits[question.id] = result.credit
+        if question.qtype.auto_graded:
+            counted += 1
+            total += Decimal(str(result.credit or 0.0))
+    score = (total * 10 / counted).quantize(TWO_PLACES, rounding=ROUND_HALF_UP) if counted else Decimal("0.00")
+    return UnofficialResult(score=score, responses=responses, credits=credits)

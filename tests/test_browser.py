@@ -60,6 +60,13 @@ def demo_data(app, db):
     db.session.commit()
 
 
+def expect(locator):
+    """Playwright's waiting assertions (imported late: Playwright is only needed here)."""
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(locator)
+
+
 def _shot(page, name: str) -> None:
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
@@ -98,7 +105,9 @@ def test_civil_servant_learns_passes_downloads_and_a_stranger_verifies(browser, 
     correct_ids = db.session.scalars(select(QuestionOption.id).join(Question).where(QuestionOption.fraction == 1.0))
     for option_id in correct_ids:
         page.locator(f'input[type=radio][value="{option_id}"]').check()
+    expect(page.get_by_text("Đã lưu tất cả câu trả lời")).to_be_visible()  # autosaved as she answered
     _shot(page, "06-quiz")
+    page.once("dialog", lambda dialog: dialog.accept())  # "Nộp bài ngay?" confirmation
     page.get_by_role("button", name="Nộp bài").click()
     assert page.get_by_text("10,00/10").is_visible()
     _shot(page, "07-result")

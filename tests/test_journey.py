@@ -97,7 +97,7 @@ def test_qr_code_in_pdf_encodes_the_verification_url(app, db, users):
     for lesson in course.lessons:
         record_lesson_view(learner, lesson)
     attempt = start_attempt(learner, quiz)
-    submit_attempt(attempt, {quiz.items[0].question_id: factories.correct_option_id(quiz.items[0].question)})
+    submit_attempt(attempt, {quiz.items[0].question_id: {"option": factories.correct_option_id(quiz.items[0].question)}})
     certificate = db.session.scalar(select(Certificate))
     with app.test_request_context():
         url = verify_url_for(certificate)

@@ -34,7 +34,7 @@ def objects(db, users):
     owner = factories.user("Đỗ Minh Ân", username="owner")
     record_lesson_view(owner, course.lessons[0])
     attempt = start_attempt(owner, quiz)
-    submit_attempt(attempt, {quiz.items[0].question_id: factories.correct_option_id(quiz.items[0].question)})
+    submit_attempt(attempt, {quiz.items[0].question_id: {"option": factories.correct_option_id(quiz.items[0].question)}})
     certificate = db.session.scalar(select(Certificate))
     db.session.commit()
     return {"course": course.slug, "lesson": course.lessons[0].slug, "quiz": quiz.id, "attempt": attempt.id,

@@ -4,13 +4,15 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from lms.database import include_object
 from lms.extensions import db
 
 
 def test_migrated_schema_matches_the_models(app, db):
     """The test database is built by `flask db upgrade`; autogenerate must find nothing to do."""
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        opts = {"compare_type": True, "include_object": include_object}
+        context = MigrationContext.configure(connection, opts=opts)
         differences = compare_metadata(context, db.metadata)
     assert differences == []
 

@@ -58,3 +58,19 @@ def render_markdown(source: str) -> str:
         link_rel="noopener noreferrer",
         filter_style_properties={"text-align"},
     )
+
+
+def render_question_text(text: str, text_format: str) -> str:
+    """Question text (GIFT formats) as safe HTML.
+
+    ``markdown`` is rendered like lessons; ``html`` is sanitised; ``moodle`` and ``plain``
+    are text whose line breaks are kept.
+    """
+    if text_format == "markdown":
+        return render_markdown(text)
+    if text_format == "html":
+        return nh3.clean(text or "", tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES,
+                         url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
+    from markupsafe import escape
+
+    return str(escape(text or "")).replace("\n", "<br>\n")

@@ -1,0 +1,235 @@
+"""Search: p50/p95 of ``courses.search.search`` over 10,000 generated lessons and guides.
+
+Target (from the issue): p95 under 20 ms in-process, on SQLite and on PostgreSQL. The baseline,
+measured in the same run on the same data and queries, is a naive scan: every query word
+``LIKE '%word%'`` over the folded title and body, title matches first, the same top 20 ids.
+
+SQLite runs in a temporary file. PostgreSQL runs when ``BENCH_DATABASE_URL`` is set or the
+local test database answers; its ``public`` schema is dropped and rebuilt, as the test suite
+does, so never point it at a database whose data matters.
+"""
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import and_, case, create_engine, or_, select, text
+from sqlalchemy.exc import OperationalError
+
+from bench.report import markdown_table, write_section
+from lms import create_app
+from lms.text import fold
+
+DOCUMENTS = 10_000
+GUIDE_SHARE = 0.2
+QUERIES = 500
+WARMUP = 50
+LIMIT = 20
+TARGET_P95_MS = 20.0
+SEED = 2026
+LOCAL_POSTGRESQL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+# Words of the trade, most frequent first (the generator draws them with Zipf's law).
+_TOPICS = (
+    "dịch vụ công", "hồ sơ", "văn bản", "thủ tục", "đăng nhập", "tài khoản", "trực tuyến",
+    "chữ ký số", "thư điện tử", "bảng tính", "mật khẩu", "an toàn thông tin", "cơ quan",
+    "trình chiếu", "định danh", "điện tử", "thanh toán", "kết quả", "tệp đính kèm", "máy tính",
+    "phần mềm", "ứng dụng", "điện thoại", "mạng", "tra cứu", "công văn", "quyết định", "tờ trình",
+    "báo cáo", "biểu mẫu", "phông chữ", "định dạng", "căn lề", "bảng biểu", "công thức", "hàm",
+    "biểu đồ", "trang chiếu", "hiệu ứng", "máy in", "quét mã", "mã QR", "VNeID", "cổng quốc gia",
+    "lừa đảo", "mã độc", "sao lưu", "cập nhật", "trình duyệt", "tìm kiếm", "lưu trữ", "phê duyệt",
+    "ký duyệt", "luân chuyển", "số hóa", "chứng thư", "giấy tờ", "căn cước", "công chức",
+    "viên chức", "người dân", "doanh nghiệp", "phường", "xã", "tỉnh", "sở", "ủy ban", "bộ phận một cửa",
+    "tiếp nhận", "trả kết quả", "lệ phí", "nghĩa vụ", "bảo mật", "xác thực", "hai lớp", "đường dẫn",
+    "tin nhắn", "cuộc gọi", "phần cứng", "ổ đĩa", "thư mục", "sắp xếp", "lọc dữ liệu", "in ấn",
+)
+_COMMON = (
+    "và", "của", "các", "là", "có", "được", "cho", "trong", "để", "một", "những", "khi", "với",
+    "bạn", "không", "này", "người", "từ", "theo", "đã", "sẽ", "nếu", "thì", "trên", "hoặc",
+    "cần", "phải", "việc", "nhiều", "rồi", "chọn", "bấm", "mở", "xem", "gửi", "nhập", "kiểm tra",
+    "hướng dẫn", "cách", "bước", "lưu ý", "thực hiện", "sử dụng", "quản lý", "nộp", "nhận",
+)
+_HEADINGS = ("Giới thiệu", "Các bước thực hiện", "Lưu ý", "Câu hỏi thường gặp", "Tóm tắt")
+
+
+@dataclass(frozen=True)
+class _Run:
+    database: str
+    p50_ms: float
+    p95_ms: float
+    baseline_p95_ms: float
+
+    @property
+    def passed(self) -> bool:
+        return self.p95_ms < TARGET_P95_MS
+
+
+def _zipf(words: tuple[str, ...]) -> Callable[[random.Random, int], list[str]]:
+    weights = [1 / rank for rank in range(1, len(words) + 1)]
+    cumulative = [sum(weights[: i + 1]) for i in range(len(weights))]
+    return lambda rng, k: rng.choices(words, cum_weights=cumulative, k=k)
+
+
+_topic = _zipf(_TOPICS)
+_common = _zipf(_COMMON)
+
+
+def _sentence(rng: random.Random) -> str:
+    words = [w for pair in zip(_common(rng, 6), _topic(rng, 6)) for w in pair][: rng.randint(6, 12)]
+    return words[0].capitalize() + " " + " ".join(words[1:]) + "."
+
+
+def _document(rng: random.Random) -> tuple[str, str]:
+    """A title and a Markdown body of about 150 to 300 words."""
+    title = " ".join(_topic(rng, rng.randint(2, 4)) + _common(rng, 1)).capitalize()
+    parts: list[str] = []
+    for _ in range(rng.randint(3, 5)):
+        parts.append(f"## {rng.choice(_HEADINGS)}")
+        parts.append(" ".join(_sentence(rng) for _ in range(rng.randint(2, 4))))
+        if rng.random() < 0.4:
+            parts.append("\n".join(f"- **{_topic(rng, 1)[0]}**: {_sentence(rng)}" for _ in range(3)))
+    return title, "\n\n".join(parts)
+
+
+def _queries(rng: random.Random, documents: list[tuple[str, str]], count: int) -> list[str]:
+    """What people type: 1-3 words of a title or body, often without marks, sometimes half typed."""
+    queries = []
+    for _ in range(count):
+        title, body = rng.choice(documents)
+        source = (title if rng.random() < 0.5 else body).replace("#", " ").replace("*", " ")
+        words = [w.strip(".,:-") for w in source.split() if w.strip(".,:-")]
+        size = rng.randint(1, min(3, len(words)))
+        start = rng.randrange(len(words) - size + 1)
+        chosen = words[start:start + size]
+        style = rng.random()
+        if style < 0.5:
+            chosen = [fold(w) for w in chosen]
+        elif style < 0.65:
+            chosen = [w.upper() for w in chosen]
+        if rng.random() < 0.2 and len(chosen[-1]) > 2:
+            chosen[-1] = chosen[-1][: rng.randint(2, len(chosen[-1]) - 1)]
+        queries.append(" ".join(chosen))
+    return queries
+
+
+def _percentile(samples: list[float], fraction: float) -> float:
+    return statistics.quantiles(samples, n=100, method="inclusive")[round(fraction * 100) - 1]
+
+
+def _time(function: Callable[[str], object], queries: list[str], after_each: Callable[[], None]) -> list[float]:
+    """Milliseconds per call; ``after_each`` (untimed) starts the next call afresh, like a new request."""
+    for query in queries[:WARMUP]:
+        function(query)
+        after_each()
+    samples = []
+    for query in queries:
+        started = time.perf_counter()
+        function(query)
+        samples.append((time.perf_counter() - started) * 1000)
+        after_each()
+    return samples
+
+
+def _measure(label: str, url: str, documents: list[tuple[str, str]], queries: list[str]) -> _Run:
+    """Build the schema by migrations, index ``documents``, time search and the LIKE baseline."""
+    from flask_migrate import upgrade
+
+    from courses.search import SearchDocument, index_document, search, search_text
+    from lms.extensions import db
+
+    app = create_app({
+        "LMS_ENV": "testing", "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
+        "RATELIMIT_STORAGE_URI": "memory://",
+    })
+    with app.app_context():
+        upgrade()
+        started = time.perf_counter()
+        for number, (title, body) in enumerate(documents, start=1):
+            kind = "guide" if number <= DOCUMENTS * GUIDE_SHARE else "lesson"
+            index_document(kind, number, f"/{kind}s/{number}", title, body)
+            if number % 1000 == 0:
+                db.session.commit()
+        db.session.commit()
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(text("ANALYZE search_document"))
+            db.session.commit()
+        print(f"{label}: indexed {len(documents)} documents in {time.perf_counter() - started:.1f} s")
+
+        def like_scan(query: str) -> list[int]:
+            words = search_text(query).split()
+            if not words:
+                return []
+            padded = " " + SearchDocument.title_folded + " "
+            title_words = sum(case((padded.like(f"% {w}%"), 1), else_=0) for w in words)
+            matches = and_(*(or_(SearchDocument.title_folded.like(f"%{w}%"), SearchDocument.body_folded.like(f"%{w}%"))
+                             for w in words))
+            stmt = select(SearchDocument.id).where(matches).order_by(title_words.desc(), SearchDocument.id)
+            return list(db.session.scalars(stmt.limit(LIMIT)))
+
+        found = sum(bool(search(q, limit=LIMIT)) for q in queries)
+        db.session.remove()
+        fts = _time(lambda q: search(q, limit=LIMIT), queries, db.session.remove)
+        like = _time(like_scan, queries, db.session.remove)
+        db.engine.dispose()
+    run = _Run(label, _percentile(fts, 0.5), _percentile(fts, 0.95), _percentile(like, 0.95))
+    print(f"{label}: {found}/{len(queries)} queries found something; p50 {run.p50_ms:.2f} ms, "
+          f"p95 {run.p95_ms:.2f} ms, LIKE p95 {run.baseline_p95_ms:.2f} ms: {'PASS' if run.passed else 'FAIL'}")
+    return run
+
+
+def _postgresql_url() -> str | None:
+    """The PostgreSQL database to use, with a fresh ``public`` schema; None when none answers."""
+    url = os.environ.get("BENCH_DATABASE_URL") or LOCAL_POSTGRESQL
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    engine = create_engine(url, connect_args={"connect_timeout": 3})
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+    except OperationalError:
+        if "BENCH_DATABASE_URL" in os.environ:
+            raise
+        return None
+    finally:
+        engine.dispose()
+    return url
+
+
+def run() -> bool:
+    """Run the benchmark on SQLite and, when reachable, PostgreSQL; write docs; True if on target."""
+    rng = random.Random(SEED)
+    documents = [_document(rng) for _ in range(DOCUMENTS)]
+    queries = _queries(rng, documents, QUERIES)
+    runs: list[_Run] = []
+    with tempfile.TemporaryDirectory() as directory:
+        runs.append(_measure("SQLite (FTS5)", f"sqlite:///{directory}/bench.sqlite3", documents, queries))
+    postgresql = _postgresql_url()
+    if postgresql:
+        runs.append(_measure("PostgreSQL (tsvector, GIN)", postgresql, documents, queries))
+    else:
+        print(f"PostgreSQL: not reachable at {LOCAL_POSTGRESQL} and BENCH_DATABASE_URL unset: skipped")
+
+    rows = [
+        (r.database, f"{r.p50_ms:.2f}", f"{r.p95_ms:.2f}", f"{r.baseline_p95_ms:.2f}",
+         f"{r.baseline_p95_ms / r.p95_ms:.1f}×", f"< {TARGET_P95_MS:.0f} ms", "PASS" if r.passed else "FAIL")
+        for r in runs
+    ]
+    notes = (
+        f"{DOCUMENTS:,} generated lessons and guides (seed {SEED}, 150–300 words each, Markdown) and "
+        f"{QUERIES} queries of 1–3 words taken from them: half without diacritics, some in capitals, "
+        f"a fifth with the last word half typed (prefix). Each query asks for the top {LIMIT}, in a "
+        f"fresh session as in a request. `search()` figures include loading the documents and "
+        f"highlighting; the baseline is the SQL alone: every word `LIKE '%…%'` over the folded "
+        f"title and body, title matches first. Ratio = baseline p95 / search p95."
+    )
+    if not postgresql:
+        notes += " PostgreSQL was not reachable: not measured."
+    headers = ("database", "p50 ms", "p95 ms", "LIKE baseline p95 ms", "ratio", "target p95", "result")
+    write_section("Search", notes + "\n\n" + markdown_table(headers, rows))
+    return all(r.passed for r in runs)

@@ -1,0 +1,143 @@
+"""Load courses, lessons and public guides from ``content/`` (see content/FORMAT.md)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+
+from courses.models import Course, Guide, Lesson
+from courses.search import index_document
+from courses.services import set_lesson_body
+from lms.content import (ContentError, Document, Problem, module_list, optional_int, read_document, require_slug,
+                         require_text)
+from lms.extensions import db
+from lms.markdown import render_markdown
+
+LEVELS = {"basic", "advanced"}
+AUDIENCES = {"civil_servant", "citizen", "all"}
+
+
+@dataclass
+class CourseSource:
+    """A course directory read from disk, checked but not stored."""
+
+    doc: Document
+    slug: str
+    lessons: list[tuple[Document, str]] = field(default_factory=list)
+
+
+def _read_courses(root: Path, problems: list[Problem]) -> list[CourseSource]:
+    sources = []
+    for folder in sorted(p for p in (root / "courses").glob("*") if p.is_dir()):
+        course_file = folder / "course.md"
+        if not course_file.exists():
+            problems.append(Problem(folder, 0, "a course folder needs course.md"))
+            continue
+        doc = read_document(course_file, problems)
+        if doc is None:
+            continue
+        slug = require_slug(doc, problems)
+        if slug and slug != folder.name:
+            problems.append(Problem(course_file, 1, f"slug '{slug}' differs from the folder name '{folder.name}'"))
+        require_text(doc, "title", problems)
+        module_list(doc, problems)
+        if doc.meta.get("level", "basic") not in LEVELS:
+            problems.append(Problem(course_file, 1, "'level' must be basic or advanced"))
+        if doc.meta.get("audience", "civil_servant") not in AUDIENCES:
+            problems.append(Problem(course_file, 1, "'audience' must be civil_servant, citizen or all"))
+        source = CourseSource(doc=doc, slug=slug)
+        lesson_files = sorted((folder / "lessons").glob("*.md"))
+        if not lesson_files:
+            problems.append(Problem(course_file, 1, "the course has no lessons (lessons/NN-slug.md)"))
+        seen = set()
+        for lesson_file in lesson_files:
+            lesson = read_document(lesson_file, problems)
+            if lesson is None:
+                continue
+            lesson_slug = require_slug(lesson, problems)
+            if lesson_slug in seen:
+                problems.append(Problem(lesson_file, 1, f"another lesson of this course is also '{lesson_slug}'"))
+            seen.add(lesson_slug)
+            require_text(lesson, "title", problems)
+            module_list(lesson, problems, required=False)
+            optional_int(lesson, "minutes", 10, problems)
+            source.lessons.append((lesson, lesson_slug))
+        sources.append(source)
+    return sources
+
+
+def _read_guides(root: Path, problems: list[Problem]) -> list[tuple[Document, str]]:
+    guides, seen = [], set()
+    for path in sorted((root / "guides").glob("*.md")):
+        doc = read_document(path, problems)
+        if doc is None:
+            continue
+        slug = require_slug(doc, problems)
+        if slug in seen:
+            problems.append(Problem(path, 1, f"another guide is also '{slug}'"))
+        seen.add(slug)
+        require_text(doc, "title", problems)
+        require_text(doc, "summary", problems, max_length=500)
+        module_list(doc, problems)
+        optional_int(doc, "order", 0, problems)
+        guides.append((doc, slug))
+    return guides
+
+
+def load_course_content(root: Path) -> None:
+    """Create or update every course, lesson and guide under ``root``; flush only.
+
+    Raises ``ContentError`` with every problem found before anything is written.
+    """
+    problems: list[Problem] = []
+    courses = _read_courses(root, problems)
+    guides = _read_guides(root, problems)
+    if problems:
+        raise ContentError(problems)
+    for source in courses:
+        _store_course(source)
+    for doc, slug in guides:
+        _store_guide(doc, slug)
+    db.session.flush()
+
+
+def _store_course(source: CourseSource) -> Course:
+    meta = source.doc.meta
+    course = db.session.scalar(select(Course).where(Course.slug == source.slug)) or Course(slug=source.slug)
+    db.session.add(course)
+    course.title, course.summary = meta["title"].strip(), str(meta.get("summary", "")).strip()
+    course.description_md = source.doc.body
+    course.modules, course.level = list(meta["modules"]), meta.get("level", "basic")
+    course.audience, course.position = meta.get("audience", "civil_servant"), int(meta.get("order", 0))
+    course.published = bool(meta.get("published", True))
+    existing = {lesson.slug: lesson for lesson in course.lessons}
+    wanted = []
+    for position, (doc, slug) in enumerate(source.lessons, start=1):
+        lesson = existing.get(slug) or Lesson(slug=slug)
+        lesson.title, lesson.position = doc.meta["title"].strip(), position
+        lesson.minutes = int(doc.meta.get("minutes", 10))
+        lesson.modules = list(doc.meta.get("modules") or course.modules)
+        set_lesson_body(lesson, doc.body)
+        wanted.append(lesson)
+    course.lessons = wanted  # lessons removed from the folder are removed from the course
+    db.session.flush()
+    # Paths mirror the routes in courses/routes.py (a test opens every indexed URL).
+    index_document("course", course.id, f"/courses/{course.slug}", course.title,
+                   f"{course.summary}\n\n{course.description_md}")
+    for lesson in course.lessons:
+        index_document("lesson", lesson.id, f"/courses/{course.slug}/lessons/{lesson.slug}", lesson.title,
+                       lesson.body_md)
+    return course
+
+
+def _store_guide(doc: Document, slug: str) -> Guide:
+    guide = db.session.scalar(select(Guide).where(Guide.slug == slug)) or Guide(slug=slug)
+    db.session.add(guide)
+    guide.title, guide.summary = doc.meta["title"].strip(), doc.meta["summary"].strip()
+    guide.body_md, guide.body_html = doc.body, render_markdown(doc.body)
+    guide.modules, guide.audience = list(doc.meta["modules"]), doc.meta.get("audience", "citizen")
+    guide.position, guide.published = int(doc.meta.get("order", 0)), bool(doc.meta.get("published", True))
+    db.session.flush()
+    index_document("guide", guide.id, f"/guides/{guide.slug}", guide.title, f"{guide.summary}\n\n{guide.body_md}")
+    return guide

@@ -1,0 +1,310 @@
+"""Search across lessons, guides and courses that ignores diacritics and đ, titles ranked first.
+
+One table, ``search_document``, keeps a plain-text copy of everything searchable and its folded
+form. The full-text index itself is database-specific and created by the migration, not by the
+model (``lms.database.include_object`` keeps autogenerate from trying to drop it):
+
+* SQLite: the FTS5 external-content table ``search_fts``, kept in sync by triggers, ranked with
+  ``bm25`` weighting titles ten times above bodies;
+* PostgreSQL: a GIN index over ``setweight(title, 'A') || setweight(body, 'B')`` tsvectors,
+  ranked with ``ts_rank`` weighting A far above B.
+
+Both databases index the same input: the folded words separated by single spaces
+(:func:`search_text`). FTS5's and PostgreSQL's tokenizers split that identically, so a query
+finds the same documents on either. The primary sort key (how many query words the title
+contains) is plain SQL that both evaluate alike, so title hits come first on both; only the order
+within that tier depends on each database's relevance function.
+
+Highlighting runs in Python over the original text: it walks the original words, folds each
+one and marks those the query matched, so the marks sit on the words with their diacritics.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache, reduce
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from markupsafe import Markup, escape
+from mdit_py_plugins.container import container_plugin
+from sqlalchemy import ColumnElement, Integer, String, Text, UniqueConstraint, case, column, func, literal
+from sqlalchemy import literal_column, select, table, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from lms.markdown import CALLOUTS
+from lms.database import UNMODELLED_INFO_KEY, UTCDateTime, utcnow
+from lms.extensions import db
+from lms.text import fold, nfc
+
+KINDS = frozenset({"lesson", "guide", "course"})
+MAX_QUERY_LENGTH = 200
+SNIPPET_LENGTH = 200
+# How much text before the first match a snippet shows, so the match is read in context.
+SNIPPET_LEAD = 60
+
+# A word is a run of letters and digits, as FTS5's unicode61 and PostgreSQL's parser see it.
+_WORD = re.compile(r"[^\W_]+")
+
+# What the migration creates beside the table, on SQLite (the FTS5 table and its shadow tables)
+# and on PostgreSQL (the GIN expression index).
+_FTS_OBJECTS = (
+    "search_fts", "search_fts_data", "search_fts_idx", "search_fts_docsize", "search_fts_config",
+    "ix_search_document_fts",
+)
+# Must stay identical to the expression of the index in the migration, or PostgreSQL will not
+# use the index.
+_PG_VECTOR = literal_column(
+    "(setweight(to_tsvector('simple', title_folded), 'A')"
+    " || setweight(to_tsvector('simple', body_folded), 'B'))"
+)
+# ts_rank weights in the order D, C, B, A: a title word is worth ten body words.
+_PG_WEIGHTS = literal_column("'{0.01, 0.02, 0.1, 1.0}'")
+_FTS = table("search_fts", column("rowid", Integer))
+_FTS_RANK = text("bm25(search_fts, 10.0, 1.0)")
+
+
+class SearchDocument(db.Model):
+    """The searchable text of one lesson, guide or course, and its folded form."""
+
+    __tablename__ = "search_document"
+    __table_args__ = (UniqueConstraint("kind", "ref_id"), {"info": {UNMODELLED_INFO_KEY: _FTS_OBJECTS}})
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    ref_id: Mapped[int] = mapped_column(Integer)
+    url: Mapped[str] = mapped_column(String(512))
+    title: Mapped[str] = mapped_column(String(255))
+    body: Mapped[str] = mapped_column(Text, default="")  # plain text, with its diacritics
+    # Text, not String(255): folding can lengthen a word (a Hangul syllable decomposes).
+    title_folded: Mapped[str] = mapped_column(Text, default="")
+    body_folded: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<SearchDocument {self.kind} {self.ref_id}>"
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One result: what it is, where it lives, and its title and snippet with matches marked."""
+
+    kind: str
+    ref_id: int
+    url: str
+    title_html: Markup
+    snippet_html: Markup
+
+
+@dataclass(frozen=True)
+class _Term:
+    word: str  # folded
+    prefix: bool
+
+
+@dataclass(frozen=True)
+class _Query:
+    terms: tuple[_Term, ...]
+
+    def matches(self, folded_word: str) -> bool:
+        return any(folded_word == t.word or (t.prefix and folded_word.startswith(t.word)) for t in self.terms)
+
+
+@lru_cache(maxsize=65536)
+def _fold_word(word: str) -> str:
+    # A language has a few thousand distinct words: caching makes highlighting cheap.
+    return fold(word)
+
+
+def search_text(text_: str) -> str:
+    """The folded words of ``text_`` separated by single spaces: what the full-text indexes see.
+
+    ``search_text("Nộp hồ sơ: dịch-vụ công!") == "nop ho so dich vu cong"``. Punctuation never
+    reaches the databases, whose tokenizers would otherwise split it differently.
+    """
+    folded = (_fold_word(m.group()) for m in _WORD.finditer(nfc(text_)))
+    return " ".join(word for word in folded if word)
+
+
+def _md_parser() -> MarkdownIt:
+    # The lesson renderer's syntax (lms.markdown), so the same source parses the same way.
+    md = MarkdownIt("commonmark", {"html": False}).enable("table").enable("strikethrough")
+    for name in CALLOUTS:
+        md.use(container_plugin, name=name)
+    return md
+
+
+_MD = _md_parser()
+
+
+def _inline_text(children: Iterable[Token]) -> str:
+    parts: list[str] = []
+    for child in children:
+        if child.type in {"text", "code_inline"}:
+            parts.append(child.content)
+        elif child.type in {"softbreak", "hardbreak"}:
+            parts.append(" ")
+        elif child.children:  # an image: its alt text
+            parts.append(_inline_text(child.children))
+    return "".join(parts)
+
+
+def markdown_to_text(source: str) -> str:
+    """The words a reader sees in Markdown ``source``, one line per block, without markup.
+
+    Raw HTML is not interpreted (as when lessons are rendered): ``<script>`` stays literal text,
+    and is escaped when shown.
+    """
+    lines: list[str] = []
+    for token in _MD.parse(nfc(source)):
+        if token.type == "inline":
+            lines.append(_inline_text(token.children or ()))
+        elif token.type in {"code_block", "fence"}:
+            lines.append(token.content)
+    return "\n".join(stripped for line in lines if (stripped := line.strip()))
+
+
+def index_document(kind: str, ref_id: int, url: str, title: str, body: str) -> SearchDocument:
+    """Add or refresh the search entry of one item; ``body`` may be Markdown. Flushes only.
+
+    ``kind`` is ``"lesson"``, ``"guide"`` or ``"course"``; ``(kind, ref_id)`` identifies the entry,
+    so indexing an item again updates it. Unchanged content writes nothing.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown search document kind: {kind!r}")
+    document = db.session.scalars(
+        select(SearchDocument).filter_by(kind=kind, ref_id=ref_id)
+    ).one_or_none()
+    if document is None:
+        document = SearchDocument(kind=kind, ref_id=ref_id)
+        db.session.add(document)
+    document.url = url
+    document.title = nfc(title)
+    document.body = markdown_to_text(body)
+    document.title_folded = search_text(document.title)
+    document.body_folded = search_text(document.body)
+    db.session.flush()
+    return document
+
+
+def remove_document(kind: str, ref_id: int) -> None:
+    """Remove the search entry of one item, if it has one. Flushes only."""
+    document = db.session.scalars(
+        select(SearchDocument).filter_by(kind=kind, ref_id=ref_id)
+    ).one_or_none()
+    if document is not None:
+        db.session.delete(document)
+        db.session.flush()
+
+
+def _parse_query(query: str) -> _Query | None:
+    """The query's folded words; the last is a prefix while the user is still typing it."""
+    # NFC but not stripped: a trailing space says the last word is complete.
+    query = unicodedata.normalize("NFC", query[:MAX_QUERY_LENGTH])
+    words = [w for m in _WORD.finditer(query) if (w := _fold_word(m.group()))]
+    if not words:
+        return None
+    typing = query[-1].isalnum()
+    terms: dict[_Term, None] = {}  # ordered and without repeats
+    for position, word in enumerate(words):
+        terms[_Term(word, prefix=typing and position == len(words) - 1)] = None
+    return _Query(tuple(terms))
+
+
+def _title_word_count(query: _Query) -> ColumnElement[int]:
+    """SQL: how many query terms the folded title contains (the same on both databases).
+
+    Folded text is words between single spaces, so `` word `` in the padded title is a whole word.
+    Words contain no ``%`` or ``_``, so they need no LIKE escaping.
+    """
+    padded = literal(" ") + SearchDocument.title_folded + literal(" ")
+    counts = [
+        case((padded.like(f"% {t.word}%" if t.prefix else f"% {t.word} %"), 1), else_=0)
+        for t in query.terms
+    ]
+    return reduce(lambda a, b: a + b, counts)
+
+
+def _ranked_ids(query: _Query, kinds: set[str] | None, limit: int) -> list[int]:
+    """Ids of the best matching documents: title hits first, then by relevance, then by id."""
+    doc = SearchDocument.__table__
+    title_words = _title_word_count(query)
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Words are letters and digits only, so quoting them is all the escaping tsquery needs.
+        tsquery = func.to_tsquery(
+            literal_column("'simple'"),
+            " & ".join(f"'{t.word}'" + (":*" if t.prefix else "") for t in query.terms),
+        )
+        stmt = (
+            select(doc.c.id)
+            .where(_PG_VECTOR.op("@@")(tsquery))
+            .order_by(title_words.desc(), func.ts_rank(_PG_WEIGHTS, _PG_VECTOR, tsquery).desc(), doc.c.id)
+        )
+    else:
+        # Each word quoted: FTS5 syntax (NEAR, AND, -, ^, column filters) can never be formed.
+        match = " ".join(f'"{t.word}"' + ("*" if t.prefix else "") for t in query.terms)
+        stmt = (
+            select(doc.c.id)
+            .select_from(_FTS.join(doc, doc.c.id == _FTS.c.rowid))
+            .where(text("search_fts MATCH :match").bindparams(match=match))
+            .order_by(title_words.desc(), _FTS_RANK, doc.c.id)
+        )
+    if kinds is not None:
+        stmt = stmt.where(doc.c.kind.in_(sorted(kinds)))
+    return list(db.session.scalars(stmt.limit(limit)))
+
+
+def _highlight(text_: str, query: _Query) -> Markup:
+    """``text_`` HTML-escaped, with every word the query matches wrapped in ``<mark>``."""
+    parts: list[Markup] = []
+    done = 0
+    for m in _WORD.finditer(text_):
+        if query.matches(_fold_word(m.group())):
+            parts.append(escape(text_[done:m.start()]))
+            parts.append(Markup("<mark>%s</mark>") % m.group())
+            done = m.end()
+    parts.append(escape(text_[done:]))
+    return Markup("").join(parts)
+
+
+def _snippet(body: str, query: _Query) -> Markup:
+    """About SNIPPET_LENGTH characters of ``body`` around its first match, highlighted."""
+    first = next((m for m in _WORD.finditer(body) if query.matches(_fold_word(m.group()))), None)
+    start = max(0, first.start() - SNIPPET_LEAD) if first else 0
+    end = min(len(body), start + SNIPPET_LENGTH)
+    # Cut between words, never inside one.
+    while 0 < start < len(body) and body[start - 1].isalnum() and body[start].isalnum():
+        start += 1
+    while start < end < len(body) and body[end - 1].isalnum() and body[end].isalnum():
+        end -= 1
+    window = _highlight(" ".join(body[start:end].split()), query)
+    return Markup("").join([
+        Markup("… ") if start > 0 else Markup(""), window, Markup(" …") if end < len(body) else Markup(""),
+    ])
+
+
+def search(query: str, *, kinds: set[str] | None = None, limit: int = 20) -> list[SearchHit]:
+    """Documents matching every word of ``query``, ignoring case, diacritics and đ.
+
+    Title matches rank above body-only matches; the last word also matches as a prefix unless the
+    query ends in a space or punctuation. ``kinds`` restricts the result to those kinds of
+    document. A query of no words gives no results; only its first MAX_QUERY_LENGTH characters
+    count. Titles and snippets come back as safe HTML with the matched words in ``<mark>``.
+    """
+    parsed = _parse_query(query or "")
+    if parsed is None or limit < 1 or (kinds is not None and not kinds):
+        return []
+    ids = _ranked_ids(parsed, kinds, limit)
+    if not ids:
+        return []
+    documents = {d.id: d for d in db.session.scalars(select(SearchDocument).where(SearchDocument.id.in_(ids)))}
+    return [
+        SearchHit(
+            kind=d.kind, ref_id=d.ref_id, url=d.url,
+            title_html=_highlight(d.title, parsed), snippet_html=_snippet(d.body, parsed),
+        )
+        for d in (documents[i] for i in ids)
+    ]

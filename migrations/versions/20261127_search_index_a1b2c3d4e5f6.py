@@ -1,0 +1,90 @@
+"""search index
+
+Full-text search over lessons, guides and courses (courses/search.py). The table is the same
+everywhere; the index is SQLite's FTS5 or PostgreSQL's GIN, each built only on its own database.
+
+Caution for later migrations: a batch ALTER of ``search_document`` on SQLite copies and drops the
+table, and the FTS5 triggers go with it; such a migration must create them again.
+
+Revision ID: a1b2c3d4e5f6
+Revises: af76caf1374b
+Create Date: 2026-11-27 14:00:00.000000
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = 'a1b2c3d4e5f6'
+down_revision = 'af76caf1374b'
+branch_labels = None
+depends_on = None
+
+# External content: FTS5 stores only its index and reads the text from search_document.
+_SQLITE_UPGRADE = [
+    "CREATE VIRTUAL TABLE search_fts USING fts5("
+    "title_folded, body_folded, content='search_document', content_rowid='id', tokenize='unicode61')",
+    "CREATE TRIGGER search_document_fts_insert AFTER INSERT ON search_document BEGIN"
+    " INSERT INTO search_fts(rowid, title_folded, body_folded)"
+    " VALUES (new.id, new.title_folded, new.body_folded);"
+    " END",
+    "CREATE TRIGGER search_document_fts_delete AFTER DELETE ON search_document BEGIN"
+    " INSERT INTO search_fts(search_fts, rowid, title_folded, body_folded)"
+    " VALUES ('delete', old.id, old.title_folded, old.body_folded);"
+    " END",
+    "CREATE TRIGGER search_document_fts_update AFTER UPDATE OF title_folded, body_folded"
+    " ON search_document BEGIN"
+    " INSERT INTO search_fts(search_fts, rowid, title_folded, body_folded)"
+    " VALUES ('delete', old.id, old.title_folded, old.body_folded);"
+    " INSERT INTO search_fts(rowid, title_folded, body_folded)"
+    " VALUES (new.id, new.title_folded, new.body_folded);"
+    " END",
+]
+_SQLITE_DOWNGRADE = [
+    "DROP TRIGGER search_document_fts_update",
+    "DROP TRIGGER search_document_fts_delete",
+    "DROP TRIGGER search_document_fts_insert",
+    "DROP TABLE search_fts",
+]
+# The expression must stay identical to courses.search._PG_VECTOR, or queries will not use it.
+_POSTGRESQL_UPGRADE = [
+    "CREATE INDEX ix_search_document_fts ON search_document USING gin ("
+    "(setweight(to_tsvector('simple', title_folded), 'A')"
+    " || setweight(to_tsvector('simple', body_folded), 'B')))",
+]
+_POSTGRESQL_DOWNGRADE = ["DROP INDEX ix_search_document_fts"]
+
+
+def upgrade():
+    op.create_table('search_document',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('ref_id', sa.Integer(), nullable=False),
+    sa.Column('url', sa.String(length=512), nullable=False),
+    sa.Column('title', sa.String(length=255), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('title_folded', sa.Text(), nullable=False),
+    sa.Column('body_folded', sa.Text(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_search_document')),
+    sa.UniqueConstraint('kind', 'ref_id', name=op.f('uq_search_document_kind_ref_id'))
+    )
+    dialect = op.get_context().dialect.name
+    if dialect == 'sqlite':
+        for statement in _SQLITE_UPGRADE:
+            op.execute(statement)
+    elif dialect == 'postgresql':
+        for statement in _POSTGRESQL_UPGRADE:
+            op.execute(statement)
+
+
+def downgrade():
+    dialect = op.get_context().dialect.name
+    if dialect == 'sqlite':
+        for statement in _SQLITE_DOWNGRADE:
+            op.execute(statement)
+    elif dialect == 'postgresql':
+        for statement in _POSTGRESQL_DOWNGRADE:
+            op.execute(statement)
+    op.drop_table('search_document')

@@ -1,0 +1,205 @@
+"""Search across lessons and guides: diacritics and đ ignored, titles first, matches highlighted.
+
+Every test runs on the suite's database, so on SQLite (FTS5) and on PostgreSQL (tsvector) alike.
+"""
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from sqlalchemy import func, select
+
+from courses.search import SearchDocument, index_document, markdown_to_text, remove_document, search, search_text
+
+GUIDE_TITLE = "Nộp hồ sơ dịch vụ công trực tuyến"
+
+
+@pytest.fixture()
+def library(db):
+    """A few guides and lessons, committed."""
+    index_document("guide", 1, "/guides/nop-ho-so", GUIDE_TITLE,
+                   "Chuẩn bị giấy tờ, điền tờ khai và **gửi hồ sơ** trên Cổng quốc gia.")
+    index_document("guide", 2, "/guides/dang-nhap", "Đăng nhập bằng VNeID",
+                   "Mở ứng dụng, quét mã QR và xác nhận.")
+    index_document("lesson", 10, "/courses/thu-dien-tu/1", "Thư điện tử công vụ",
+                   "Soạn thư, đính kèm tệp và gửi cho đồng nghiệp.")
+    index_document("lesson", 11, "/courses/van-ban/2", "Định dạng văn bản",
+                   "Căn lề, giãn dòng, chọn phông chữ Times New Roman cỡ 14.")
+    db.session.commit()
+
+
+def titles(hits) -> list[str]:
+    return [str(h.title_html) for h in hits]
+
+
+@pytest.mark.parametrize("query", [
+    "dich vu cong", "DỊCH VỤ CÔNG", "Dịch Vụ Công", "dịch vụ công",
+    unicodedata.normalize("NFD", "Dịch vụ công"), "  dich   VU, cong! ",
+])
+def test_search_ignores_case_and_diacritics(library, query):
+    hits = search(query)
+    assert [(h.kind, h.ref_id, h.url) for h in hits] == [("guide", 1, "/guides/nop-ho-so")]
+
+
+def test_search_maps_d_bar_to_d(library):
+    hits = search("dang nhap")
+    assert [h.ref_id for h in hits] == [2]
+    assert str(hits[0].title_html) == "<mark>Đăng</mark> <mark>nhập</mark> bằng VNeID"
+
+
+def test_every_word_must_match(library):
+    assert [h.ref_id for h in search("dang nhap ho so")] == []
+    assert [h.ref_id for h in search("ho so cong")] == [1]
+
+
+def test_title_hits_rank_above_body_only_hits(db):
+    # The body-only document comes first by id and repeats the words, so only the title rule
+    # can put the other one first.
+    index_document("lesson", 1, "/l/1", "Hướng dẫn chung",
+                   "Chữ ký số. " * 20 + "Ký số văn bản bằng chữ ký số của cơ quan.")
+    index_document("guide", 2, "/g/2", "Chữ ký số cho văn bản điện tử", "Giới thiệu ngắn.")
+    index_document("lesson", 3, "/l/3", "Ký văn bản", "Dùng chữ ký số khi gửi văn bản đi.")
+    db.session.commit()
+    hits = search("chu ky so")
+    assert [(h.kind, h.ref_id) for h in hits][0] == ("guide", 2)
+    assert {(h.kind, h.ref_id) for h in hits} == {("lesson", 1), ("guide", 2), ("lesson", 3)}
+    # More query words in the title ranks higher: "ky" alone in lesson 3's title beats none.
+    assert [(h.kind, h.ref_id) for h in hits] == [("guide", 2), ("lesson", 3), ("lesson", 1)]
+
+
+def test_matches_are_marked_on_the_original_text(library):
+    [hit] = search("dich vu cong")
+    assert str(hit.title_html) == "Nộp hồ sơ <mark>dịch</mark> <mark>vụ</mark> <mark>công</mark> trực tuyến"
+    [hit] = search("ho so")
+    assert str(hit.snippet_html) == (
+        "Chuẩn bị giấy tờ, điền tờ khai và gửi <mark>hồ</mark> <mark>sơ</mark> trên Cổng quốc gia."
+    )
+
+
+def test_capitals_keep_their_case_in_the_marks(db):
+    index_document("guide", 1, "/g/1", "DỊCH VỤ CÔNG QUỐC GIA", "")
+    db.session.commit()
+    [hit] = search("dich vu")
+    assert str(hit.title_html) == "<mark>DỊCH</mark> <mark>VỤ</mark> CÔNG QUỐC GIA"
+
+
+def test_html_in_content_comes_back_escaped(db):
+    index_document("lesson", 1, "/l/1", "Mã độc <b>nguy hiểm</b>",
+                   "Đừng dán <script>alert('x')</script> & mã lạ vào trình duyệt.")
+    db.session.commit()
+    [hit] = search("script alert")
+    assert "<script>" not in hit.snippet_html and "<b>" not in hit.title_html
+    assert "&lt;<mark>script</mark>&gt;<mark>alert</mark>(&#39;x&#39;)&lt;/<mark>script</mark>&gt; &amp; mã lạ" in (
+        hit.snippet_html
+    )
+    assert str(hit.title_html) == "Mã độc &lt;b&gt;nguy hiểm&lt;/b&gt;"
+
+
+def test_snippet_shows_the_first_body_match_in_context(db):
+    body = " ".join(["Phần mở đầu dài."] * 30) + " Cuối cùng mới nói đến chữ ký số. " + "Phần kết. " * 30
+    index_document("lesson", 1, "/l/1", "Bài đọc", body)
+    db.session.commit()
+    [hit] = search("chu ky so")
+    snippet = str(hit.snippet_html)
+    assert snippet.startswith("… ") and snippet.endswith(" …")
+    assert "<mark>chữ</mark> <mark>ký</mark> <mark>số</mark>" in snippet
+    assert len(snippet.replace("<mark>", "").replace("</mark>", "")) <= 210
+    assert not snippet.startswith("… đầu") and not snippet.startswith("… ầu")  # whole words only
+
+
+def test_title_only_hit_gets_the_start_of_the_body(db):
+    index_document("guide", 1, "/g/1", "Chữ ký số", "Giới thiệu ngắn gọn.")
+    db.session.commit()
+    assert str(search("chu ky so")[0].snippet_html) == "Giới thiệu ngắn gọn."
+
+
+def test_the_last_word_matches_as_a_prefix_while_typing(library):
+    assert [h.ref_id for h in search("dich vu co")] == [1]
+    assert str(search("nop ho s")[0].title_html).startswith("<mark>Nộp</mark> <mark>hồ</mark> <mark>sơ</mark>")
+    # A space after the word says it is complete.
+    assert search("dich vu co ") == []
+    # Only the last word is a prefix.
+    assert search("dic vu cong") == []
+
+
+@pytest.mark.parametrize("query", [
+    '"', '""', '"dich', "*", "dich*", "(", "(dich vu", ")", "NEAR", "NEAR(dich vu)", "dich NEAR vu",
+    "-", "-dich", "dich -vu", ":", "title_folded: dich", "body_folded:cong", "^", "^dich", "dich OR vu",
+    "dich AND vu", "NOT vu", "dich & vu | !cong", "dich <-> vu", "'dich'", "\\", "dich:*", "%", "_", "{title_folded}",
+    "dich\x00vu", "+", "dịch + vụ", "AND", "OR", "NOT",
+])
+def test_query_syntax_characters_never_raise(library, query):
+    hits = search(query)
+    assert isinstance(hits, list)
+
+
+def test_operators_are_plain_words(db):
+    index_document("lesson", 1, "/l/1", "Toán tử NEAR và NOT trong tìm kiếm", "")
+    db.session.commit()
+    assert [h.ref_id for h in search("near not")] == [1]
+    assert [h.ref_id for h in search("NEAR(not)")] == [1]
+
+
+@pytest.mark.parametrize("query", ["", "   ", "\t\n", "?!", "... --- ***", '"()"', "–—"])
+def test_queries_without_words_find_nothing(library, query):
+    assert search(query) == []
+
+
+def test_long_queries_are_truncated(library):
+    assert [h.ref_id for h in search("dich vu cong " + " " * 200 + "khong co tu nay")] == [1]
+    assert search("x" * 10_000) == []
+
+
+def test_kinds_filter(library):
+    assert {h.kind for h in search("cong")} == {"guide", "lesson"}
+    assert [(h.kind, h.ref_id) for h in search("cong", kinds={"lesson"})] == [("lesson", 10)]
+    assert [(h.kind, h.ref_id) for h in search("cong", kinds={"guide"})] == [("guide", 1)]
+    assert search("cong", kinds=set()) == []
+
+
+def test_limit(library):
+    assert len(search("cong", limit=1)) == 1
+    assert search("cong", limit=0) == []
+
+
+def test_remove_document(library, db):
+    remove_document("guide", 1)
+    remove_document("guide", 999)  # nothing indexed: nothing to do
+    db.session.commit()
+    assert search("dich vu cong") == []
+    assert [h.ref_id for h in search("dang nhap")] == [2]
+
+
+def test_indexing_again_updates_instead_of_duplicating(library, db):
+    index_document("guide", 2, "/guides/dang-nhap-moi", "Đăng nhập bằng tài khoản định danh",
+                   "Nhập số định danh cá nhân.")
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(SearchDocument)) == 4
+    assert search("vneid") == []
+    [hit] = search("dinh danh ca nhan")
+    assert (hit.ref_id, hit.url) == (2, "/guides/dang-nhap-moi")
+
+
+def test_unknown_kind_is_refused(db):
+    with pytest.raises(ValueError):
+        index_document("quiz", 1, "/q/1", "Bài kiểm tra", "")
+
+
+def test_markdown_is_indexed_as_the_text_a_reader_sees(db):
+    body = (
+        "## Bước 1\n\nMở **Cổng** [Dịch vụ công](https://dichvucong.gov.vn).\n\n"
+        "::: tip\nGõ `VNeID` vào ô tìm kiếm.\n:::\n\n- Mục một\n- Mục hai\n\n![Ảnh màn hình](anh.png)\n"
+    )
+    assert markdown_to_text(body) == (
+        "Bước 1\nMở Cổng Dịch vụ công.\nGõ VNeID vào ô tìm kiếm.\nMục một\nMục hai\nẢnh màn hình"
+    )
+    index_document("guide", 1, "/g/1", "Hướng dẫn", body)
+    db.session.commit()
+    assert [h.ref_id for h in search("anh man hinh")] == [1]
+    assert search("https") == [] and search("gov") == []  # link targets are not text
+
+
+def test_search_text_is_folded_words_between_single_spaces():
+    assert search_text("Nộp hồ sơ: Dịch-vụ  CÔNG! (trực tuyến)") == "nop ho so dich vu cong truc tuyen"
+    assert search_text("Đăng nhập_VNeID 1/7/2024") == "dang nhap vneid 1 7 2024"
+    assert search_text("") == ""
