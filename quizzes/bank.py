@@ -11,7 +11,7 @@ from lms.extensions import db
 from lms.models import User
 from lms.services import module_codes
 from quizzes.gift import GiftAnswer, GiftError, GiftMatch, GiftQuestion, parse_gift, write_gift
-from quizzes.models import (Attempt, AttemptAnswer, Question, QuestionCategory, QuestionOption, QuestionStatus,
+from quizzes.models import (AttemptQuestion, Question, QuestionCategory, QuestionOption, QuestionStatus,
                             QuestionType, QuizItem)
 
 DIFFICULTIES = ("easy", "medium", "hard")
@@ -66,25 +66,33 @@ def _options_from(gift: GiftQuestion) -> list[QuestionOption]:
             for i, a in enumerate(gift.answers)]
 
 
+def _apply(question: Question, gift: GiftQuestion) -> None:
+    """Copy the wording, type and marking rules of ``gift`` onto ``question``."""
+    tags = {t.lower() for t in gift.tags}
+    question.name, question.idnumber = gift.name, gift.idnumber
+    question.qtype = QuestionType(gift.qtype)
+    question.difficulty = next((d for d in DIFFICULTIES if d in tags), "medium")
+    question.text, question.text_format, question.explanation = gift.text, gift.text_format, gift.general_feedback
+    question.case_sensitive = "case-sensitive" in tags
+    question.ignore_diacritics = "ignore-diacritics" in tags
+
+
 def question_from_gift(gift: GiftQuestion, *, module_code: str, category: QuestionCategory,
                        author: User | None = None) -> Question:
     """A new (unsaved) question built from a parsed GIFT question."""
-    tags = {t.lower() for t in gift.tags}
-    difficulty = next((d for d in DIFFICULTIES if d in tags), "medium")
-    question = Question(
-        name=gift.name, idnumber=gift.idnumber, module_code=module_code, category=category,
-        qtype=QuestionType(gift.qtype), difficulty=difficulty, status=QuestionStatus.ACTIVE,
-        text=gift.text, text_format=gift.text_format, explanation=gift.general_feedback,
-        case_sensitive="case-sensitive" in tags, ignore_diacritics="ignore-diacritics" in tags,
-        created_by_id=author.id if author else None)
+    question = Question(module_code=module_code, category=category, status=QuestionStatus.ACTIVE,
+                        created_by_id=author.id if author else None)
+    _apply(question, gift)
     question.options = _options_from(gift)
     return question
 
 
-def import_gift(text: str, *, default_category: str | None = None, author: User | None = None) -> ImportReport:
+def import_gift(text: str, *, default_category: str | None = None, default_module: str | None = None,
+                author: User | None = None) -> ImportReport:
     """Import every question of a GIFT text, or none of them.
 
-    Each question needs a framework module: a tag (``[tag:IU03]``) or a category naming one.
+    Each question needs a framework module: a tag (``[tag:IU03]``), a category naming one,
+    or ``default_module`` for files from elsewhere that carry none (Moodle's own files).
     Raises ``GiftError`` for a malformed file and ``ImportError_`` listing every question
     without a module; nothing is added to the session in either case.
     """
@@ -92,8 +100,10 @@ def import_gift(text: str, *, default_category: str | None = None, author: User 
     known = set(module_codes())
     errors = []
     modules = []
+    if default_module is not None and default_module not in known:
+        raise ImportError_([(0, f"unknown framework module {default_module}")])
     for gift in parsed:
-        module = _module_of(gift, known)
+        module = _module_of(gift, known) or default_module
         if module is None:
             errors.append((gift.line, "no framework module: add a tag such as [tag:IU01] or a category IU01"))
         modules.append(module)
@@ -152,13 +162,8 @@ def export_gift(questions: list[Question]) -> str:
 
 def is_used(question: Question) -> bool:
     """True once any attempt has shown this version (its wording is then frozen)."""
-    used = db.session.scalar(select(AttemptAnswer.id).where(AttemptAnswer.question_id == question.id).limit(1))
-    if used:
-        return True
-    for form in db.session.scalars(select(Attempt.form)):
-        if any(entry.get("question_id") == question.id for entry in form or []):
-            return True
-    return False
+    return db.session.scalar(select(AttemptQuestion.id).where(AttemptQuestion.question_id == question.id)
+                             .limit(1)) is not None
 
 
 def revise_question(question: Question, changes: GiftQuestion, author: User | None = None) -> Question:
@@ -167,11 +172,8 @@ def revise_question(question: Question, changes: GiftQuestion, author: User | No
     Quizzes that held the old version hold the new one afterwards; attempts keep the old one.
     """
     if not is_used(question):
-        fresh = question_from_gift(changes, module_code=question.module_code, category=question.category, author=author)
-        for attribute in ("name", "text", "text_format", "explanation", "difficulty", "case_sensitive",
-                          "ignore_diacritics", "qtype"):
-            setattr(question, attribute, getattr(fresh, attribute))
-        question.options = fresh.options
+        _apply(question, changes)
+        question.options = _options_from(changes)
         db.session.flush()
         return question
     successor = question_from_gift(changes, module_code=question.module_code, category=question.category,

@@ -29,10 +29,12 @@ def _read_text(path: Path) -> str:
 @questions_cli.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--bank", "bank_name", help="Category for questions the file puts in none.")
-def import_command(path: Path, bank_name: str | None) -> None:
+@click.option("--module", "module_code", help="Framework module (IU01–IU15) for questions without a module tag.")
+def import_command(path: Path, bank_name: str | None, module_code: str | None) -> None:
     """Import every question of a GIFT file, or none if any is wrong."""
     try:
-        report = bank.import_gift(_read_text(path), default_category=bank_name)
+        report = bank.import_gift(_read_text(path), default_category=bank_name,
+                                  default_module=module_code.upper() if module_code else None)
     except GiftError as error:
         db.session.rollback()
         raise click.ClickException(f"{path}: line {error.line}: {error.message}. Nothing was imported.") from error
