@@ -6,8 +6,10 @@ model (``lms.database.include_object`` keeps autogenerate from trying to drop it
 
 * SQLite: the FTS5 external-content table ``search_fts``, kept in sync by triggers, ranked with
   ``bm25`` weighting titles ten times above bodies;
-* PostgreSQL: a GIN index over ``setweight(title, 'A') || setweight(body, 'B')`` tsvectors,
-  ranked with ``ts_rank`` weighting A far above B.
+* PostgreSQL: a stored generated column ``search_vector``,
+  ``setweight(title, 'A') || setweight(body, 'B')``, with a GIN index, ranked with ``ts_rank``
+  weighting A far above B. (Stored rather than an expression index: ranking reads the vector of
+  every match, and computing it again from the text was a hundred times slower.)
 
 Both databases index the same input: the folded words separated by single spaces
 (:func:`search_text`). FTS5's and PostgreSQL's tokenizers split that identically, so a query
@@ -26,6 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache, reduce
+from itertools import islice
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -49,18 +52,13 @@ SNIPPET_LEAD = 60
 # A word is a run of letters and digits, as FTS5's unicode61 and PostgreSQL's parser see it.
 _WORD = re.compile(r"[^\W_]+")
 
-# What the migration creates beside the table, on SQLite (the FTS5 table and its shadow tables)
-# and on PostgreSQL (the GIN expression index).
+# What the migration creates beside the table: on SQLite the FTS5 table and its shadow tables,
+# on PostgreSQL the generated tsvector column and its index.
 _FTS_OBJECTS = (
     "search_fts", "search_fts_data", "search_fts_idx", "search_fts_docsize", "search_fts_config",
-    "ix_search_document_fts",
+    "search_document.search_vector", "ix_search_document_search_vector",
 )
-# Must stay identical to the expression of the index in the migration, or PostgreSQL will not
-# use the index.
-_PG_VECTOR = literal_column(
-    "(setweight(to_tsvector('simple', title_folded), 'A')"
-    " || setweight(to_tsvector('simple', body_folded), 'B'))"
-)
+_PG_VECTOR = literal_column("search_document.search_vector")
 # ts_rank weights in the order D, C, B, A: a title word is worth ten body words.
 _PG_WEIGHTS = literal_column("'{0.01, 0.02, 0.1, 1.0}'")
 _FTS = table("search_fts", column("rowid", Integer))
@@ -78,11 +76,13 @@ class SearchDocument(db.Model):
     ref_id: Mapped[int] = mapped_column(Integer)
     url: Mapped[str] = mapped_column(String(512))
     title: Mapped[str] = mapped_column(String(255))
-    body: Mapped[str] = mapped_column(Text, default="")  # plain text, with its diacritics
     # Text, not String(255): folding can lengthen a word (a Hangul syllable decomposes).
     title_folded: Mapped[str] = mapped_column(Text, default="")
-    body_folded: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # The long columns last: ranking reads title_folded of every match, and SQLite then stops
+    # before the overflow pages the bodies spill into.
+    body: Mapped[str] = mapped_column(Text, default="")  # plain text, with its diacritics
+    body_folded: Mapped[str] = mapped_column(Text, default="")
 
     def __repr__(self) -> str:
         return f"<SearchDocument {self.kind} {self.ref_id}>"
@@ -105,12 +105,19 @@ class _Term:
     prefix: bool
 
 
-@dataclass(frozen=True)
 class _Query:
-    terms: tuple[_Term, ...]
+    """The terms of a query, and fast ways to test folded words and folded text against them."""
+
+    def __init__(self, terms: tuple[_Term, ...]) -> None:
+        self.terms = terms
+        self._exact = frozenset(t.word for t in terms if not t.prefix)
+        self._prefixes = tuple(t.word for t in terms if t.prefix)
+        alternatives = "|".join(re.escape(t.word) + ("[^ ]*" if t.prefix else "") for t in terms)
+        # Over search_text() output, where words are separated by single spaces.
+        self.in_folded_text = re.compile(f"(?:^| )(?:{alternatives})(?= |$)")
 
     def matches(self, folded_word: str) -> bool:
-        return any(folded_word == t.word or (t.prefix and folded_word.startswith(t.word)) for t in self.terms)
+        return folded_word in self._exact or folded_word.startswith(self._prefixes)
 
 
 @lru_cache(maxsize=65536)
@@ -123,10 +130,11 @@ def search_text(text_: str) -> str:
     """The folded words of ``text_`` separated by single spaces: what the full-text indexes see.
 
     ``search_text("Nộp hồ sơ: dịch-vụ công!") == "nop ho so dich vu cong"``. Punctuation never
-    reaches the databases, whose tokenizers would otherwise split it differently.
+    reaches the databases, whose tokenizers would otherwise split it differently. The n-th word
+    of the result is the folded n-th word of the text, which lets a match found in the folded
+    text be located in the original.
     """
-    folded = (_fold_word(m.group()) for m in _WORD.finditer(nfc(text_)))
-    return " ".join(word for word in folded if word)
+    return " ".join(_fold_word(m.group()) for m in _WORD.finditer(nfc(text_)))
 
 
 def _md_parser() -> MarkdownIt:
@@ -270,9 +278,19 @@ def _highlight(text_: str, query: _Query) -> Markup:
     return Markup("").join(parts)
 
 
-def _snippet(body: str, query: _Query) -> Markup:
+def _first_match(body: str, body_folded: str, query: _Query) -> re.Match[str] | None:
+    """The first word of ``body`` that ``query`` matches, found by a regex over the folded body."""
+    found = query.in_folded_text.search(body_folded)
+    if found is None:
+        return None
+    # Words before the match = spaces before it (search_text keeps words one for one).
+    index = body_folded.count(" ", 0, found.start() + 1)
+    return next(islice(_WORD.finditer(body), index, None))
+
+
+def _snippet(body: str, body_folded: str, query: _Query) -> Markup:
     """About SNIPPET_LENGTH characters of ``body`` around its first match, highlighted."""
-    first = next((m for m in _WORD.finditer(body) if query.matches(_fold_word(m.group()))), None)
+    first = _first_match(body, body_folded, query)
     start = max(0, first.start() - SNIPPET_LEAD) if first else 0
     end = min(len(body), start + SNIPPET_LENGTH)
     # Cut between words, never inside one.
@@ -304,7 +322,7 @@ def search(query: str, *, kinds: set[str] | None = None, limit: int = 20) -> lis
     return [
         SearchHit(
             kind=d.kind, ref_id=d.ref_id, url=d.url,
-            title_html=_highlight(d.title, parsed), snippet_html=_snippet(d.body, parsed),
+            title_html=_highlight(d.title, parsed), snippet_html=_snippet(d.body, d.body_folded, parsed),
         )
         for d in (documents[i] for i in ids)
     ]

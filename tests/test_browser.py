@@ -130,3 +130,25 @@ def test_civil_servant_learns_passes_downloads_and_a_stranger_verifies(browser, 
     _shot(phone, "09-verify-phone")
     context.close()
     stranger.close()
+
+
+def test_citizen_on_a_phone_finds_a_guide_without_diacritics_and_self_checks(browser, live_server, app, db):
+    result = app.test_cli_runner().invoke(args=["content", "load"])
+    assert result.exit_code == 0, result.output
+    phone = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN", is_mobile=True,
+                                has_touch=True)
+    page = phone.new_page()
+    page.goto(live_server + "/guides")
+    page.get_by_label("Tìm hướng dẫn").fill("lam sao nop ho so truc tuyen")
+    page.get_by_role("button", name="Tìm").click()
+    _shot(page, "10-search-phone")
+    page.get_by_role("link", name="Nộp hồ sơ trực tuyến").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nộp hồ sơ trực tuyến")
+    _shot(page, "11-guide-phone")
+    page.get_by_role("link", name="Làm bài tự kiểm tra").click()
+    for fieldset in page.locator("fieldset.question").all():
+        fieldset.locator("input[type=radio]").first.check()
+    page.get_by_role("button", name="Xem kết quả").click()
+    expect(page.get_by_text("Kết quả không chính thức, chỉ để bạn tự đánh giá.")).to_be_visible()
+    _shot(page, "12-self-check-phone")
+    phone.close()

@@ -1,7 +1,8 @@
 """search index
 
 Full-text search over lessons, guides and courses (courses/search.py). The table is the same
-everywhere; the index is SQLite's FTS5 or PostgreSQL's GIN, each built only on its own database.
+everywhere; the index is SQLite's FTS5 table or PostgreSQL's generated tsvector column with a GIN
+index, each built only on its own database.
 
 Caution for later migrations: a batch ALTER of ``search_document`` on SQLite copies and drops the
 table, and the FTS5 triggers go with it; such a migration must create them again.
@@ -47,13 +48,17 @@ _SQLITE_DOWNGRADE = [
     "DROP TRIGGER search_document_fts_insert",
     "DROP TABLE search_fts",
 ]
-# The expression must stay identical to courses.search._PG_VECTOR, or queries will not use it.
+# Title words weigh A, body words B; 'simple' only lower-cases (the text is already folded).
 _POSTGRESQL_UPGRADE = [
-    "CREATE INDEX ix_search_document_fts ON search_document USING gin ("
-    "(setweight(to_tsvector('simple', title_folded), 'A')"
-    " || setweight(to_tsvector('simple', body_folded), 'B')))",
+    "ALTER TABLE search_document ADD COLUMN search_vector tsvector GENERATED ALWAYS AS ("
+    "setweight(to_tsvector('simple', title_folded), 'A')"
+    " || setweight(to_tsvector('simple', body_folded), 'B')) STORED",
+    "CREATE INDEX ix_search_document_search_vector ON search_document USING gin (search_vector)",
 ]
-_POSTGRESQL_DOWNGRADE = ["DROP INDEX ix_search_document_fts"]
+_POSTGRESQL_DOWNGRADE = [
+    "DROP INDEX ix_search_document_search_vector",
+    "ALTER TABLE search_document DROP COLUMN search_vector",
+]
 
 
 def upgrade():
@@ -63,10 +68,10 @@ def upgrade():
     sa.Column('ref_id', sa.Integer(), nullable=False),
     sa.Column('url', sa.String(length=512), nullable=False),
     sa.Column('title', sa.String(length=255), nullable=False),
-    sa.Column('body', sa.Text(), nullable=False),
     sa.Column('title_folded', sa.Text(), nullable=False),
-    sa.Column('body_folded', sa.Text(), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('body_folded', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_search_document')),
     sa.UniqueConstraint('kind', 'ref_id', name=op.f('uq_search_document_kind_ref_id'))
     )

@@ -1,0 +1,229 @@
+"""The content shipped with the product, the loader's all-or-nothing errors, guides and
+self-checks for citizens, search, and the XSS corpus."""
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from html.parser import HTMLParser
+
+import pytest
+from sqlalchemy import func, select
+
+from courses.models import Course, Guide, Lesson
+from lms.cli import CONTENT_ROOT
+from lms.markdown import render_markdown
+from quizzes.models import Attempt, Question, QuestionStatus, Quiz, QuizKind
+from tests.conftest import csrf_token_from, login
+
+
+@pytest.fixture()
+def content(app, db):
+    """The shipped content, loaded as `make run` loads it."""
+    result = app.test_cli_runner().invoke(args=["content", "load"])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def _count(db, model, *where):
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def test_shipped_courses_guides_and_bank_meet_the_brief(db, content):
+    courses = list(db.session.scalars(select(Course)))
+    assert len(courses) >= 8
+    for course in courses:
+        assert len(course.lessons) >= 4, course.slug
+        kinds = {q.kind for q in db.session.scalars(select(Quiz).where(Quiz.course_id == course.id))}
+        assert QuizKind.PRACTICE in kinds and QuizKind.COURSE in kinds, course.slug
+    assert _count(db, Guide) >= 8
+    assert all(_count(db, Quiz, Quiz.slug == f"huong-dan-{g.slug}", Quiz.public.is_(True)) == 1
+               for g in db.session.scalars(select(Guide)))
+    per_module = Counter(db.session.scalars(select(Question.module_code).where(Question.is_current.is_(True))))
+    assert sum(per_module.values()) >= 300
+    for module in ("IU01", "IU02", "IU03", "IU04", "IU05", "IU06"):
+        assert per_module[module] >= 40, module
+    assert per_module["IU14"] >= 30
+    types = Counter(q.value for q in db.session.scalars(select(Question.qtype)))
+    assert {"single_choice", "multiple_response", "true_false", "short_answer", "numerical", "matching"} <= set(types)
+    assert _count(db, Question, Question.explanation == "") == 0  # every question explains itself
+
+
+def test_loading_twice_changes_nothing(app, db, content):
+    before = (_count(db, Question), _count(db, Lesson), _count(db, Quiz), _count(db, Guide))
+    again = app.test_cli_runner().invoke(args=["content", "load"])
+    assert again.exit_code == 0
+    assert (_count(db, Question), _count(db, Lesson), _count(db, Quiz), _count(db, Guide)) == before
+    assert _count(db, Question, Question.version > 1) == 0
+
+
+def test_changed_file_updates_used_questions_by_version(app, db, users, content, tmp_path):
+    from quizzes.services import start_attempt
+
+    root = tmp_path / "content"
+    shutil.copytree(CONTENT_ROOT, root)
+    quiz = db.session.scalar(select(Quiz).where(Quiz.slug == "thu-dien-tu-cong-vu-luyen-tap"))
+    attempt = start_attempt(users["learner"], quiz)
+    db.session.commit()
+    shown = {slot.question_id for slot in attempt.slots}
+    practice = root / "courses" / "thu-dien-tu-cong-vu" / "practice.gift"
+    practice.write_text(practice.read_text(encoding="utf-8").replace("Khi gửi thư", "Khi chị gửi thư", 1),
+                        encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["content", "load", "--path", str(root)])
+    assert result.exit_code == 0, result.output
+    revised = db.session.scalar(select(Question).where(Question.version == 2))
+    assert revised is not None and revised.text.startswith("Khi chị gửi thư")
+    assert revised.family_id in shown  # the old version stays with the attempt that showed it
+    db.session.refresh(attempt)
+    assert {slot.question_id for slot in attempt.slots} == shown
+
+
+@pytest.mark.parametrize("breakage,expected", [
+    (lambda t: t.replace("title:", "title: [", 1), "front matter is not valid YAML"),
+    (lambda t: t.replace("---\n", "", 1), "missing front matter"),
+    (lambda t: t.replace("slug: ", "slug: Có Dấu ", 1), "front matter needs 'slug'"),
+    (lambda t: t.replace("modules: [IU06]", "modules: [IU99]", 1), "modules"),
+])
+def test_broken_content_is_reported_with_file_and_line_and_nothing_is_stored(app, db, tmp_path, breakage, expected):
+    root = tmp_path / "content"
+    shutil.copytree(CONTENT_ROOT, root)
+    target = root / "guides" / "03-nop-ho-so-truc-tuyen.md"
+    target.write_text(breakage(target.read_text(encoding="utf-8")), encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["content", "load", "--path", str(root)])
+    assert result.exit_code != 0
+    assert "03-nop-ho-so-truc-tuyen.md:" in result.output and expected in result.output
+    assert "nothing changed" in result.output
+    assert (_count(db, Course), _count(db, Guide), _count(db, Question)) == (0, 0, 0)
+
+
+def test_broken_gift_in_content_names_the_line(app, db, tmp_path):
+    root = tmp_path / "content"
+    shutil.copytree(CONTENT_ROOT, root)
+    target = root / "questions" / "IU02.gift"
+    target.write_text(target.read_text(encoding="utf-8") + "\n// [tag:IU02]\n::hong::Câu hỏng?{=A ~B\n",
+                      encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["content", "load", "--path", str(root)])
+    assert result.exit_code != 0 and "IU02.gift:" in result.output
+    assert _count(db, Question) == 0
+
+
+XSS_PAYLOADS = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "<svg onload=alert(1)>",
+    "[bấm vào đây](javascript:alert(1))",
+    "[x](JaVaScRiPt:alert(1))",
+    "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "![x](javascript:alert(1))",
+    "<a href=\"javascript:alert(1)\">x</a>",
+    "<iframe src=\"https://evil.example\"></iframe>",
+    "<div style=\"background:url(javascript:alert(1))\">x</div>",
+    "<details open ontoggle=alert(1)>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+    "::: tip\n<script>alert(1)</script>\n:::",
+    "| a |\n|---|\n| <img src=x onerror=alert(1)> |",
+    "`<script>` in code is shown, not run",
+    "<object data=\"x.swf\"></object><embed src=\"x.swf\">",
+    "<form action=\"https://evil.example\"><input name=p></form>",
+    "<<script>script>alert(1)<</script>/script>",
+    "<a href=\"&#106;avascript:alert(1)\">x</a>",
+]
+
+
+class _Elements(HTMLParser):
+    """Every element and attribute a browser would build from some HTML."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.elements: list[tuple[str, dict]] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append((tag, {name: value or "" for name, value in attrs}))
+
+
+@pytest.mark.parametrize("payload", XSS_PAYLOADS)
+def test_markdown_never_lets_script_through(payload):
+    elements = _Elements(render_markdown(payload)).elements
+    for tag, attributes in elements:
+        assert tag not in {"script", "iframe", "object", "embed", "form", "input", "style", "svg", "math"}, tag
+        for name, value in attributes.items():
+            assert not name.startswith("on"), (tag, name)
+            assert name != "style"
+            if name in {"href", "src"}:
+                assert value.split(":")[0].strip().lower() in {"http", "https", "mailto"} or ":" not in value, value
+
+
+def test_guides_are_public_readable_and_votable_once(client, db, content):
+    listing = client.get("/guides")
+    assert listing.status_code == 200 and "Đăng nhập bằng tài khoản định danh điện tử VNeID" in listing.get_data(as_text=True)
+    page = client.get("/guides/nop-ho-so-truc-tuyen")
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200 and "callout-steps" in body and "Tự kiểm tra" in body
+    token = csrf_token_from(body)
+    for _ in range(2):
+        client.post("/guides/nop-ho-so-truc-tuyen/vote", data={"csrf_token": token, "helpful": "yes"})
+    guide = db.session.scalar(select(Guide).where(Guide.slug == "nop-ho-so-truc-tuyen"))
+    assert (guide.helpful_yes, guide.helpful_no) == (1, 0)
+    assert client.post("/guides/nop-ho-so-truc-tuyen/vote", data={"csrf_token": token, "helpful": "maybe"}).status_code == 400
+
+
+def test_self_check_needs_no_account_and_stores_nothing(client, db, content):
+    quiz = db.session.scalar(select(Quiz).where(Quiz.slug == "huong-dan-dang-nhap-vneid"))
+    page = client.get(f"/self-check/{quiz.slug}")
+    assert page.status_code == 200
+    token = csrf_token_from(page.get_data(as_text=True))
+    data = {"csrf_token": token}
+    for item in quiz.items:
+        best = max(item.question.options, key=lambda o: o.fraction)
+        data[f"q{item.question.id}"] = str(best.id)
+    result = client.post(f"/self-check/{quiz.slug}", data=data).get_data(as_text=True)
+    assert "10,00/10" in result and "không chính thức" in result
+    assert _count(db, Attempt) == 0
+    assert client.get("/self-check/thu-dien-tu-cong-vu-luyen-tap").status_code == 404  # not public
+
+
+@pytest.mark.parametrize("query", ["dich vu cong", "DỊCH VỤ CÔNG", "Dịch Vụ Công", "dịch vụ công"])
+def test_search_ignores_diacritics_and_links_to_pages_that_exist(client, db, content, query):
+    page = client.get("/search", query_string={"q": query})
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200 and "<mark>" in body
+    import re
+
+    links = re.findall(r'<h2><a href="([^"]+)"', body)
+    assert links, "no results"
+    for link in links[:5]:
+        assert client.get(link).status_code in (200, 302), link  # lessons ask for login
+
+
+def test_search_finds_d_bar_words_typed_without_it(client, db, content):
+    body = client.get("/search", query_string={"q": "dang nhap vneid"}).get_data(as_text=True)
+    assert "VNeID" in body and "<mark>Đăng</mark>" in body
+
+
+def test_practice_quiz_is_unlimited_and_never_official(client, db, users, content):
+    from tests.conftest import post_form
+
+    quiz = db.session.scalar(select(Quiz).where(Quiz.slug == "bang-tinh-co-ban-luyen-tap"))
+    quiz.max_attempts = 1  # even a limit set by mistake does not stop practice
+    db.session.commit()
+    login(client, "learner")
+    for _ in range(2):
+        started = post_form(client, f"/quizzes/{quiz.id}", f"/quizzes/{quiz.id}/start")
+        url = started.headers["Location"]
+        token = csrf_token_from(client.get(url).get_data(as_text=True))
+        result = client.get(client.post(url, data={"csrf_token": token}).headers["Location"]).get_data(as_text=True)
+        assert "không được ghi nhận chính thức" in result
+    assert _count(db, Attempt, Attempt.quiz_id == quiz.id) == 2
+
+
+def test_retired_questions_are_never_drawn(app, db, content, tmp_path):
+    root = tmp_path / "content"
+    shutil.copytree(CONTENT_ROOT, root)
+    target = root / "courses" / "chu-ky-so" / "practice.gift"
+    blocks = target.read_text(encoding="utf-8").split("\n\n")
+    target.write_text("\n\n".join(b for b in blocks if "::chu-ky-so-01::" not in b), encoding="utf-8")
+    assert app.test_cli_runner().invoke(args=["content", "load", "--path", str(root)]).exit_code == 0
+    retired = db.session.scalar(select(Question).where(Question.name == "chu-ky-so-01"))
+    assert retired.status == QuestionStatus.RETIRED
+    quiz = db.session.scalar(select(Quiz).where(Quiz.slug == "chu-ky-so-luyen-tap"))
+    assert retired.id not in {item.question_id for item in quiz.items}
