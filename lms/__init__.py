@@ -108,8 +108,9 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def inject_globals():
+        roles = {role.value for role in current_user.roles} if current_user.is_authenticated else set()
         return {"current_locale": str(get_locale()), "languages": app.config["LANGUAGES"],
-                "site_name": app.config["SITE_NAME"]}
+                "site_name": app.config["SITE_NAME"], "user_roles": roles}
 
     @app.after_request
     def security_headers(response):

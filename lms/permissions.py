@@ -15,13 +15,16 @@ from lms.models import Agency, Role, User
 
 
 def role_required(*roles: Role):
-    """Decorate a view: anonymous visitors go to login, people without any of ``roles`` get 403."""
+    """Decorate a view: anonymous visitors go to login, people without any of ``roles`` get 403.
+
+    Administrators pass every role check.
+    """
 
     def decorator(view):
         @wraps(view)
         @login_required
         def wrapped(*args, **kwargs):
-            if not current_user.has_role(*roles):
+            if not current_user.has_role(*roles, Role.ADMIN):
                 abort(403)
             return view(*args, **kwargs)
 
@@ -31,9 +34,10 @@ def role_required(*roles: Role):
 
 
 def can_act_on_agency(user: User, role: Role, agency: Agency | None) -> bool:
-    """True when ``user`` holds ``role`` over ``agency`` (directly or through a parent)."""
+    """True when ``user`` holds ``role`` (or is an administrator) over ``agency``, directly or
+    through a parent unit."""
     for grant in user.grants:
-        if grant.role != role:
+        if grant.role not in (role, Role.ADMIN):
             continue
         if grant.agency is None:
             return True
@@ -46,3 +50,18 @@ def require_agency_scope(role: Role, agency: Agency | None) -> None:
     """Abort with 404 unless the current user holds ``role`` over ``agency``."""
     if not current_user.is_authenticated or not can_act_on_agency(current_user, role, agency):
         abort(404)
+
+
+def agencies_in_scope(user: User, role: Role) -> list[Agency]:
+    """Every agency ``user`` may act on with ``role`` (or as an administrator), ordered by code."""
+    from sqlalchemy import or_, select
+
+    from lms.extensions import db
+
+    grants = [g for g in user.grants if g.role in (role, Role.ADMIN)]
+    if not grants:
+        return []
+    query = select(Agency).order_by(Agency.code)
+    if all(g.agency is not None for g in grants):
+        query = query.where(or_(*(Agency.path.startswith(g.agency.path) for g in grants)))
+    return list(db.session.scalars(query))

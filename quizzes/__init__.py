@@ -7,9 +7,9 @@ bp = Blueprint("quizzes", __name__, template_folder="templates", static_folder="
 
 def init_app(app: Flask) -> None:
     """Register the blueprint and the demo loader."""
-    from lms.main import add_content_loader, add_demo_loader
+    from lms.main import add_content_loader, add_dashboard_panel, add_demo_loader
     from quizzes.content import load_quiz_content
-    from quizzes import routes  # noqa: F401  (attaches the views to bp)
+    from quizzes import exam_routes, routes  # noqa: F401  (attach the views to bp)
     from quizzes.demo import load_demo_quiz
 
     from markupsafe import Markup
@@ -17,14 +17,18 @@ def init_app(app: Flask) -> None:
     from lms.markdown import render_question_text
     from quizzes.services import final_quiz_of_course, get_quiz_by_slug, practice_quizzes_of_course
 
-    from quizzes.cli import questions_cli
+    from quizzes import exams
+    from quizzes.cli import attempts_cli, questions_cli
 
     app.register_blueprint(bp)
     app.cli.add_command(questions_cli)
+    app.cli.add_command(attempts_cli)
+    exams.connect()
     # Course pages link to their final quiz without courses importing quizzes.
     app.add_template_global(lambda course: final_quiz_of_course(course.id), "course_final_quiz")
     app.add_template_global(lambda course: practice_quizzes_of_course(course.id), "course_practice_quizzes")
     app.add_template_global(lambda guide: get_quiz_by_slug(f"huong-dan-{guide.slug}"), "guide_self_check")
     app.add_template_global(lambda q: Markup(render_question_text(q.text, q.text_format)), "question_html")
     add_demo_loader(app, "quiz", load_demo_quiz)
+    add_dashboard_panel(app, exam_routes.dashboard_panel)
     add_content_loader(app, "questions and quizzes", load_quiz_content)

@@ -56,3 +56,25 @@ def export_command(path: Path, bank_name: str | None) -> None:
     questions = bank.current_questions(bank_name)
     path.write_text(bank.export_gift(questions), encoding="utf-8")
     click.echo(f"Exported {len(questions)} questions to {path}.")
+
+
+attempts_cli = AppGroup("attempts", help="Quiz and exam attempts.")
+
+
+@attempts_cli.command("sweep")
+@click.option("--every", type=click.IntRange(min=5), help="Keep running, sweeping every N seconds.")
+def sweep_command(every: int | None) -> None:
+    """Finish every attempt whose time is up, grading exactly what was saved."""
+    import time
+
+    from quizzes.services import sweep_expired_attempts
+
+    while True:
+        count = sweep_expired_attempts()
+        db.session.commit()
+        if count or every is None:
+            click.echo(f"Finished {count} attempts whose time was up.")
+        if every is None:
+            return
+        db.session.remove()
+        time.sleep(every)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.database import UTCDateTime, utcnow
 from lms.extensions import db
+from lms.models import Agency, User
 
 
 def _enum(cls):
@@ -247,3 +248,104 @@ class AttemptAnswer(db.Model):
     needs_marking: Mapped[bool] = mapped_column(default=False)
 
     attempt: Mapped[Attempt] = relationship(back_populates="answers")
+
+
+class ExamSession(db.Model):
+    """A proctored certification exam: window, candidates, blueprint, time, parts and pass marks.
+
+    Each candidate's attempt belongs to the session's exam quiz but draws its own form from
+    the blueprint. Scores are out of 10 per part; a candidate passes when every part reaches
+    its pass mark. Once the board approves the result list it is final; later changes are
+    re-marks (``Remark``) with who, when, why, before and after.
+    """
+
+    __tablename__ = "exam_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(255))
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quiz.id", ondelete="RESTRICT"), unique=True)
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id", ondelete="SET NULL"), index=True)
+    level: Mapped[str] = mapped_column(String(16), default="basic")  # basic | advanced | none
+    modules: Mapped[list[str]] = mapped_column(JSON, default=list)  # modules this exam certifies
+    opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    access_code: Mapped[str | None] = mapped_column(String(32))
+    time_limit_minutes: Mapped[int] = mapped_column(Integer, default=30)
+    has_practical: Mapped[bool] = mapped_column(default=True)
+    theory_weight: Mapped[Decimal] = mapped_column(Numeric(4, 2), default=Decimal("1.00"))
+    practical_weight: Mapped[Decimal] = mapped_column(Numeric(4, 2), default=Decimal("1.00"))
+    theory_pass_mark: Mapped[Decimal] = mapped_column(Numeric(4, 2), default=Decimal("5.00"))
+    practical_pass_mark: Mapped[Decimal] = mapped_column(Numeric(4, 2), default=Decimal("5.00"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    quiz: Mapped[Quiz] = relationship()
+    agency: Mapped[Agency | None] = relationship()
+    rules: Mapped[list[BlueprintRule]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", order_by="BlueprintRule.id")
+    candidates: Mapped[list[ExamCandidate]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", order_by="ExamCandidate.id")
+
+    @property
+    def approved(self) -> bool:
+        return self.approved_at is not None
+
+    @property
+    def question_count(self) -> int:
+        return sum(rule.count for rule in self.rules)
+
+
+class BlueprintRule(db.Model):
+    """Draw ``count`` active questions of a module (and difficulty, if given) for every candidate."""
+
+    __tablename__ = "blueprint_rule"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("exam_session.id", ondelete="CASCADE"), index=True)
+    module_code: Mapped[str] = mapped_column(ForeignKey("competency_module.code"))
+    difficulty: Mapped[str | None] = mapped_column(String(16))
+    count: Mapped[int] = mapped_column(Integer)
+
+    session: Mapped[ExamSession] = relationship(back_populates="rules")
+
+
+class ExamCandidate(db.Model):
+    """A person on a session's candidate list, with their attempt and results."""
+
+    __tablename__ = "exam_candidate"
+    __table_args__ = (UniqueConstraint("session_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("exam_session.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"), index=True)
+    extra_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    attempt_id: Mapped[int | None] = mapped_column(ForeignKey("attempt.id", ondelete="SET NULL"), unique=True)
+    theory_score: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    practical_score: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    total_score: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    module_scores: Mapped[dict] = mapped_column(JSON, default=dict)  # {"IU01": 8.0, ...} out of 10
+    passed: Mapped[bool | None] = mapped_column()
+
+    session: Mapped[ExamSession] = relationship(back_populates="candidates")
+    user: Mapped[User] = relationship(lazy="joined")
+    attempt: Mapped[Attempt | None] = relationship()
+    remarks: Mapped[list[Remark]] = relationship(back_populates="candidate", order_by="Remark.at")
+
+
+class Remark(db.Model):
+    """A re-mark (phúc khảo) after approval: who, when, why, before and after."""
+
+    __tablename__ = "remark"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("exam_candidate.id", ondelete="RESTRICT"), index=True)
+    part: Mapped[str] = mapped_column(String(16))  # theory | practical
+    before: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    after: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+    reason: Mapped[str] = mapped_column(Text)
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    candidate: Mapped[ExamCandidate] = relationship(back_populates="remarks")

@@ -226,27 +226,55 @@ def _finalise(attempt: Attempt, reason: str, now: datetime) -> Attempt:
 
 def _grade(attempt: Attempt) -> None:
     stored = {a.question_id: a for a in attempt.answers}
-    total = Decimal(0)
-    counted = 0
-    pending = False
     for slot in attempt.slots:
         question = slot.question
         if not question.qtype.graded:
             continue
-        counted += 1
         answer = stored.get(question.id)
         if answer is None:
             answer = AttemptAnswer(question_id=question.id, response=None, seq=0)
             attempt.answers.append(answer)
         result = grade(question, answer.response)
         answer.credit, answer.needs_marking = result.credit, result.needs_marking
-        pending = pending or result.needs_marking
-        total += Decimal(str(result.credit or 0.0))
-    if pending:
-        attempt.score, attempt.passed = None, None  # waits for a person to mark essays
+    recompute_score(attempt)
+
+
+def recompute_score(attempt: Attempt) -> None:
+    """Score out of 10 (two decimals) from the answers' credits; None while any awaits marking."""
+    answers = {a.question_id: a for a in attempt.answers}
+    graded = [slot.question for slot in attempt.slots if slot.question.qtype.graded]
+    if any(answers[q.id].needs_marking for q in graded if q.id in answers):
+        attempt.score, attempt.passed = None, None
         return
-    attempt.score = (total * 10 / counted).quantize(TWO_PLACES, rounding=ROUND_HALF_UP) if counted else Decimal("0.00")
+    total = sum((Decimal(str(answers[q.id].credit or 0.0)) for q in graded if q.id in answers), Decimal(0))
+    attempt.score = (total * 10 / len(graded)).quantize(TWO_PLACES, rounding=ROUND_HALF_UP) if graded \
+        else Decimal("0.00")
     attempt.passed = attempt.score >= attempt.quiz.pass_mark
+
+
+def mark_answer(answer: AttemptAnswer, credit: float) -> Attempt:
+    """A person's mark for an essay (credit 0..1); when nothing else waits, the attempt gets its score."""
+    if not 0.0 <= credit <= 1.0:
+        raise QuizError("invalid-mark")
+    answer.credit, answer.needs_marking = credit, False
+    attempt = answer.attempt
+    recompute_score(attempt)
+    db.session.flush()
+    if attempt.score is not None:
+        attempt_graded.send(attempt)
+    return attempt
+
+
+def module_scores(attempt: Attempt) -> dict[str, float]:
+    """Score out of 10 per framework module, from the answers' credits."""
+    answers = {a.question_id: a for a in attempt.answers}
+    totals: dict[str, list[float]] = {}
+    for slot in attempt.slots:
+        question = slot.question
+        if question.qtype.graded:
+            answer = answers.get(question.id)
+            totals.setdefault(question.module_code, []).append((answer.credit or 0.0) if answer else 0.0)
+    return {module: round(10 * sum(values) / len(values), 2) for module, values in sorted(totals.items())}
 
 
 def finalise_if_expired(attempt: Attempt) -> Attempt | None:

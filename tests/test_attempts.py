@@ -289,3 +289,14 @@ def test_nothing_revealing_the_answers_reaches_the_browser_before_the_end(client
     assert 'value="LAN"' not in page and ">LAN<" not in page
     # Matching shows the right-hand choices, never which goes with which (no pair is pre-selected).
     assert "selected" not in page
+
+
+def test_sweep_command_finishes_abandoned_attempts(app, db, users, quiz):
+    quiz.time_limit_minutes = 5
+    attempt = start_attempt(users["learner"], quiz)
+    attempt.deadline = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["attempts", "sweep"])
+    assert result.exit_code == 0 and "Finished 1 attempts" in result.output
+    db.session.refresh(attempt)
+    assert attempt.finished_reason == "timeout"

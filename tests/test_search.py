@@ -148,6 +148,8 @@ def test_queries_without_words_find_nothing(library, query):
 def test_long_queries_are_truncated(library):
     assert [h.ref_id for h in search("dich vu cong " + " " * 200 + "khong co tu nay")] == [1]
     assert search("x" * 10_000) == []
+    many_words = " ".join(f"t{n}" for n in range(100))
+    assert search(many_words) == []
 
 
 def test_kinds_filter(library):

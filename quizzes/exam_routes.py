@@ -1,0 +1,272 @@
+"""Exam session views: examiners schedule, list candidates, watch, mark, approve, re-mark;
+candidates find their sessions and start with the access code."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from lms.auth import EmptyForm
+from lms.extensions import db
+from lms.models import Role
+from lms.permissions import agencies_in_scope, can_act_on_agency, role_required
+from lms.text import name_sort_key
+from lms.timefmt import LOCAL_ZONE
+from quizzes import bp, exams, services
+from quizzes.forms import (BlueprintForm, CandidatesForm, ExamSessionForm, ExtraTimeForm, RemarkForm, ScoreForm,
+                           StartExamForm)
+from quizzes.models import AttemptAnswer, ExamCandidate, ExamSession
+
+
+def _utc(local: datetime) -> datetime:
+    """A time typed in Vietnam (the form's naive value) as aware UTC."""
+    return local.replace(tzinfo=LOCAL_ZONE).astimezone(timezone.utc)
+
+
+def _session_for_examiner(session_id: int) -> ExamSession:
+    """The session, if the current examiner's scope covers it; otherwise 404."""
+    session = db.session.get(ExamSession, session_id)
+    if session is None or not can_act_on_agency(current_user, Role.EXAMINER, session.agency):
+        abort(404)
+    return session
+
+
+def _candidate(session: ExamSession, candidate_id: int) -> ExamCandidate:
+    candidate = db.session.get(ExamCandidate, candidate_id)
+    if candidate is None or candidate.session_id != session.id:
+        abort(404)
+    return candidate
+
+
+@bp.route("/exams")
+@role_required(Role.EXAMINER)
+def exam_list():
+    """Sessions in the examiner's scope, newest first."""
+    agencies = {a.id for a in agencies_in_scope(current_user, Role.EXAMINER)}
+    sessions = [s for s in db.session.scalars(select(ExamSession).order_by(ExamSession.opens_at.desc()))
+                if s.agency_id in agencies or can_act_on_agency(current_user, Role.EXAMINER, s.agency)]
+    return render_template("quizzes/exams/list.html", sessions=sessions)
+
+
+@bp.route("/exams/new", methods=["GET", "POST"])
+@role_required(Role.EXAMINER)
+def exam_new():
+    """Schedule a session."""
+    form = ExamSessionForm()
+    agencies = agencies_in_scope(current_user, Role.EXAMINER)
+    form.agency_id.choices = [(a.id, f"{a.name} ({a.code})") for a in agencies]
+    if form.validate_on_submit():
+        agency = next(a for a in agencies if a.id == form.agency_id.data)
+        try:
+            session = exams.create_session(
+                title=form.title.data, opens_at=_utc(form.opens_at.data), closes_at=_utc(form.closes_at.data),
+                time_limit_minutes=form.time_limit_minutes.data, agency=agency, level=form.level.data,
+                modules=form.module_list(), access_code=form.access_code.data, has_practical=form.has_practical.data,
+                theory_weight=form.theory_weight.data, practical_weight=form.practical_weight.data,
+                theory_pass_mark=form.theory_pass_mark.data, practical_pass_mark=form.practical_pass_mark.data,
+                created_by=current_user)
+        except services.QuizError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("Đã tạo kỳ thi. Hãy lập ma trận đề và danh sách thí sinh."), "success")
+            return redirect(url_for("quizzes.exam_detail", session_id=session.id))
+    return render_template("quizzes/exams/new.html", form=form)
+
+
+@bp.route("/exams/<int:session_id>")
+@role_required(Role.EXAMINER)
+def exam_detail(session_id: int):
+    """Settings, blueprint, candidates and who has started or submitted."""
+    session = _session_for_examiner(session_id)
+    blueprint = BlueprintForm(rules="\n".join(f"{r.module_code} {r.difficulty + ' ' if r.difficulty else ''}{r.count}"
+                                               for r in session.rules))
+    candidates = sorted(session.candidates, key=lambda c: name_sort_key(c.user.full_name))
+    return render_template("quizzes/exams/detail.html", session=session, blueprint=blueprint,
+                           candidates_form=CandidatesForm(), candidates=candidates, progress=exams.progress(session),
+                           extra_form=ExtraTimeForm(), form=EmptyForm())
+
+
+@bp.route("/exams/<int:session_id>/blueprint", methods=["POST"])
+@role_required(Role.EXAMINER)
+def exam_blueprint(session_id: int):
+    """Replace the blueprint (refused if the bank cannot supply it)."""
+    session = _session_for_examiner(session_id)
+    form = BlueprintForm()
+    if form.validate_on_submit():
+        try:
+            exams.set_blueprint(session, form.parsed)
+        except services.QuizError as error:
+            db.session.rollback()
+            flash(_("Chưa lưu ma trận đề: %(why)s", why=str(error)), "error")
+        else:
+            db.session.commit()
+            flash(_("Đã lưu ma trận đề: %(n)s câu mỗi thí sinh.", n=session.question_count), "success")
+    else:
+        flash(" ".join(str(e) for e in form.rules.errors) or _("Dữ liệu không hợp lệ."), "error")
+    return redirect(url_for("quizzes.exam_detail", session_id=session.id))
+
+
+@bp.route("/exams/<int:session_id>/candidates", methods=["POST"])
+@role_required(Role.EXAMINER)
+def exam_candidates(session_id: int):
+    """Add candidates from a pasted list; all or none."""
+    session = _session_for_examiner(session_id)
+    form = CandidatesForm()
+    if form.validate_on_submit():
+        try:
+            added = exams.add_candidates(session, form.people.data.splitlines())
+        except services.QuizError as error:
+            db.session.rollback()
+            flash(_("Không thêm ai vì có người không tìm thấy: %(who)s", who=str(error)), "error")
+        else:
+            db.session.commit()
+            flash(_("Đã thêm %(n)s thí sinh.", n=added), "success")
+    else:
+        flash(_("Danh sách trống hoặc quá dài."), "error")
+    return redirect(url_for("quizzes.exam_detail", session_id=session.id))
+
+
+@bp.route("/exams/<int:session_id>/candidates/<int:candidate_id>/extra-time", methods=["POST"])
+@role_required(Role.EXAMINER)
+def exam_extra_time(session_id: int, candidate_id: int):
+    """Give one candidate extra time."""
+    session = _session_for_examiner(session_id)
+    candidate = _candidate(session, candidate_id)
+    form = ExtraTimeForm()
+    if form.validate_on_submit():
+        exams.set_extra_time(candidate, form.minutes.data)
+        db.session.commit()
+        flash(_("Đã cộng thời gian cho %(name)s.", name=candidate.user.full_name), "success")
+    else:
+        flash(_("Số phút phải từ 0 đến 240."), "error")
+    return redirect(url_for("quizzes.exam_detail", session_id=session.id))
+
+
+@bp.route("/exams/<int:session_id>/marking", methods=["GET", "POST"])
+@role_required(Role.EXAMINER)
+def exam_marking(session_id: int):
+    """Mark essays and enter practical scores before approval."""
+    session = _session_for_examiner(session_id)
+    if request.method == "POST":
+        if session.approved or not EmptyForm().validate_on_submit():
+            abort(400)
+        kind, target = request.form.get("kind"), request.form.get("target", "")
+        score_form = ScoreForm()
+        if not target.isdigit() or not score_form.validate():
+            flash(_("Điểm phải là số từ 0 đến 10."), "error")
+            return redirect(url_for("quizzes.exam_marking", session_id=session.id))
+        if kind == "essay":
+            answer = db.session.get(AttemptAnswer, int(target))
+            owner = db.session.scalar(select(ExamCandidate).where(ExamCandidate.attempt_id == answer.attempt_id)) \
+                if answer else None
+            if owner is None or owner.session_id != session.id:
+                abort(404)
+            services.mark_answer(answer, float(score_form.score.data) / 10)
+        elif kind == "practical":
+            exams.set_practical_score(_candidate(session, int(target)), score_form.score.data, current_user)
+        else:
+            abort(400)
+        db.session.commit()
+        flash(_("Đã lưu điểm."), "success")
+        return redirect(url_for("quizzes.exam_marking", session_id=session.id))
+    essays = []
+    for candidate in session.candidates:
+        if candidate.attempt is not None:
+            questions = {slot.question_id: slot.question for slot in candidate.attempt.slots}
+            essays += [(candidate, answer, questions[answer.question_id]) for answer in candidate.attempt.answers
+                       if answer.needs_marking]
+    candidates = sorted(session.candidates, key=lambda c: name_sort_key(c.user.full_name))
+    return render_template("quizzes/exams/marking.html", session=session, essays=essays, candidates=candidates,
+                           form=EmptyForm())
+
+
+@bp.route("/exams/<int:session_id>/results", methods=["GET"])
+@role_required(Role.EXAMINER)
+def exam_results(session_id: int):
+    """The result list the board approves; after approval, re-marks."""
+    session = _session_for_examiner(session_id)
+    candidates = sorted(session.candidates, key=lambda c: name_sort_key(c.user.full_name))
+    return render_template("quizzes/exams/results.html", session=session, candidates=candidates, form=EmptyForm(),
+                           remark_form=RemarkForm())
+
+
+@bp.route("/exams/<int:session_id>/approve", methods=["POST"])
+@role_required(Role.EXAMINER)
+def exam_approve(session_id: int):
+    """The board approves the result list."""
+    session = _session_for_examiner(session_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        exams.approve(session, current_user)
+    except services.QuizError as error:
+        db.session.rollback()
+        flash(_("Chưa thể phê duyệt: %(why)s", why=str(error)), "error")
+    else:
+        db.session.commit()
+        flash(_("Đã phê duyệt danh sách kết quả. Kết quả là chính thức."), "success")
+    return redirect(url_for("quizzes.exam_results", session_id=session.id))
+
+
+@bp.route("/exams/<int:session_id>/candidates/<int:candidate_id>/remark", methods=["POST"])
+@role_required(Role.EXAMINER)
+def exam_remark(session_id: int, candidate_id: int):
+    """Record a re-mark (phúc khảo) after approval."""
+    session = _session_for_examiner(session_id)
+    candidate = _candidate(session, candidate_id)
+    form = RemarkForm()
+    if form.validate_on_submit():
+        try:
+            exams.remark(candidate, form.part.data, form.score.data, form.reason.data, current_user)
+        except services.QuizError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("Đã ghi nhận phúc khảo."), "success")
+    else:
+        flash(_("Cần điểm từ 0 đến 10 và lý do."), "error")
+    return redirect(url_for("quizzes.exam_results", session_id=session.id))
+
+
+@bp.route("/my-exams")
+@login_required
+def my_exams():
+    """The sessions a person is listed for."""
+    return render_template("quizzes/exams/mine.html", rows=exams.sessions_of_candidate(current_user))
+
+
+@bp.route("/my-exams/<int:session_id>", methods=["GET", "POST"])
+@login_required
+def my_exam(session_id: int):
+    """Before the exam: what to expect; POST with the access code starts (or resumes) it."""
+    session = db.session.get(ExamSession, session_id)
+    candidate = exams.candidate_of(session, current_user) if session else None
+    if candidate is None:
+        abort(404)
+    form = StartExamForm()
+    if form.validate_on_submit():
+        try:
+            attempt = exams.start_exam(session, current_user, form.access_code.data)
+        except services.QuizError as error:
+            db.session.rollback()
+            messages = {"access-code": _("Mã vào phòng thi không đúng."),
+                        "outside-window": _("Kỳ thi chưa mở hoặc đã đóng."),
+                        "empty-blueprint": _("Kỳ thi chưa có đề. Vui lòng báo giám thị."),
+                        "not-enough": _("Ngân hàng câu hỏi không đủ câu. Vui lòng báo giám thị.")}
+            flash(messages.get(error.code, _("Không thể bắt đầu bài thi.")), "error")
+        else:
+            db.session.commit()
+            return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+    return render_template("quizzes/exams/start.html", session=session, candidate=candidate, form=form)
+
+
+def dashboard_panel(user) -> str | None:
+    """The dashboard's "my exams" panel (only for people listed in a session)."""
+    rows = exams.sessions_of_candidate(user)
+    return render_template("quizzes/exams/_dashboard_panel.html", rows=rows) if rows else None

@@ -1,0 +1,288 @@
+"""Certification exam sessions: scheduling, candidates, per-candidate forms drawn from a
+blueprint, marking, the board's approval and re-marks. Services flush; callers commit."""
+from __future__ import annotations
+
+import hmac
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import func, select
+
+from lms.database import utcnow
+from lms.extensions import db
+from lms.models import Agency, User
+from lms.services import audit
+from lms.text import nfc
+from quizzes.models import (Attempt, AttemptQuestion, BlueprintRule, ExamCandidate, ExamSession, Question,
+                            QuestionStatus, QuestionType, Quiz, QuizKind, Remark)
+from quizzes.services import QuizError, module_scores
+from quizzes.signals import attempt_graded
+
+TWO_PLACES = Decimal("0.01")
+DRAWABLE_TYPES = tuple(t for t in QuestionType if t is not QuestionType.DESCRIPTION)
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """One line of a blueprint as an examiner writes it."""
+
+    module_code: str
+    count: int
+    difficulty: str | None = None
+
+
+def create_session(*, title: str, opens_at: datetime, closes_at: datetime, time_limit_minutes: int,
+                   agency: Agency | None, level: str = "basic", modules: list[str] | None = None,
+                   access_code: str | None = None, has_practical: bool = True,
+                   theory_weight: Decimal = Decimal("1.00"), practical_weight: Decimal = Decimal("1.00"),
+                   theory_pass_mark: Decimal = Decimal("5.00"), practical_pass_mark: Decimal = Decimal("5.00"),
+                   created_by: User | None = None) -> ExamSession:
+    """Schedule a session (its exam quiz is created with it)."""
+    if closes_at <= opens_at:
+        raise QuizError("window", "the session must close after it opens")
+    if not 1 <= time_limit_minutes <= 600:
+        raise QuizError("time-limit", "the time limit must be 1–600 minutes")
+    quiz = Quiz(title=nfc(title), kind=QuizKind.EXAM, pass_mark=theory_pass_mark, shuffle=True,
+                time_limit_minutes=time_limit_minutes)
+    session = ExamSession(title=nfc(title), quiz=quiz, agency_id=agency.id if agency else None, level=level,
+                          modules=list(modules or []), opens_at=opens_at, closes_at=closes_at,
+                          access_code=(access_code or "").strip() or None, time_limit_minutes=time_limit_minutes,
+                          has_practical=has_practical, theory_weight=theory_weight,
+                          practical_weight=practical_weight, theory_pass_mark=theory_pass_mark,
+                          practical_pass_mark=practical_pass_mark,
+                          created_by_id=created_by.id if created_by else None)
+    db.session.add(session)
+    db.session.flush()
+    audit("exam.create", f"exam_session:{session.id}", {"title": session.title}, actor=created_by)
+    return session
+
+
+def _pool(rule: RuleSpec | BlueprintRule):
+    query = select(Question.id).where(Question.is_current.is_(True), Question.status == QuestionStatus.ACTIVE,
+                                      Question.module_code == rule.module_code, Question.qtype.in_(DRAWABLE_TYPES))
+    if rule.difficulty:
+        query = query.where(Question.difficulty == rule.difficulty)
+    return query
+
+
+def set_blueprint(session: ExamSession, rules: list[RuleSpec]) -> None:
+    """Replace the blueprint; every rule must be satisfiable from the active bank."""
+    if session.approved:
+        raise QuizError("approved")
+    if not rules:
+        raise QuizError("empty-blueprint", "the blueprint needs at least one rule")
+    for rule in rules:
+        if rule.count < 1:
+            raise QuizError("count", f"{rule.module_code}: the number of questions must be at least 1")
+        available = db.session.scalar(select(func.count()).select_from(_pool(rule).subquery())) or 0
+        if available < rule.count:
+            raise QuizError("not-enough", f"{rule.module_code} {rule.difficulty or ''}: {rule.count} requested, "
+                                          f"{available} active in the bank")
+    session.rules = [BlueprintRule(module_code=r.module_code, difficulty=r.difficulty, count=r.count) for r in rules]
+    db.session.flush()
+
+
+def find_people(identifiers: list[str]) -> tuple[list[User], list[tuple[int, str]]]:
+    """Resolve usernames, e-mails or employee codes (one per line); unknown ones are (line, text)."""
+    people, unknown, seen = [], [], set()
+    for line_number, raw in enumerate(identifiers, start=1):
+        text = raw.strip()
+        if not text:
+            continue
+        user = db.session.scalar(select(User).where(
+            (func.lower(User.username) == text.lower()) | (func.lower(User.email) == text.lower())
+            | (User.employee_code == text)))
+        if user is None:
+            unknown.append((line_number, text))
+        elif user.id not in seen:
+            seen.add(user.id)
+            people.append(user)
+    return people, unknown
+
+
+def add_candidates(session: ExamSession, identifiers: list[str]) -> int:
+    """Add people to the list, all or none: unknown identifiers raise with their line numbers."""
+    if session.approved:
+        raise QuizError("approved")
+    people, unknown = find_people(identifiers)
+    if unknown:
+        raise QuizError("unknown-people", "; ".join(f"dòng {line}: {text}" for line, text in unknown))
+    listed = {c.user_id for c in session.candidates}
+    added = 0
+    for person in people:
+        if person.id not in listed:
+            session.candidates.append(ExamCandidate(user_id=person.id))
+            added += 1
+    db.session.flush()
+    return added
+
+
+def candidate_of(session: ExamSession, user: User) -> ExamCandidate | None:
+    """The person's place on the session's list."""
+    return db.session.scalar(select(ExamCandidate).where(
+        ExamCandidate.session_id == session.id, ExamCandidate.user_id == user.id))
+
+
+def sessions_of_candidate(user: User) -> list[tuple[ExamSession, ExamCandidate]]:
+    """Sessions the person is listed for, newest first."""
+    rows = db.session.execute(select(ExamSession, ExamCandidate).join(ExamCandidate)
+                              .where(ExamCandidate.user_id == user.id).order_by(ExamSession.opens_at.desc()))
+    return [(row[0], row[1]) for row in rows]
+
+
+def start_exam(session: ExamSession, user: User, access_code: str | None,
+               rng: random.Random | None = None, now: datetime | None = None) -> Attempt:
+    """Start (or resume) the candidate's attempt, drawing a fresh shuffled form from the blueprint."""
+    now = now or utcnow()
+    candidate = candidate_of(session, user)
+    if candidate is None:
+        raise QuizError("not-a-candidate")
+    if candidate.attempt is not None:
+        return candidate.attempt  # resume: same form, same deadline
+    if session.approved or now < session.opens_at or now > session.closes_at:
+        raise QuizError("outside-window")
+    if session.access_code and not hmac.compare_digest((access_code or "").strip().encode(),
+                                                       session.access_code.encode()):
+        raise QuizError("access-code")
+    if not session.rules:
+        raise QuizError("empty-blueprint")
+    rng = rng or random.SystemRandom()
+    chosen: list[int] = []
+    for rule in session.rules:
+        pool = [qid for qid in db.session.scalars(_pool(rule)) if qid not in chosen]
+        if len(pool) < rule.count:
+            raise QuizError("not-enough")
+        chosen.extend(rng.sample(pool, rule.count))
+    rng.shuffle(chosen)
+    questions = {q.id: q for q in db.session.scalars(select(Question).where(Question.id.in_(chosen)))}
+    deadline = now + timedelta(minutes=session.time_limit_minutes + candidate.extra_minutes)
+    attempt = Attempt(quiz=session.quiz, user_id=user.id, number=1, started_at=now, deadline=deadline)
+    for position, question_id in enumerate(chosen, start=1):
+        option_ids = [o.id for o in questions[question_id].options]
+        if questions[question_id].qtype in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_RESPONSE):
+            rng.shuffle(option_ids)
+        attempt.slots.append(AttemptQuestion(question_id=question_id, position=position, option_order=option_ids))
+    db.session.add(attempt)
+    db.session.flush()
+    candidate.attempt_id = attempt.id
+    db.session.flush()
+    return attempt
+
+
+def set_extra_time(candidate: ExamCandidate, minutes: int) -> None:
+    """Give a candidate extra minutes (e.g. a disability); moves a running deadline too."""
+    if not 0 <= minutes <= 240:
+        raise QuizError("extra-time", "extra time must be 0–240 minutes")
+    change = minutes - candidate.extra_minutes
+    candidate.extra_minutes = minutes
+    attempt = candidate.attempt
+    if attempt is not None and not attempt.finished and attempt.deadline is not None:
+        attempt.deadline = attempt.deadline + timedelta(minutes=change)
+    db.session.flush()
+
+
+def _round(value: Decimal) -> Decimal:
+    return value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def update_result(candidate: ExamCandidate) -> None:
+    """Recompute a candidate's total and pass/fail from the parts' scores."""
+    session = candidate.session
+    theory, practical = candidate.theory_score, candidate.practical_score
+    if theory is None or (session.has_practical and practical is None):
+        candidate.total_score, candidate.passed = None, None
+        return
+    if session.has_practical:
+        weights = session.theory_weight + session.practical_weight
+        candidate.total_score = _round((theory * session.theory_weight + practical * session.practical_weight)
+                                       / weights)
+        candidate.passed = theory >= session.theory_pass_mark and practical >= session.practical_pass_mark
+    else:
+        candidate.total_score = theory
+        candidate.passed = theory >= session.theory_pass_mark
+
+
+def record_theory(attempt: Attempt) -> None:
+    """Copy a graded exam attempt's scores onto its candidate (the attempt_graded listener)."""
+    candidate = db.session.scalar(select(ExamCandidate).where(ExamCandidate.attempt_id == attempt.id))
+    if candidate is None or attempt.score is None or candidate.session.approved:
+        return
+    candidate.theory_score = attempt.score
+    candidate.module_scores = module_scores(attempt)
+    update_result(candidate)
+    db.session.flush()
+
+
+def set_practical_score(candidate: ExamCandidate, score: Decimal, marker: User) -> None:
+    """The marking board's practical score (0–10) before approval."""
+    if candidate.session.approved:
+        raise QuizError("approved")
+    if not candidate.session.has_practical:
+        raise QuizError("no-practical")
+    if not Decimal(0) <= score <= Decimal(10):
+        raise QuizError("invalid-mark", "scores are 0–10")
+    candidate.practical_score = _round(score)
+    update_result(candidate)
+    db.session.flush()
+    audit("exam.practical", f"exam_candidate:{candidate.id}", {"score": str(candidate.practical_score)}, actor=marker)
+
+
+def approve(session: ExamSession, approver: User) -> None:
+    """The exam board approves the result list; afterwards results are final."""
+    if session.approved:
+        return
+    pending = [c for c in session.candidates if c.attempt is not None and c.passed is None]
+    if pending:
+        raise QuizError("unmarked", f"{len(pending)} candidates still need marking")
+    session.approved_at, session.approved_by_id = utcnow(), approver.id
+    db.session.flush()
+    audit("exam.approve", f"exam_session:{session.id}",
+          {"passed": sum(1 for c in session.candidates if c.passed)}, actor=approver)
+
+
+def remark(candidate: ExamCandidate, part: str, score: Decimal, reason: str, by: User) -> Remark:
+    """Re-mark a part after approval, keeping who, when, why, before and after."""
+    if not candidate.session.approved:
+        raise QuizError("not-approved", "before approval, change the mark directly")
+    if part not in ("theory", "practical") or (part == "practical" and not candidate.session.has_practical):
+        raise QuizError("part")
+    if not Decimal(0) <= score <= Decimal(10):
+        raise QuizError("invalid-mark", "scores are 0–10")
+    reason = nfc(reason)
+    if not reason:
+        raise QuizError("reason", "a re-mark needs a reason")
+    before = candidate.theory_score if part == "theory" else candidate.practical_score
+    entry = Remark(candidate=candidate, part=part, before=before, after=_round(score), reason=reason, by_id=by.id)
+    if part == "theory":
+        candidate.theory_score = entry.after
+    else:
+        candidate.practical_score = entry.after
+    update_result(candidate)
+    db.session.add(entry)
+    db.session.flush()
+    audit("exam.remark", f"exam_candidate:{candidate.id}",
+          {"part": part, "before": str(before) if before is not None else None, "after": str(entry.after)},
+          note=reason, actor=by)
+    return entry
+
+
+def progress(session: ExamSession) -> dict[str, int]:
+    """How many candidates have not started, are working, or have finished."""
+    counts = {"listed": len(session.candidates), "started": 0, "finished": 0}
+    for candidate in session.candidates:
+        if candidate.attempt is not None:
+            counts["started"] += 1
+            counts["finished"] += candidate.attempt.finished
+    return counts
+
+
+def connect() -> None:
+    """Keep candidates' results in step with their graded attempts."""
+    attempt_graded.connect(_on_graded)
+
+
+def _on_graded(attempt: Attempt, **extra) -> None:
+    if attempt.quiz.kind is QuizKind.EXAM:
+        record_theory(attempt)
