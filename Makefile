@@ -32,6 +32,7 @@ db: setup
 	$(FLASK) db upgrade
 
 demo: db
+	$(FLASK) certificates demo-issuer
 	$(FLASK) content load
 	$(FLASK) demo load
 

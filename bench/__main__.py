@@ -7,20 +7,24 @@ import sys
 
 import bench
 
-_NOT_BENCHMARKS = {"report", "__main__"}
-
 
 def available() -> list[str]:
-    """Names of the benchmark modules in this package, sorted."""
-    return sorted(m.name for m in pkgutil.iter_modules(bench.__path__) if m.name not in _NOT_BENCHMARKS)
+    """Names of the benchmark modules, sorted: public modules of this package that define ``run``.
+
+    Private modules (``_server``) and helpers without ``run`` (``report``, a baseline app) are not
+    benchmarks.
+    """
+    names = (m.name for m in pkgutil.iter_modules(bench.__path__) if not m.name.startswith("_"))
+    return sorted(name for name in names if callable(getattr(importlib.import_module(f"bench.{name}"), "run", None)))
 
 
 def main(argv: list[str]) -> int:
     """Run the benchmarks named in ``argv`` (all when empty); 1 if a target was missed, 2 on a bad name."""
-    names = argv or available()
-    unknown = sorted(set(names) - set(available()))
+    known = available()
+    names = argv or known
+    unknown = sorted(set(names) - set(known))
     if unknown:
-        print(f"unknown benchmark(s): {', '.join(unknown)}; available: {', '.join(available())}", file=sys.stderr)
+        print(f"unknown benchmark(s): {', '.join(unknown)}; available: {', '.join(known)}", file=sys.stderr)
         return 2
     results = {name: importlib.import_module(f"bench.{name}").run() for name in names}
     for name, passed in results.items():

@@ -3,13 +3,15 @@
 The machine the figures come from has 2 cores, shared by the server and the load generator, so
 both are kept lean and identical for the baseline and the application:
 
-* the server is gunicorn with ``GUNICORN_WORKERS`` (2) ``gthread`` workers of ``GUNICORN_THREADS``
-  (4) threads each and HTTP keep-alive. Two processes can use both cores; the threads overlap
-  database waits (SQLite's lock, PostgreSQL round trips) without more processes competing for
-  CPU; keep-alive spares both sides a TCP handshake per request.
-* the load generator is this single Python process: one asyncio loop speaking plain HTTP/1.1 over
-  a fixed pool of keep-alive connections (closed loop: each connection sends its next request
-  when the previous answer arrives), so it never uses more than one core.
+* the server is gunicorn with ``GUNICORN_WORKERS`` (2) ``sync`` workers, the gunicorn default
+  and the README's production command: two processes can use both cores. Sync workers close the
+  connection after each answer, so every request is a new connection that whichever idle worker
+  accepts first; with keep-alive (``gthread``) the kernel hands each long-lived connection to one
+  worker for good, and runs on this machine were skewed by one worker getting most connections.
+* the load generator is this single Python process: one asyncio loop speaking plain HTTP/1.1
+  through a fixed number of client slots (closed loop: each slot sends its next request when the
+  previous answer has arrived), so it never uses more than one core. Each run records how many
+  cores the server, the generator and the rest of the machine used while it was measured.
 
 Everything listens on and connects to 127.0.0.1 only, on free ports the kernel picks; every run
 is bounded in time and in requests and stops its server when done.
@@ -40,8 +42,7 @@ from flask import Flask
 ROOT = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"
 GUNICORN_WORKERS = 2
-GUNICORN_THREADS = 4
-GUNICORN_KEEPALIVE_SECONDS = 30
+GUNICORN_WORKER_CLASS = "sync"
 # Limits the benchmarks lift for their run (documented in docs/benchmarks.md): every virtual
 # client comes from 127.0.0.1, so the per-client limits would otherwise throttle the load itself.
 BENCH_RATE_LIMIT = "1000000 per minute"
@@ -201,8 +202,7 @@ def server_environment(database_url: str, instance_dir: Path) -> dict[str, str]:
 
 def gunicorn_settings() -> str:
     """The gunicorn options every benchmark server runs with, for reports."""
-    return (f"gunicorn 23, {GUNICORN_WORKERS} workers × {GUNICORN_THREADS} threads (gthread), "
-            f"keep-alive {GUNICORN_KEEPALIVE_SECONDS} s, no access log")
+    return f"gunicorn 23, {GUNICORN_WORKERS} {GUNICORN_WORKER_CLASS} workers, no access log, not preloaded"
 
 
 def _proc_stat(pid: int) -> list[str] | None:
@@ -223,6 +223,13 @@ def process_cpu_seconds(pids: Iterable[int]) -> float:
         if fields is not None:
             total += int(fields[11]) + int(fields[12])
     return total / ticks
+
+
+def machine_busy_seconds() -> float:
+    """CPU time every core of the machine has spent busy since boot (from /proc/stat)."""
+    fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(v) for v in fields[:8])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
 
 
 class GunicornServer:
@@ -251,8 +258,8 @@ class GunicornServer:
         self.port = free_port()
         command = [
             sys.executable, "-m", "gunicorn", "--bind", f"{HOST}:{self.port}",
-            "--workers", str(GUNICORN_WORKERS), "--worker-class", "gthread", "--threads", str(GUNICORN_THREADS),
-            "--keep-alive", str(GUNICORN_KEEPALIVE_SECONDS), "--timeout", "60", "--graceful-timeout", "10",
+            "--workers", str(GUNICORN_WORKERS), "--worker-class", GUNICORN_WORKER_CLASS,
+            "--timeout", "60", "--graceful-timeout", "10",
             "--chdir", str(ROOT), "--error-logfile", str(self.log_path), self.app_spec,
         ]
         with open(self.log_path, "ab") as log:
@@ -419,7 +426,7 @@ class _Connection:
 
 
 class HttpPool:
-    """Keep-alive connections to one server on 127.0.0.1: at most ``size`` requests in flight.
+    """Connections to one server on 127.0.0.1 (kept alive when it allows): at most ``size`` requests in flight.
 
     Many virtual users share the pool (their cookies travel with each request, not with the
     connection), the way many browsers share one server's worker threads.
@@ -543,6 +550,7 @@ class LoadResult:
     latencies: list[float]
     client_cpu_seconds: float
     server_cpu_seconds: float
+    machine_busy_seconds: float
     failure_examples: list[str]
 
     @property
@@ -570,6 +578,12 @@ class LoadResult:
         """Cores the server (master and workers) used on average."""
         return self.server_cpu_seconds / self.seconds if self.seconds else 0.0
 
+    @property
+    def other_cores(self) -> float:
+        """Cores the rest of the machine (other people's processes) used on average meanwhile."""
+        rest = self.machine_busy_seconds - self.client_cpu_seconds - self.server_cpu_seconds
+        return max(0.0, rest / self.seconds) if self.seconds else 0.0
+
 
 RequestAction = Callable[[int, int], Awaitable[Response]]
 ResponseCheck = Callable[[Response], bool]
@@ -591,6 +605,7 @@ async def closed_loop(action: RequestAction, check: ResponseCheck, *, concurrenc
     stop_at = started + seconds
     cpu_before = time.process_time()
     server_before = process_cpu_seconds(pids)
+    machine_before = machine_busy_seconds()
 
     async def loop(index: int) -> None:
         nonlocal issued, failures
@@ -613,4 +628,4 @@ async def closed_loop(action: RequestAction, check: ResponseCheck, *, concurrenc
     await asyncio.gather(*(loop(index) for index in range(concurrency)))
     elapsed = time.perf_counter() - started
     return LoadResult(issued, failures, elapsed, latencies, time.process_time() - cpu_before,
-                      process_cpu_seconds(pids) - server_before, examples)
+                      process_cpu_seconds(pids) - server_before, machine_busy_seconds() - machine_before, examples)

@@ -19,9 +19,10 @@ _TITLE = (
 
 def machine_facts() -> str:
     """One line describing the machine and interpreter the figures come from."""
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     return (
         f"{os.cpu_count()} CPUs ({platform.machine()}), {platform.system()} {platform.release()}, "
-        f"Python {platform.python_version()}"
+        f"Python {platform.python_version()}, load average {load} at the end"
     )
 
 

@@ -8,8 +8,15 @@ def init_app(app: Flask) -> None:
     """Register the blueprint, the dashboard panel and the listeners that issue certificates."""
     from certificates import routes  # noqa: F401  (attaches the views to bp)
     from certificates import listeners
-    from lms.main import add_dashboard_panel
+    from certificates.demo import load_demo_certificates
+    from lms.main import add_dashboard_panel, add_demo_loader
+
+    from certificates.cli import certificates_cli
 
     app.register_blueprint(bp)
+    app.cli.add_command(certificates_cli)
+    # The exam result list (quizzes) offers issuance without quizzes knowing certificates.
+    app.add_template_global(routes.exam_result_actions, "exam_result_actions")
     add_dashboard_panel(app, routes.dashboard_panel)
+    add_demo_loader(app, "IT-skill exam and certificates", load_demo_certificates)
     listeners.connect()

@@ -1,4 +1,9 @@
-"""Certificates. They keep a snapshot of what they certify and never cascade-delete."""
+"""Certificates, their issuers and register, and module attainments.
+
+Certificates keep a snapshot of what they certify (holder, course or exam, issuer, signer)
+and never cascade-delete: deleting or renaming an account, course or agency leaves the
+register untouched; links to those rows simply become NULL.
+"""
 from __future__ import annotations
 
 import enum
@@ -6,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import JSON, Date, Enum, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.database import UTCDateTime, utcnow
 from lms.extensions import db
@@ -19,7 +24,14 @@ def _enum(cls):
 class CertificateKind(str, enum.Enum):
     """What a certificate attests."""
 
-    COURSE_COMPLETION = "course_completion"
+    COURSE_COMPLETION = "course_completion"  # giấy chứng nhận hoàn thành khóa học
+    IT_BASIC = "it_basic"  # chứng chỉ ứng dụng CNTT cơ bản
+    IT_ADVANCED = "it_advanced"  # chứng chỉ ứng dụng CNTT nâng cao
+
+    @property
+    def register_symbol(self) -> str:
+        """The letters that tell certificate types apart in serial and register numbers."""
+        return {"course_completion": "GCN", "it_basic": "CB", "it_advanced": "NC"}[self.value]
 
 
 class CertificateStatus(str, enum.Enum):
@@ -27,40 +39,112 @@ class CertificateStatus(str, enum.Enum):
 
     VALID = "valid"
     REVOKED = "revoked"
+    SUPERSEDED = "superseded"  # replaced by a reissued certificate
+
+
+class Issuer(db.Model):
+    """Who issues certificates (a testing centre), how it numbers them and who signs."""
+
+    __tablename__ = "issuer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)  # short name used in serials, e.g. "TTCĐS"
+    name: Mapped[str] = mapped_column(String(255))
+    parent_name: Mapped[str | None] = mapped_column(String(255))
+    issue_place: Mapped[str] = mapped_column(String(128))
+    signer_title: Mapped[str] = mapped_column(String(255))
+    signer_name: Mapped[str] = mapped_column(String(255))
+    # Python format strings; fields: code, symbol, year, number.
+    serial_pattern: Mapped[str] = mapped_column(String(128), default="{symbol}-{year}-{number:06d}")
+    register_pattern: Mapped[str] = mapped_column(String(128), default="{number:05d}/{year}/{symbol}")
+    emblem_path: Mapped[str | None] = mapped_column(String(512))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SerialCounter(db.Model):
+    """The last number given per issuer, certificate type and year (numbers restart each year)."""
+
+    __tablename__ = "serial_counter"
+    __table_args__ = (UniqueConstraint("issuer_id", "kind", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issuer_id: Mapped[int] = mapped_column(ForeignKey("issuer.id", ondelete="RESTRICT"))
+    kind: Mapped[CertificateKind] = mapped_column(_enum(CertificateKind))
+    year: Mapped[int] = mapped_column(Integer)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Certificate(db.Model):
-    """An issued certificate. Holder, course and issuer are copied at issue time."""
+    """An issued certificate: one entry of the issuance register (sổ gốc)."""
 
     __tablename__ = "certificate"
-    __table_args__ = (UniqueConstraint("serial_year", "serial_number"),)
+    __table_args__ = (UniqueConstraint("issuer_id", "kind", "serial_year", "serial_number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(24), unique=True)
-    serial: Mapped[str] = mapped_column(String(64), unique=True)
+    serial: Mapped[str] = mapped_column(String(64), unique=True)  # số hiệu
+    register_number: Mapped[str] = mapped_column(String(64), unique=True)  # số vào sổ
     serial_year: Mapped[int] = mapped_column(Integer)
     serial_number: Mapped[int] = mapped_column(Integer)
     kind: Mapped[CertificateKind] = mapped_column(_enum(CertificateKind))
-    status: Mapped[CertificateStatus] = mapped_column(_enum(CertificateStatus), default=CertificateStatus.VALID)
+    status: Mapped[CertificateStatus] = mapped_column(_enum(CertificateStatus), default=CertificateStatus.VALID,
+                                                      index=True)
+    issuer_id: Mapped[int] = mapped_column(ForeignKey("issuer.id", ondelete="RESTRICT"), index=True)
 
-    # Links for convenience only: they become NULL if the account or course is deleted.
+    # Links for convenience only: they become NULL if the account, course or exam is deleted.
     holder_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
     course_id: Mapped[int | None] = mapped_column(ForeignKey("course.id", ondelete="SET NULL"), index=True)
     attempt_id: Mapped[int | None] = mapped_column(ForeignKey("attempt.id", ondelete="SET NULL"))
+    exam_session_id: Mapped[int | None] = mapped_column(ForeignKey("exam_session.id", ondelete="SET NULL"),
+                                                        index=True)
 
     holder_name: Mapped[str] = mapped_column(String(255))
+    holder_name_folded: Mapped[str] = mapped_column(String(255), index=True, default="")
     holder_date_of_birth: Mapped[date | None] = mapped_column(Date)
     holder_place_of_birth: Mapped[str | None] = mapped_column(String(255))
     holder_agency: Mapped[str | None] = mapped_column(String(255))
-    title: Mapped[str] = mapped_column(String(255))  # e.g. the course title
+    holder_employee_code: Mapped[str | None] = mapped_column(String(32), index=True)
+    title: Mapped[str] = mapped_column(String(255))  # course title or exam title
     modules: Mapped[list[str]] = mapped_column(JSON, default=list)
     score: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    practical_score: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    exam_date: Mapped[date | None] = mapped_column(Date)
     issuer_name: Mapped[str] = mapped_column(String(255))
     issue_place: Mapped[str] = mapped_column(String(128))
     signer_title: Mapped[str] = mapped_column(String(255))
     signer_name: Mapped[str] = mapped_column(String(255))
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    valid_until: Mapped[date | None] = mapped_column(Date)
 
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revocation_reason: Mapped[str | None] = mapped_column(Text)
+    revocation_decision: Mapped[str | None] = mapped_column(String(128))
+    superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id", ondelete="SET NULL"))
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64))
     verification_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    issuer: Mapped[Issuer] = relationship(lazy="joined")
+    superseded_by: Mapped[Certificate | None] = relationship(remote_side=[id])
+
+
+class ModuleAttainment(db.Model):
+    """Evidence that a person met one framework module: when, with what score, from which exam.
+
+    Attainments outlive any single certificate (a revoked certificate does not erase the
+    exam that was passed; revoking for fraud marks the attainments void too).
+    """
+
+    __tablename__ = "module_attainment"
+    __table_args__ = (UniqueConstraint("user_id", "module_code", "exam_session_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    holder_name: Mapped[str] = mapped_column(String(255))
+    module_code: Mapped[str] = mapped_column(ForeignKey("competency_module.code"), index=True)
+    attained_on: Mapped[date] = mapped_column(Date)
+    score: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    exam_session_id: Mapped[int | None] = mapped_column(ForeignKey("exam_session.id", ondelete="SET NULL"))
+    exam_title: Mapped[str] = mapped_column(String(255))
+    certificate_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id", ondelete="SET NULL"))
+    void: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

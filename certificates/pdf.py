@@ -15,8 +15,9 @@ certificates share, ``_face_items`` for what one certificate says), and two ways
   (``bench/certificates.py``) measures the product against it.
 
 Fonts: each face embeds one subset holding ASCII, the whole Vietnamese alphabet and common
-punctuation, built once per process, so no certificate pays for subsetting; a character
-outside it goes into a small extra subset for that document. Text is NFC and every font
+punctuation (and whatever else the issuer's own texts use), built once per process, so no
+certificate pays for subsetting; a character outside it goes into a small extra subset for
+that document. Text is NFC and every font
 carries a ToUnicode map, so the text a PDF reader extracts is exactly the text given.
 
 Same data, same bytes: no clock and no random id; the document id is a digest of the content.
@@ -25,18 +26,18 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
 import threading
 import unicodedata
 import zlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-import qrcode
-from PIL import Image
-from reportlab import Version as REPORTLAB_VERSION
+import zxingcpp
+from PIL import Image, UnidentifiedImageError
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
@@ -44,12 +45,12 @@ from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont, TTFontFace, makeToUnicodeCMap
+from reportlab.pdfbase.ttfonts import TTFont, makeToUnicodeCMap
 from reportlab.pdfgen.canvas import Canvas
 
 PAGE_WIDTH, PAGE_HEIGHT = landscape(A4)
 MARGIN = 24 * mm
-"""Text never comes closer than this to the page's left or right edge (the frame is inside)."""
+"""The centred lines (title, name, details) keep this far from the page's left and right edges."""
 CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN
 
 INK = HexColor("#1b2a41")
@@ -74,6 +75,7 @@ _EMBLEM_GAP = 4 * mm
 _TOP = PAGE_HEIGHT - 28 * mm
 _QR_X, _QR_Y, _QR_SIZE = 22 * mm, 20 * mm, 36 * mm
 _QR_BORDER = 4  # modules of quiet zone inside the QR box, as QrCodeWidget draws it
+_MIDDLE_SPAN = 67 * mm  # from the "Chứng nhận" baseline to the lowest line's, when all fit
 _CAPTION_X = _QR_X + _QR_SIZE + 2 * mm
 _CAPTION_WIDTH = _SIGNER_X - _SIGNER_WIDTH / 2 - _CAPTION_X - 4 * mm
 
@@ -87,7 +89,8 @@ _REPERTOIRE = "".join(
         {chr(code) for code in range(32, 127)}
         | _VIETNAMESE_LETTERS
         | {letter.upper() for letter in _VIETNAMESE_LETTERS}
-        | set("đĐ–—‘’“”…•·°№«»")
+        # đ, dashes, quotes, ellipsis, bullets, degree, numero, guillemets
+        | set("đĐ\u2013\u2014\u2018\u2019\u201c\u201d\u2026\u2022\u00b7\u00b0\u2116\u00ab\u00bb")
     )
 )
 
@@ -200,19 +203,23 @@ class _Fonts:
         return self.faces[role].stringWidth(text, size)
 
     def fit(self, text: str, role: str, size: float, max_width: float) -> float:
-        """``size``, or the smaller size at which ``text`` is exactly ``max_width`` wide."""
+        """``size``, or the smaller size at which ``text`` is ``max_width`` wide.
+
+        A smaller size is rounded down to the 0.01 pt a PDF number is written with, so the
+        text as written is never wider than ``max_width``.
+        """
         width = self.width(text, role, size)
-        return size if width <= max_width else size * max_width / width
+        return size if width <= max_width else math.floor(size * max_width / width * 100) / 100
 
 
 @lru_cache(maxsize=8)
 def _fonts(font_dir: Path) -> _Fonts:
     # reportlab's registry is global and keyed by name; a name per directory keeps two
     # directories (a test's and the shipped one) from replacing each other's faces.
-    suffix = hashlib.sha1(str(font_dir).encode()).hexdigest()[:8]
+    suffix = hashlib.sha256(str(font_dir).encode()).hexdigest()[:8]
     names, faces = {}, {}
     for role, filename in FONT_FILES.items():
-        font = TTFont(f"{Path(filename).stem}-{suffix}", font_dir / filename)
+        font = TTFont(f"{Path(filename).stem}-{suffix}", Path(font_dir) / filename)
         pdfmetrics.registerFont(font)
         names[role], faces[role] = font.fontName, font
     return _Fonts(names, faces)
@@ -236,9 +243,21 @@ def _centred_lines(
     ]
 
 
+def _open_emblem(path: Path) -> Image.Image:
+    """The emblem image, refused unless it is a PNG or JPEG file."""
+    try:
+        image = Image.open(path)
+    except UnidentifiedImageError:
+        raise ValueError(f"emblem {path} is not a PNG or JPEG image") from None
+    if image.format not in ("PNG", "JPEG"):
+        image.close()
+        raise ValueError(f"emblem {path} is {image.format}, not a PNG or JPEG image")
+    return image
+
+
 def _emblem_box(path: Path) -> tuple[float, float]:
     """The emblem's drawn width and height: its aspect ratio inside a square box."""
-    with Image.open(path) as image:
+    with _open_emblem(path) as image:
         width, height = image.size
     scale = _EMBLEM_BOX / max(width, height)
     return width * scale, height * scale
@@ -268,7 +287,7 @@ def _static_items(layout: IssuerLayout, fonts: _Fonts) -> list[_Item]:
     items += issuer
     # Nghị định 30/2020: a rule of a third to a half of the issuer's name under it, centred.
     rule = max(fonts.width(t.text, t.role, t.size) for t in issuer) / 3
-    rule_y = issuer[-1].y - 2.2 * mm
+    rule_y = issuer[-1].y - 3 * mm
     items.append(_Line(centre - rule / 2, rule_y, centre + rule / 2, rule_y, 0.6))
 
     items.append(_Text(NATIONAL_TITLE, "bold", 12, _NATIONAL_X, _TOP))
@@ -276,8 +295,6 @@ def _static_items(layout: IssuerLayout, fonts: _Fonts) -> list[_Item]:
     motto = fonts.width(MOTTO, "bold", 12.5)
     motto_y = _TOP - 7.8 * mm
     items.append(_Line(_NATIONAL_X - motto / 2, motto_y, _NATIONAL_X + motto / 2, motto_y, 0.6))
-
-    items.append(_Text("Chứng nhận", "regular", 13, PAGE_WIDTH / 2, PAGE_HEIGHT - 78 * mm))
 
     signer_lines = [line.strip().upper() for line in layout.signer_title.splitlines() if line.strip()]
     items += _centred_lines(signer_lines, fonts, "bold", 12.5, _SIGNER_X, 50 * mm, 5.5 * mm, _SIGNER_WIDTH)
@@ -305,13 +322,12 @@ def _face_items(face: CertificateFace, layout: IssuerLayout, fonts: _Fonts) -> l
               colour=ACCENT),
         _Text(face.subtitle, "italic", fonts.fit(face.subtitle, "italic", 14, CONTENT_WIDTH), centre,
               PAGE_HEIGHT - 65 * mm),
-        _Text(face.holder_name, "bold", fonts.fit(face.holder_name, "bold", 22, CONTENT_WIDTH), centre,
-              PAGE_HEIGHT - 89 * mm),
     ]
 
-    # The details flow down from under the name; with every field present they end above the
-    # signer's date line (at most 2 + 3 + 1 lines).
-    y = PAGE_HEIGHT - 99 * mm
+    # The middle block, as (text, face, size, distance below the previous baseline). With every
+    # field present (2 detail lines, 3 achievement lines, a result) it just fits above the
+    # signer's date line; shorter blocks move down by half the room left, up to 10 mm, so a
+    # short certificate does not crowd under its title.
     birth = []
     if face.date_of_birth is not None:
         birth.append(f"Ngày sinh: {face.date_of_birth:%d/%m/%Y}")
@@ -320,16 +336,16 @@ def _face_items(face: CertificateFace, layout: IssuerLayout, fonts: _Fonts) -> l
     details = ["     ".join(birth)] if birth else []
     if face.agency:
         details.append(f"Đơn vị công tác: {face.agency}")
-    for line in details:
-        items.append(_Text(line, "regular", fonts.fit(line, "regular", 12.5, CONTENT_WIDTH), centre, y))
-        y -= 6.5 * mm
-    y -= 2.5 * mm
-    for line in face.achievement_lines:
-        items.append(_Text(line, "bold", fonts.fit(line, "bold", 15, CONTENT_WIDTH), centre, y))
-        y -= 7.5 * mm
+    block = [("Chứng nhận", "regular", 13.0, 0.0), (face.holder_name, "bold", 22.0, 11 * mm)]
+    block += [(line, "regular", 12.5, (10 if i == 0 else 6.5) * mm) for i, line in enumerate(details)]
+    block += [(line, "bold", 15.0, (9 if i == 0 else 7.5) * mm) for i, line in enumerate(face.achievement_lines)]
     if face.result_line:
-        line = face.result_line
-        items.append(_Text(line, "regular", fonts.fit(line, "regular", 12.5, CONTENT_WIDTH), centre, y))
+        block.append((face.result_line, "regular", 12.5, 7.5 * mm))
+    span = sum(gap for *_, gap in block)
+    y = PAGE_HEIGHT - 78 * mm - min(10 * mm, max(0.0, (_MIDDLE_SPAN - span) / 2))
+    for text, role, size, gap in block:
+        y -= gap
+        items.append(_Text(text, role, fonts.fit(text, role, size, CONTENT_WIDTH), centre, y))
 
     date_line = vietnamese_date_line(layout.issue_place, face.issued_on)
     items.append(_Text(date_line, "italic", fonts.fit(date_line, "italic", 12.5, _SIGNER_WIDTH), _SIGNER_X, 56 * mm))
@@ -354,17 +370,43 @@ def _metadata(face: CertificateFace, layout: IssuerLayout) -> tuple[str, str, st
     return f"{face.title} {face.serial}", layout.issuer_name, " ".join(face.achievement_lines)
 
 
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def _nfc_optional(text: str | None) -> str | None:
+    return None if text is None else _nfc(text)
+
+
+# Text is printed in NFC: the font has glyphs for composed letters, and the text a reader
+# extracts then compares equal to the (NFC) text stored, whatever form the caller passed.
+
+
 def _nfc_face(face: CertificateFace) -> CertificateFace:
-    """``face`` with its text in NFC, so extracted text compares equal to stored text."""
+    return replace(
+        face,
+        title=_nfc(face.title),
+        subtitle=_nfc(face.subtitle),
+        holder_name=_nfc(face.holder_name),
+        place_of_birth=_nfc_optional(face.place_of_birth),
+        agency=_nfc_optional(face.agency),
+        achievement_lines=[_nfc(line) for line in face.achievement_lines],
+        result_line=_nfc_optional(face.result_line),
+        serial=_nfc(face.serial),
+        register_number=_nfc_optional(face.register_number),
+        code_display=_nfc(face.code_display),
+    )
 
-    def nfc(value: object) -> object:
-        if isinstance(value, str):
-            return unicodedata.normalize("NFC", value)
-        if isinstance(value, list):
-            return [unicodedata.normalize("NFC", line) for line in value]
-        return value
 
-    return CertificateFace(**{name: nfc(getattr(face, name)) for name in face.__dataclass_fields__})
+def _nfc_layout(layout: IssuerLayout) -> IssuerLayout:
+    return replace(
+        layout,
+        issuer_name=_nfc(layout.issuer_name),
+        parent_name=_nfc_optional(layout.parent_name),
+        signer_title=_nfc(layout.signer_title),
+        signer_name=_nfc(layout.signer_name),
+        issue_place=_nfc(layout.issue_place),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -379,7 +421,7 @@ def render_baseline(face: CertificateFace, layout: IssuerLayout) -> bytes:
     the same page as :func:`render_certificate` and is the benchmark's reference point.
     """
     fonts = _fonts(layout.font_dir)
-    face = _nfc_face(face)
+    face, layout = _nfc_face(face), _nfc_layout(layout)
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), invariant=1)
     title, author, subject = _metadata(face, layout)
@@ -435,87 +477,104 @@ def _pdf_string(text: str) -> str:
 
 
 def _stream(entries: str, data: bytes) -> bytes:
-    """A Flate-compressed stream object body; ``data`` is already compressed."""
+    """A Flate-compressed stream object's body; ``data`` is already compressed."""
     return f"<< {entries} /Filter /FlateDecode /Length {len(data)} >>\nstream\n".encode() + data + b"\nendstream"
 
 
+def _serialise(objects: Iterable[tuple[int, bytes]], position: int) -> tuple[list[bytes], dict[int, int]]:
+    """Numbered objects as file chunks starting at byte ``position``, and each one's offset."""
+    chunks, offsets = [], {}
+    for number, body in objects:
+        chunk = b"%d 0 obj\n" % number + body + b"\nendobj\n"
+        offsets[number] = position
+        chunks.append(chunk)
+        position += len(chunk)
+    return chunks, offsets
+
+
 _SUBSET_LOCK = threading.Lock()  # TTFontFace.makeSubset reads the font through a shared file position
+_MAX_SUBSET = 255  # one-byte codes, code 0 being .notdef
 
 
 @dataclass(frozen=True)
 class _Subset:
-    """One embedded TrueType subset of a face: up to 256 characters, code 0 for .notdef."""
+    """One embedded TrueType subset of a face: its characters' codes and its four PDF objects.
+
+    The objects (font, descriptor, font program, ToUnicode map) are finished except for the
+    numbers they refer to each other by, which depend on where a file puts them.
+    """
 
     codes: dict[str, int]
-    objects: tuple[bytes, bytes, bytes, bytes]  # font, descriptor, font file, ToUnicode bodies, with
-    # ``{font}``-style placeholders for the object numbers they refer to
+    bodies: tuple[bytes, bytes, bytes, bytes]
 
-    def serialise(self, first: int) -> list[bytes]:
-        """The four objects, numbered from ``first`` (font, descriptor, font file, ToUnicode)."""
-        numbers = {b"{descriptor}": b"%d" % (first + 1), b"{file}": b"%d" % (first + 2), b"{cmap}": b"%d" % (first + 3)}
-        bodies = []
-        for body in self.objects:
-            for placeholder, number in numbers.items():
+    def numbered(self, first: int) -> list[tuple[int, bytes]]:
+        """The four objects, numbered from ``first`` on."""
+        refs = {b"{descriptor}": b"%d" % (first + 1), b"{file}": b"%d" % (first + 2), b"{cmap}": b"%d" % (first + 3)}
+        numbered = []
+        for offset, body in enumerate(self.bodies):
+            for placeholder, number in refs.items():
                 body = body.replace(placeholder, number)
-            bodies.append(body)
-        return bodies
+            numbered.append((first + offset, body))
+        return numbered
 
 
-def _tag(characters: str) -> str:
-    """Six capital letters naming a subset, derived from what it holds (PDF 32000 §9.6.4)."""
-    digest = hashlib.sha1(characters.encode()).digest()
+def _tag(text: str) -> str:
+    """Six capital letters naming a subset, derived from ``text`` (PDF 32000-1 §9.6.4)."""
+    digest = hashlib.sha256(text.encode()).digest()
     return "".join(chr(ord("A") + byte % 26) for byte in digest[:6])
 
 
-def _build_subset(face: TTFontFace, characters: str) -> _Subset:
-    codepoints = [0] + [ord(ch) for ch in characters]
+@lru_cache(maxsize=256)
+def _subset(font_dir: Path, role: str, characters: str) -> _Subset:
+    """The subset of ``role``'s face holding ``characters`` (codes 1, 2, ... in their order)."""
+    face = _fonts(font_dir).faces[role].face
+    codepoints = [0, *map(ord, characters)]
     with _SUBSET_LOCK:
         program = face.makeSubset(codepoints)
-    name = f"{_tag(characters)}+{face.name.decode('latin-1')}"
+    base_name = face.name.decode("latin-1")
+    name = f"{_tag(base_name + characters)}+{base_name}"
     widths = " ".join(str(round(face.getCharWidth(code))) for code in codepoints)
-    # Symbolic: the codes are this subset's own, not a standard encoding.
+    # Symbolic (flag 3, not 6): the codes are this subset's own, not a standard encoding.
     flags = (face.flags & ~(1 << 5)) | (1 << 2)
     font = (
-        f"<< /Type /Font /Subtype /TrueType /BaseFont /{name} /FirstChar 0 /LastChar {len(codepoints) - 1} "
+        f"<< /Type /Font /Subtype /TrueType /BaseFont /{name} /FirstChar 0 /LastChar {len(characters)} "
         f"/Widths [{widths}] /FontDescriptor {{descriptor}} 0 R /ToUnicode {{cmap}} 0 R >>"
     ).encode()
     descriptor = (
         f"<< /Type /FontDescriptor /FontName /{name} /Flags {flags} /FontBBox [{' '.join(map(str, face.bbox))}] "
         f"/ItalicAngle {_num(face.italicAngle)} /Ascent {face.ascent} /Descent {face.descent} "
-        f"/CapHeight {face.capHeight} /StemV {face.stemV} /MissingWidth {face.defaultWidth} "
-        f"/FontFile2 {{file}} 0 R >>"
+        f"/CapHeight {face.capHeight} /StemV {face.stemV} /MissingWidth {face.defaultWidth} /FontFile2 {{file}} 0 R >>"
     ).encode()
     font_file = _stream(f"/Length1 {len(program)}", zlib.compress(program, 9))
     cmap = _stream("", zlib.compress(makeToUnicodeCMap(name, codepoints).encode(), 9))
-    return _Subset({ch: i for i, ch in enumerate(characters, start=1)}, (font, descriptor, font_file, cmap))
+    return _Subset({ch: code for code, ch in enumerate(characters, start=1)}, (font, descriptor, font_file, cmap))
 
 
-@lru_cache(maxsize=8)
-def _base_subset(font_dir: Path, role: str) -> _Subset:
-    face = _fonts(font_dir).faces[role].face
-    return _build_subset(face, "".join(ch for ch in _REPERTOIRE if ord(ch) in face.charToGlyph))
+def _characters(items: Iterable[_Item], role: str) -> set[str]:
+    return {ch for item in items if isinstance(item, _Text) and item.role == role for ch in item.text}
 
 
-@lru_cache(maxsize=256)
-def _extra_subset(font_dir: Path, role: str, characters: str) -> _Subset:
-    return _build_subset(_fonts(font_dir).faces[role].face, characters)
+def _check_glyphs(fonts: _Fonts, role: str, characters: Iterable[str]) -> None:
+    glyphs = fonts.faces[role].face.charToGlyph
+    absent = sorted(ch for ch in characters if ord(ch) not in glyphs)
+    if absent:
+        listed = ", ".join(f"U+{ord(ch):04X}" for ch in absent)
+        raise ValueError(f"the {role} face of the certificate font has no glyph for {listed}")
 
 
 def _image_objects(path: Path) -> tuple[bytes, bytes | None]:
-    """The emblem as an image XObject body and, for transparent images, its soft mask's body
-    (whose object number the image refers to as ``{smask}``)."""
-    with Image.open(path) as image:
+    """The emblem as an image XObject's body and, for a transparent image, its soft mask's
+    body (which the image refers to as object ``{smask}``)."""
+    with _open_emblem(path) as image:
+        entries = f"/Type /XObject /Subtype /Image /Width {image.width} /Height {image.height} /BitsPerComponent 8"
         if image.format == "JPEG" and image.mode in ("RGB", "L"):
+            # PDF readers decode JPEG themselves: embed the file as it is.
             space = "DeviceRGB" if image.mode == "RGB" else "DeviceGray"
-            entries = f"/Type /XObject /Subtype /Image /Width {image.width} /Height {image.height} " \
-                      f"/ColorSpace /{space} /BitsPerComponent 8 /Filter /DCTDecode"
             data = path.read_bytes()
-            return f"<< {entries} /Length {len(data)} >>\nstream\n".encode() + data + b"\nendstream", None
-        if image.format not in ("PNG", "JPEG"):
-            raise ValueError(f"emblem {path} is {image.format or 'not an image'}; give a PNG or JPEG file")
-        has_alpha = image.mode in ("RGBA", "LA") or "transparency" in image.info
+            body = f"<< {entries} /ColorSpace /{space} /Filter /DCTDecode /Length {len(data)} >>\nstream\n"
+            return body.encode() + data + b"\nendstream", None
+        has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
         pixels = image.convert("RGBA" if has_alpha else "RGB")
-    entries = f"/Type /XObject /Subtype /Image /Width {pixels.width} /Height {pixels.height} /BitsPerComponent 8"
     rgb = zlib.compress(pixels.convert("RGB").tobytes(), 9)
     if not has_alpha:
         return _stream(f"{entries} /ColorSpace /DeviceRGB", rgb), None
@@ -526,15 +585,21 @@ def _image_objects(path: Path) -> tuple[bytes, bytes | None]:
     )
 
 
-def _qr_matrix(url: str) -> list[list[bool]]:
-    """The QR code of ``url`` (error correction M, the smallest version, the best mask), no border."""
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
-    code.add_data(url)
-    code.make(fit=True)
-    return code.get_matrix()
+def _qr_matrix(url: str) -> list[bytes]:
+    """The QR code of ``url`` without quiet zone: a row of modules (0 dark, 255 light) per item.
+
+    zxing-cpp encodes in C++ (error correction M, the smallest version, the mask with the
+    lowest penalty) in about 0.2 ms; the pure-Python encoders (qrcode, segno, reportlab's)
+    take 3 to 20 ms, more than all the rest of a certificate.
+    """
+    symbol = zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
+    image = symbol.to_image(add_quiet_zones=False)
+    height, width = image.shape
+    pixels = memoryview(image).tobytes()  # type: ignore[arg-type]  # its stub omits the buffer protocol
+    return [pixels[row * width:(row + 1) * width] for row in range(height)]
 
 
-def _qr_operators(matrix: list[list[bool]], x: float, y: float, size: float) -> str:
+def _qr_operators(matrix: list[bytes], x: float, y: float, size: float) -> str:
     """The dark modules as one filled path, a rectangle per horizontal run of dark modules.
 
     The path is drawn in module units (row 0 at the top), so the rectangles are small integers,
@@ -542,17 +607,16 @@ def _qr_operators(matrix: list[list[bool]], x: float, y: float, size: float) -> 
     """
     count = len(matrix)
     module = size / (count + 2 * _QR_BORDER)
-    origin_x, origin_y = x + _QR_BORDER * module, y + _QR_BORDER * module
     runs = []
     for row, modules in enumerate(matrix):
-        line_y = count - 1 - row
         start = None
-        for column, dark in enumerate([*modules, False]):
-            if dark and start is None:
+        for column, value in enumerate([*modules, 255]):
+            if value == 0 and start is None:
                 start = column
-            elif not dark and start is not None:
-                runs.append(f"{start} {line_y} {column - start} 1 re")
+            elif value != 0 and start is not None:
+                runs.append(f"{start} {count - 1 - row} {column - start} 1 re")
                 start = None
+    origin_x, origin_y = x + _QR_BORDER * module, y + _QR_BORDER * module
     return (
         f"q {_rgb(INK)} rg {_num(module)} 0 0 {_num(module)} {_num(origin_x)} {_num(origin_y)} cm\n"
         + "\n".join(runs)
@@ -562,188 +626,164 @@ def _qr_operators(matrix: list[list[bool]], x: float, y: float, size: float) -> 
 
 @dataclass
 class _Operators:
-    """Content-stream operators for drawing items, with the fonts of one document."""
+    """Writes drawing items as content-stream operators, in one document's fonts.
 
-    fonts: _Fonts
-    subsets: dict[str, str]  # role -> resource name of its base subset
-    codes: dict[str, dict[str, int]]  # role -> character -> code in the base subset
-    extras: dict[str, tuple[str, dict[str, int]]] = field(default_factory=dict)  # role -> (resource, codes)
-    parts: list[str] = field(default_factory=list)
+    ``fonts`` maps a role to the resource name and codes of its subsets: the template's, then
+    the document's extra one when its text needs characters the template's lacks.
+    """
+
+    metrics: _Fonts
+    fonts: dict[str, list[tuple[str, dict[str, int]]]]
 
     def _runs(self, text: str, role: str) -> Iterator[tuple[str, bytes]]:
-        """(font resource, codes) runs: the base subset, and the document's extra one if needed."""
-        base = self.codes[role]
-        if all(ch in base for ch in text):
-            yield self.subsets[role], bytes(base[ch] for ch in text)
+        """``text`` as (font resource, codes) runs, switching subsets where needed."""
+        subsets = self.fonts[role]
+        resource, codes = subsets[0]
+        if len(subsets) == 1 or all(ch in codes for ch in text):
+            yield resource, bytes(codes[ch] for ch in text)
             return
-        resource, extra = self.extras[role]
-        current, run = None, bytearray()
+        current, run = "", bytearray()
         for ch in text:
-            name, code = (self.subsets[role], base[ch]) if ch in base else (resource, extra[ch])
-            if name != current and run:
+            resource, codes = next(subset for subset in subsets if ch in subset[1])
+            if resource != current and run:
                 yield current, bytes(run)
                 run = bytearray()
-            current = name
-            run.append(code)
-        if run:
-            yield current, bytes(run)
+            current = resource
+            run.append(codes[ch])
+        yield current, bytes(run)
 
     def draw(self, items: Iterable[_Item]) -> str:
+        """The operators that draw ``items`` (the emblem as XObject ``/Emblem``)."""
+        parts = []
         for item in items:
             if isinstance(item, _Text):
-                x = item.x - self.fonts.width(item.text, item.role, item.size) / 2 if item.centred else item.x
-                shows = " ".join(f"{name} {_num(item.size)} Tf <{codes.hex()}> Tj" for name, codes in
-                                 self._runs(item.text, item.role))
-                self.parts.append(f"{_rgb(item.colour)} rg BT {_num(x)} {_num(item.y)} Td {shows} ET\n")
+                x = item.x - self.metrics.width(item.text, item.role, item.size) / 2 if item.centred else item.x
+                shows = " ".join(
+                    f"{resource} {_num(item.size)} Tf <{codes.hex()}> Tj"
+                    for resource, codes in self._runs(item.text, item.role)
+                )
+                parts.append(f"{_rgb(item.colour)} rg BT {_num(x)} {_num(item.y)} Td {shows} ET\n")
             elif isinstance(item, _Line):
-                self.parts.append(f"{_num(item.width)} w {_rgb(item.colour)} RG {_num(item.x0)} {_num(item.y0)} m "
-                                  f"{_num(item.x1)} {_num(item.y1)} l S\n")
+                parts.append(f"{_num(item.width)} w {_rgb(item.colour)} RG {_num(item.x0)} {_num(item.y0)} m "
+                             f"{_num(item.x1)} {_num(item.y1)} l S\n")
             elif isinstance(item, _Rect):
-                self.parts.append(f"{_num(item.width)} w {_rgb(item.colour)} RG {_num(item.x)} {_num(item.y)} "
-                                  f"{_num(item.w)} {_num(item.h)} re S\n")
+                parts.append(f"{_num(item.width)} w {_rgb(item.colour)} RG {_num(item.x)} {_num(item.y)} "
+                             f"{_num(item.w)} {_num(item.h)} re S\n")
             elif isinstance(item, _Emblem):
-                self.parts.append(f"q {_num(item.w)} 0 0 {_num(item.h)} {_num(item.x)} {_num(item.y)} cm "
-                                  "/Emblem Do Q\n")
+                parts.append(f"q {_num(item.w)} 0 0 {_num(item.h)} {_num(item.x)} {_num(item.y)} cm /Emblem Do Q\n")
             else:
-                self.parts.append(_qr_operators(_qr_matrix(item.url), item.x, item.y, item.size))
-        return "".join(self.parts)
+                parts.append(_qr_operators(_qr_matrix(item.url), item.x, item.y, item.size))
+        return "".join(parts)
 
 
-_HEADER = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"
-_ROLES = tuple(FONT_FILES)
-# Object numbers: the per-certificate objects first, then the template's.
+_HEADER = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"  # the binary comment tells transports the file is binary
+_MEDIA_BOX = f"[0 0 {_num(PAGE_WIDTH)} {_num(PAGE_HEIGHT)}]"
+# Object numbers: the catalog and page tree, the certificate's own objects, then the template's.
 _CATALOG, _PAGES, _PAGE, _CONTENTS, _INFO, _FORM = 1, 2, 3, 4, 5, 6
 
 
 class _Template:
     """The finished PDF objects an issuer's certificates share, and the assembly of one.
 
-    The static items are drawn once into a Form XObject; the base font subsets and the emblem
-    are written once. A certificate adds its page, its content stream (the form, its text, its
-    QR path), its information dictionary and any extra font subsets, then the cross-reference
-    table.
+    The static items are drawn once into a Form XObject; the font subsets (the Vietnamese
+    repertoire plus whatever else the static text uses) and the emblem are written once. A
+    certificate adds its page, its content stream (the form, its text, its QR path), its
+    information dictionary, an extra font subset if its text needs one, and the
+    cross-reference table.
     """
 
     def __init__(self, layout: IssuerLayout) -> None:
-        self.layout = layout
-        self.fonts = _fonts(layout.font_dir)
-        number = _FORM + 1
+        layout = self.layout = _nfc_layout(layout)
+        self.metrics = _fonts(layout.font_dir)
+        static_items = _static_items(layout, self.metrics)
         shared: list[tuple[int, bytes]] = []
-        self.font_resources: dict[str, int] = {}
-        for role in _ROLES:
-            subset = _base_subset(layout.font_dir, role)
-            self.font_resources[role] = number
-            shared += zip(range(number, number + 4), subset.serialise(number))
+        number = _FORM + 1
+        self.subsets: dict[str, _Subset] = {}
+        self.font_refs: dict[str, str] = {}
+        for role in FONT_FILES:
+            extra = sorted(_characters(static_items, role) - set(_REPERTOIRE))
+            _check_glyphs(self.metrics, role, extra)
+            glyphs = self.metrics.faces[role].face.charToGlyph
+            characters = "".join(ch for ch in _REPERTOIRE if ord(ch) in glyphs) + "".join(extra)
+            if len(characters) > _MAX_SUBSET:
+                raise ValueError(f"the issuer's texts use too many characters outside Vietnamese: {''.join(extra)}")
+            self.subsets[role] = _subset(layout.font_dir, role, characters)
+            self.font_refs[role] = f"/{role.capitalize()} {number} 0 R"
+            shared += self.subsets[role].numbered(number)
             number += 4
-        emblem_resource = ""
+        xobjects = ""
         if layout.emblem_path is not None:
             image, mask = _image_objects(layout.emblem_path)
-            emblem_resource = f" /XObject << /Emblem {number} 0 R >>"
+            xobjects = f" /XObject << /Emblem {number} 0 R >>"
             if mask is not None:
-                image = image.replace(b"{smask}", b"%d" % (number + 1))
                 shared.append((number + 1, mask))
+                image = image.replace(b"{smask}", b"%d" % (number + 1))
             shared.append((number, image))
-            number += 2 if mask is not None else 1
+            number += 1 if mask is None else 2
         self.next_number = number
 
-        static = self._operators().draw(_static_items(layout, self.fonts))
-        fonts = " ".join(f"/{role.capitalize()} {ref} 0 R" for role, ref in self.font_resources.items())
-        form = _stream(
-            f"/Type /XObject /Subtype /Form /BBox [0 0 {_num(PAGE_WIDTH)} {_num(PAGE_HEIGHT)}] "
-            f"/Resources << /Font << {fonts} >>{emblem_resource} >>",
+        static = _Operators(self.metrics, self._fonts()).draw(static_items)
+        shared.append((_FORM, _stream(
+            f"/Type /XObject /Subtype /Form /BBox {_MEDIA_BOX} "
+            f"/Resources << /Font << {' '.join(self.font_refs.values())} >>{xobjects} >>",
             zlib.compress(static.encode("latin-1"), 9),
-        )
-        shared.append((_FORM, form))
-
-        # The file's first part never changes: header, catalog, page tree, shared objects.
-        head = [_HEADER]
-        self.offsets: dict[int, int] = {}
+        )))
         fixed = [
             (_CATALOG, b"<< /Type /Catalog /Pages 2 0 R >>"),
             (_PAGES, b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"),
             *sorted(shared),
         ]
-        position = len(_HEADER)
-        for number, body in fixed:
-            chunk = b"%d 0 obj\n" % number + body + b"\nendobj\n"
-            self.offsets[number] = position
-            head.append(chunk)
-            position += len(chunk)
-        self.head = b"".join(head)
-        self.digest = hashlib.md5(self.head).digest()
+        chunks, self.offsets = _serialise(fixed, len(_HEADER))
+        self.head = _HEADER + b"".join(chunks)
 
-    def _operators(self) -> _Operators:
-        return _Operators(
-            self.fonts,
-            {role: f"/{role.capitalize()}" for role in _ROLES},
-            {role: _base_subset(self.layout.font_dir, role).codes for role in _ROLES},
-        )
+    def _fonts(self) -> dict[str, list[tuple[str, dict[str, int]]]]:
+        return {role: [(f"/{role.capitalize()}", subset.codes)] for role, subset in self.subsets.items()}
 
     def render(self, face: CertificateFace) -> bytes:
         """The PDF of ``face`` on this template."""
-        items = _face_items(face, self.layout, self.fonts)
-        operators = self._operators()
+        items = _face_items(face, self.layout, self.metrics)
+        fonts = self._fonts()
+        font_refs = list(self.font_refs.values())
         number = self.next_number
         extra_objects: list[tuple[int, bytes]] = []
-        page_fonts = [f"/{role.capitalize()} {ref} 0 R" for role, ref in self.font_resources.items()]
-        for role in _ROLES:
-            used = {ch for item in items if isinstance(item, _Text) and item.role == role for ch in item.text}
-            missing = used - operators.codes[role].keys()
+        for role, subset in self.subsets.items():
+            missing = sorted(_characters(items, role) - subset.codes.keys())
             if not missing:
                 continue
-            face_chars = self.fonts.faces[role].face.charToGlyph
-            absent = sorted(ch for ch in missing if ord(ch) not in face_chars)
-            if absent:
-                listed = ", ".join(f"U+{ord(ch):04X}" for ch in absent)
-                raise ValueError(f"the {role} font has no glyph for {listed}")
-            subset = _extra_subset(self.layout.font_dir, role, "".join(sorted(missing)))
-            resource = f"/{role.capitalize()}Extra"
-            operators.extras[role] = (resource, subset.codes)
-            page_fonts.append(f"{resource} {number} 0 R")
-            extra_objects += zip(range(number, number + 4), subset.serialise(number))
-            number += 4
+            _check_glyphs(self.metrics, role, missing)
+            for start in range(0, len(missing), _MAX_SUBSET):
+                extra = _subset(self.layout.font_dir, role, "".join(missing[start:start + _MAX_SUBSET]))
+                resource = f"/{role.capitalize()}{number}"
+                fonts[role].append((resource, extra.codes))
+                font_refs.append(f"{resource} {number} 0 R")
+                extra_objects += extra.numbered(number)
+                number += 4
 
-        content = zlib.compress(("q /Static Do Q\n" + operators.draw(items)).encode("latin-1"))
+        content = zlib.compress(("q /Static Do Q\n" + _Operators(self.metrics, fonts).draw(items)).encode("latin-1"))
         title, author, subject = _metadata(face, self.layout)
         stamp = f"D:{face.issued_on:%Y%m%d}000000+07'00'"
-        own = [
-            (
-                _PAGE,
-                (
-                    f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {_num(PAGE_WIDTH)} {_num(PAGE_HEIGHT)}] "
-                    f"/Resources << /Font << {' '.join(page_fonts)} >> /XObject << /Static {_FORM} 0 R >> >> "
-                    f"/Contents {_CONTENTS} 0 R >>"
-                ).encode(),
-            ),
-            (_CONTENTS, _stream("", content)),
-            (
-                _INFO,
-                (
-                    f"<< /Title {_pdf_string(title)} /Author {_pdf_string(author)} /Subject {_pdf_string(subject)} "
-                    f"/Producer (ReportLab {REPORTLAB_VERSION} fonts, certificates.pdf) "
-                    f"/CreationDate ({stamp}) /ModDate ({stamp}) >>"
-                ).encode(),
-            ),
-            *extra_objects,
-        ]
-        offsets = dict(self.offsets)
-        chunks = [self.head]
-        position = len(self.head)
-        for obj_number, body in own:
-            chunk = b"%d 0 obj\n" % obj_number + body + b"\nendobj\n"
-            offsets[obj_number] = position
-            chunks.append(chunk)
-            position += len(chunk)
-        size = number
-        xref = ["xref\n", f"0 {size}\n", "0000000000 65535 f \n"]
-        xref += [f"{offsets[n]:010d} 00000 n \n" for n in range(1, size)]
-        body_digest = hashlib.md5(self.digest + b"".join(chunks[1:])).hexdigest()
-        trailer = (
-            f"trailer\n<< /Size {size} /Root {_CATALOG} 0 R /Info {_INFO} 0 R /ID [<{body_digest}> <{body_digest}>] >>\n"
-            f"startxref\n{position}\n%%EOF\n"
+        page = (
+            f"<< /Type /Page /Parent {_PAGES} 0 R /MediaBox {_MEDIA_BOX} "
+            f"/Resources << /Font << {' '.join(font_refs)} >> /XObject << /Static {_FORM} 0 R >> >> "
+            f"/Contents {_CONTENTS} 0 R >>"
         )
-        chunks.append("".join(xref).encode() + trailer.encode())
-        return b"".join(chunks)
+        info = (
+            f"<< /Title {_pdf_string(title)} /Author {_pdf_string(author)} /Subject {_pdf_string(subject)} "
+            f"/Producer (certificates.pdf, ReportLab fonts) /CreationDate ({stamp}) /ModDate ({stamp}) >>"
+        )
+        own = [(_PAGE, page.encode()), (_CONTENTS, _stream("", content)), (_INFO, info.encode()), *extra_objects]
+        chunks, offsets = _serialise(own, len(self.head))
+        xref_at = len(self.head) + sum(map(len, chunks))
+        offsets.update(self.offsets)
+        # The document id is a digest of the content: same data, same id; different data, different id.
+        digest = hashlib.sha256(self.head + b"".join(chunks)).hexdigest()[:32]
+        xref = "".join(f"{offsets[n]:010d} 00000 n \n" for n in range(1, number))
+        trailer = (
+            f"xref\n0 {number}\n0000000000 65535 f \n{xref}"
+            f"trailer\n<< /Size {number} /Root {_CATALOG} 0 R /Info {_INFO} 0 R /ID [<{digest}> <{digest}>] >>\n"
+            f"startxref\n{xref_at}\n%%EOF\n"
+        )
+        return b"".join([self.head, *chunks, trailer.encode()])
 
 
 @lru_cache(maxsize=64)

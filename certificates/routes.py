@@ -1,49 +1,106 @@
-"""Certificate views: the holder's download, public verification, the JSON API."""
+"""Certificate views: the holder's documents, public verification (code, QR, PDF upload),
+the JSON API, HR's bulk check, the register, revocation and reissue, issuance jobs."""
 from __future__ import annotations
 
-from flask import (Response, abort, current_app, jsonify, redirect, render_template, request,
-                   url_for)
-from flask_login import current_user, login_required
+import csv
+import io
 
-from certificates import bp, codes, services
-from certificates.pdf import render_certificate_pdf
+from flask import (Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from certificates import bp, codes, documents, services
+from certificates.forms import BulkCheckForm, BulkRevokeForm, PdfUploadForm, RevokeForm
+from certificates.models import Certificate, CertificateKind, CertificateStatus, Issuer, ModuleAttainment
+from lms.auth import EmptyForm
 from lms.extensions import db, limiter
-from lms.models import Role
+from lms.jobs import Job, create_job, dispatch
+from lms.models import Role, User
+from lms.permissions import can_act_on_agency, role_required
+from quizzes.models import ExamSession
+
+MAX_PDF_BYTES = 10 * 1024 * 1024
 
 
 def _verify_limit() -> str:
     return current_app.config["RATELIMIT_VERIFY"]
 
 
-def verify_url_for(certificate) -> str:
-    """The absolute public verification URL printed in the certificate's QR code."""
-    return f"{current_app.config['SITE_URL']}{url_for('certificates.verify_code', code=certificate.code)}"
+def _holder_or_staff(code: str) -> Certificate:
+    """The certificate for its holder, administrators, and HR officers or examiners whose agency
+    scope covers the holder; 404 for anyone else (its existence is not revealed)."""
+    certificate = services.find_by_code(code)
+    if certificate is None:
+        abort(404)
+    if certificate.holder_id == current_user.id or current_user.has_role(Role.ADMIN):
+        return certificate
+    holder = db.session.get(User, certificate.holder_id) if certificate.holder_id else None
+    if holder is None or holder.agency is None or not any(
+            can_act_on_agency(current_user, role, holder.agency) for role in (Role.HR, Role.EXAMINER)):
+        abort(404)
+    return certificate
 
 
 @bp.route("/certificates/<code>.pdf")
 @login_required
 def download(code: str):
-    """The certificate PDF, for its holder (and administrators)."""
-    certificate = services.find_by_code(code)
-    if certificate is None or (certificate.holder_id != current_user.id and not current_user.has_role(Role.ADMIN)):
-        abort(404)
-    pdf = render_certificate_pdf(certificate, verify_url_for(certificate), current_app.config["CERTIFICATE_FONT_DIR"])
-    filename = f"{certificate.serial}.pdf"
+    """The signed certificate PDF, for its holder (and staff)."""
+    certificate = _holder_or_staff(code)
+    try:
+        pdf = documents.signed_pdf(certificate)
+    except documents.SigningNotConfigured:
+        current_app.logger.error("certificate signing is not configured")
+        abort(503)
+    db.session.commit()  # the stored file's hash
     return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+                    headers={"Content-Disposition": f'attachment; filename="{certificate.serial}.pdf"'})
+
+
+@bp.route("/certificates/<code>")
+@login_required
+def view(code: str):
+    """The accessible HTML version of a certificate, with the same facts as the PDF."""
+    certificate = _holder_or_staff(code)
+    return render_template("certificates/view.html", certificate=certificate, face=documents.face_of(certificate),
+                           facts=services.public_facts(certificate), form=RevokeForm(),
+                           can_manage=current_user.has_role(Role.EXAMINER, Role.ADMIN))
+
+
+@bp.route("/certificates/<code>/badge.jwt")
+@login_required
+def badge(code: str):
+    """The certificate as an Open Badges 3.0 credential signed as a JWT."""
+    certificate = _holder_or_staff(code)
+    try:
+        token = documents.badge_jwt(certificate)
+    except documents.SigningNotConfigured:
+        abort(503)
+    return Response(token, mimetype="application/jwt",
+                    headers={"Content-Disposition": f'attachment; filename="{certificate.serial}.jwt"'})
+
+
+@bp.route("/.well-known/jwks.json")
+def jwks():
+    """The public key that verifies the site's badge credentials."""
+    try:
+        return jsonify(documents.published_keys())
+    except documents.SigningNotConfigured:
+        abort(404)
 
 
 @bp.route("/verify", methods=["GET"])
 @limiter.limit(_verify_limit)
 def verify():
     """Type a code to check a certificate."""
-    raw = (request.args.get("code") or "").strip()
+    raw = (request.args.get("code") or "").strip()[:64]
     if raw:
         code = codes.normalise(raw)
         if code is not None:
             return redirect(url_for("certificates.verify_code", code=code))
-        return render_template("certificates/verify_form.html", code=raw, invalid=True), 400
-    return render_template("certificates/verify_form.html", code="", invalid=False)
+        return render_template("certificates/verify_form.html", code=raw, invalid=True,
+                               upload=PdfUploadForm()), 400
+    return render_template("certificates/verify_form.html", code="", invalid=False, upload=PdfUploadForm())
 
 
 @bp.route("/verify/<code>")
@@ -52,10 +109,34 @@ def verify_code(code: str):
     """Public verification page: status and the facts HR needs."""
     certificate = services.find_by_code(code)
     if certificate is None:
-        return render_template("certificates/verify_unknown.html", code=code), 404
+        return render_template("certificates/verify_unknown.html", code=code[:64]), 404
     services.count_verification(certificate)
     db.session.commit()
     return render_template("certificates/verify.html", facts=services.public_facts(certificate))
+
+
+@bp.route("/verify/pdf", methods=["POST"])
+@limiter.limit(_verify_limit)
+def verify_pdf():
+    """Check an uploaded PDF: is the signature valid, and does the content match the register?"""
+    form = PdfUploadForm()
+    if not form.validate_on_submit():
+        return render_template("certificates/verify_form.html", code="", invalid=False, upload=form), 400
+    data = form.document.data.read(MAX_PDF_BYTES + 1)
+    if len(data) > MAX_PDF_BYTES:
+        abort(413)
+    if not data.startswith(b"%PDF-"):
+        form.document.errors.append(_("Tệp này không phải PDF."))
+        return render_template("certificates/verify_form.html", code="", invalid=False, upload=form), 400
+    try:
+        check = documents.check_uploaded_pdf(data)
+    except documents.SigningNotConfigured:
+        abort(503)
+    if check.certificate is not None:
+        services.count_verification(check.certificate)
+        db.session.commit()
+    return render_template("certificates/verify_pdf.html", check=check,
+                           facts=services.public_facts(check.certificate) if check.certificate else None)
 
 
 @bp.route("/api/v1/certificates/<code>")
@@ -70,7 +151,193 @@ def api_certificate(code: str):
     return jsonify(services.public_facts(certificate))
 
 
+def _identifiers_from_upload(storage) -> list[str]:
+    """The first column of an uploaded CSV/TXT/XLSX file."""
+    data = storage.read(5 * 1024 * 1024 + 1)
+    if len(data) > 5 * 1024 * 1024:
+        abort(413)
+    if storage.filename.lower().endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        try:
+            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
+        except Exception:  # openpyxl raises many kinds for a file that is not a workbook
+            raise ValueError(_("Không đọc được tệp Excel."))
+        return [str(row[0]).strip() if row and row[0] is not None else "" for row in sheet.iter_rows(values_only=True)]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValueError(_("Tệp CSV phải là văn bản UTF-8."))
+    return [row[0] if row else "" for row in csv.reader(io.StringIO(text))]
+
+
+@bp.route("/hr/verify", methods=["GET", "POST"])
+@role_required(Role.HR)
+def bulk_verify():
+    """HR: check a pile of codes or serials at once; table on screen and an Excel file."""
+    form = BulkCheckForm()
+    rows = None
+    if form.validate_on_submit():
+        identifiers = (form.identifiers.data or "").splitlines()
+        if form.document.data:
+            try:
+                identifiers += _identifiers_from_upload(form.document.data)
+            except ValueError as error:
+                form.document.errors.append(str(error))
+                return render_template("certificates/bulk_verify.html", form=form, rows=None), 400
+        rows = services.bulk_check(identifiers)
+        if request.form.get("format") == "xlsx":
+            from certificates.exports import bulk_check_xlsx
+
+            return Response(bulk_check_xlsx(rows), mimetype="application/vnd.openxmlformats-officedocument."
+                                                              "spreadsheetml.sheet",
+                            headers={"Content-Disposition": 'attachment; filename="kiem-tra-chung-chi.xlsx"'})
+    return render_template("certificates/bulk_verify.html", form=form, rows=rows)
+
+
+@bp.route("/register")
+@role_required(Role.HR, Role.EXAMINER)
+def register():
+    """The issuance register (sổ gốc): search and filter; export to Excel."""
+    try:
+        year = int(request.args["year"]) if request.args.get("year") else None
+        issuer_id = int(request.args["issuer"]) if request.args.get("issuer") else None
+    except ValueError:
+        abort(400)
+    kind = request.args.get("kind") or None
+    status = request.args.get("status") or None
+    if kind not in (None, *[k.value for k in CertificateKind]) or \
+            status not in (None, *[s.value for s in CertificateStatus]):
+        abort(400)
+    text = (request.args.get("q") or "").strip()[:100] or None
+    query = services.register_query(issuer_id=issuer_id, year=year, kind=kind, status=status, text=text)
+    if request.args.get("format") == "xlsx":
+        from certificates.exports import register_xlsx
+
+        return Response(register_xlsx(list(db.session.scalars(query))),
+                        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        headers={"Content-Disposition": 'attachment; filename="so-goc-cap-chung-chi.xlsx"'})
+    page = max(1, request.args.get("page", 1, type=int))
+    entries = list(db.session.scalars(query.limit(101).offset((page - 1) * 100)))
+    return render_template("certificates/register.html", entries=entries[:100], has_more=len(entries) > 100,
+                           page=page, issuers=list(db.session.scalars(select(Issuer))), kinds=CertificateKind,
+                           statuses=CertificateStatus, args=request.args)
+
+
+def _manageable(code: str) -> Certificate:
+    certificate = services.find_by_code(code)
+    if certificate is None:
+        abort(404)
+    if certificate.exam_session_id is not None:
+        session = db.session.get(ExamSession, certificate.exam_session_id)
+        if session is not None and not can_act_on_agency(current_user, Role.EXAMINER, session.agency):
+            abort(404)
+    return certificate
+
+
+@bp.route("/certificates/<code>/revoke", methods=["POST"])
+@role_required(Role.EXAMINER)
+def revoke(code: str):
+    """Revoke one certificate with the decision number and reason."""
+    certificate = _manageable(code)
+    form = RevokeForm()
+    if not form.validate_on_submit():
+        flash(_("Cần số quyết định và lý do."), "error")
+    else:
+        services.revoke([certificate], reason=form.reason.data, decision=form.decision.data, by=current_user,
+                        void_attainments=form.void_attainments.data)
+        db.session.commit()
+        flash(_("Đã thu hồi chứng chỉ %(serial)s.", serial=certificate.serial), "success")
+    return redirect(url_for("certificates.view", code=certificate.code))
+
+
+@bp.route("/certificates/<code>/reissue", methods=["POST"])
+@role_required(Role.EXAMINER)
+def reissue(code: str):
+    """Replace a certificate (e.g. signed by the wrong official); the old one is superseded."""
+    certificate = _manageable(code)
+    form = RevokeForm()
+    if not form.validate_on_submit():
+        flash(_("Cần số quyết định và lý do."), "error")
+        return redirect(url_for("certificates.view", code=certificate.code))
+    try:
+        replacement = services.reissue(certificate, reason=form.reason.data, decision=form.decision.data,
+                                       by=current_user)
+    except services.CertificateError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("certificates.view", code=certificate.code))
+    db.session.commit()
+    flash(_("Đã cấp lại: số hiệu mới %(serial)s.", serial=replacement.serial), "success")
+    return redirect(url_for("certificates.view", code=replacement.code))
+
+
+@bp.route("/certificates/revoke", methods=["GET", "POST"])
+@role_required(Role.EXAMINER)
+def bulk_revoke():
+    """Revoke many certificates under one decision; all or none."""
+    form = BulkRevokeForm()
+    if form.validate_on_submit():
+        found, missing = [], []
+        for line, raw in enumerate(form.identifiers.data.splitlines(), start=1):
+            if raw.strip():
+                certificate = services.find_by_code_or_serial(raw)
+                (found.append(_manageable(certificate.code)) if certificate else missing.append(f"{line}: {raw.strip()}"))
+        if missing:
+            flash(_("Không thu hồi chứng chỉ nào vì không tìm thấy: %(list)s", list="; ".join(missing[:20])), "error")
+        else:
+            changed = services.revoke(found, reason=form.reason.data, decision=form.decision.data, by=current_user,
+                                      void_attainments=form.void_attainments.data)
+            db.session.commit()
+            flash(_("Đã thu hồi %(n)s chứng chỉ theo quyết định %(d)s.", n=changed, d=form.decision.data), "success")
+            return redirect(url_for("certificates.register", status="revoked"))
+    return render_template("certificates/bulk_revoke.html", form=form)
+
+
+@bp.route("/exams/<int:session_id>/issue", methods=["POST"])
+@role_required(Role.EXAMINER)
+def issue_session(session_id: int):
+    """Start bulk issuance for an approved session as a job; the page shows its progress."""
+    session = db.session.get(ExamSession, session_id)
+    if session is None or not can_act_on_agency(current_user, Role.EXAMINER, session.agency):
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if not session.approved:
+        flash(_("Hội đồng chưa phê duyệt danh sách kết quả."), "error")
+        return redirect(url_for("quizzes.exam_results", session_id=session.id))
+    job = create_job(f"Cấp chứng chỉ: {session.title}", "certificates.jobs:issue_session_job",
+                     {"session_id": session.id}, created_by=current_user)
+    db.session.commit()
+    dispatch(job)
+    return redirect(url_for("certificates.job_status", job_id=job.id))
+
+
+@bp.route("/jobs/<int:job_id>")
+@login_required
+def job_status(job_id: int):
+    """A job's progress (HTML page that refreshes, or JSON for scripts)."""
+    job = db.session.get(Job, job_id)
+    if job is None or (job.created_by_id != current_user.id and not current_user.has_role(Role.ADMIN)):
+        abort(404)
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify({"id": job.id, "status": job.status, "done": job.done, "total": job.total,
+                        "percent": job.percent, "message": job.message, "result": job.result})
+    return render_template("certificates/job.html", job=job)
+
+
 def dashboard_panel(user) -> str | None:
-    """The dashboard's "my certificates" panel."""
+    """The dashboard's "my certificates" panel, with module attainments."""
+    attainments = list(db.session.scalars(select(ModuleAttainment).where(
+        ModuleAttainment.user_id == user.id, ModuleAttainment.void.is_(False)).order_by(ModuleAttainment.module_code)))
     return render_template("certificates/_dashboard_panel.html", certificates=services.certificates_of(user),
-                           display_code=codes.display)
+                           attainments=attainments, display_code=codes.display)
+
+
+def exam_result_actions(session: ExamSession):
+    """The "issue certificates" button shown on an approved session's result list."""
+    from markupsafe import Markup
+
+    if not session.approved or session.level == "none":
+        return ""
+    return Markup(render_template("certificates/_issue_button.html", session=session, form=EmptyForm()))

@@ -1,38 +1,98 @@
-"""Issuing and looking up certificates. They flush; callers commit."""
+"""Issuing, numbering, revoking, reissuing and looking up certificates. Services flush; the
+request, command or job that calls them commits."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 
 from certificates import codes
-from certificates.models import Certificate, CertificateKind, CertificateStatus
+from certificates.models import (Certificate, CertificateKind, CertificateStatus, Issuer, ModuleAttainment,
+                                 SerialCounter)
 from courses import services as course_services
 from courses.models import Course
 from lms.database import utcnow
 from lms.extensions import db
-from lms.models import User
+from lms.models import CompetencyStandard, User
 from lms.services import audit
+from lms.text import fold, nfc
 from lms.timefmt import local
 from quizzes import services as quiz_services
+from quizzes.models import ExamCandidate, ExamSession
 
 
-def _issuer_settings() -> dict[str, str]:
+class CertificateError(Exception):
+    """A request the certificate rules refuse; the message says why."""
+
+
+# ----------------------------------------------------------------------------- issuers, numbers
+
+def default_issuer() -> Issuer:
+    """The issuer named by configuration, created from it on first use."""
     config = current_app.config
-    return {
-        "issuer_name": config.get("CERTIFICATE_ISSUER_NAME", config["ORGANISATION_NAME"]),
-        "issue_place": config.get("CERTIFICATE_ISSUE_PLACE", "Nghệ An"),
-        "signer_title": config.get("CERTIFICATE_SIGNER_TITLE", "Giám đốc Trung tâm Chuyển đổi số"),
-        "signer_name": config.get("CERTIFICATE_SIGNER_NAME", "Nguyễn Văn Bình"),
-    }
+    code = config.get("CERTIFICATE_ISSUER_CODE", "TTCDS")
+    issuer = db.session.scalar(select(Issuer).where(Issuer.code == code))
+    if issuer is None:
+        issuer = Issuer(
+            code=code,
+            name=config.get("CERTIFICATE_ISSUER_NAME", "Trung tâm Chuyển đổi số tỉnh Nghệ An"),
+            parent_name=config.get("CERTIFICATE_ISSUER_PARENT", "Sở Khoa học và Công nghệ"),
+            issue_place=config.get("CERTIFICATE_ISSUE_PLACE", "Nghệ An"),
+            signer_title=config.get("CERTIFICATE_SIGNER_TITLE", "GIÁM ĐỐC"),
+            signer_name=config.get("CERTIFICATE_SIGNER_NAME", "Nguyễn Văn Bình"),
+            serial_pattern=config.get("CERTIFICATE_SERIAL_PATTERN", "{symbol}-{year}-{number:06d}"),
+            register_pattern=config.get("CERTIFICATE_REGISTER_PATTERN", "{number:05d}/{year}/{symbol}"))
+        db.session.add(issuer)
+        db.session.flush()
+    return issuer
 
 
-def _next_serial(year: int) -> tuple[int, str]:
-    """The next sequential number of ``year`` and the serial formatted from the configured pattern."""
-    number = (db.session.scalar(select(func.max(Certificate.serial_number))
-                                .where(Certificate.serial_year == year)) or 0) + 1
-    pattern = current_app.config.get("CERTIFICATE_SERIAL_PATTERN", "GCN-{year}-{number:06d}")
-    return number, pattern.format(year=year, number=number)
+def _next_number(issuer: Issuer, kind: CertificateKind, year: int) -> int:
+    """The next number of the year for this issuer and type, taken under a row lock."""
+    counter = db.session.scalar(select(SerialCounter).where(
+        SerialCounter.issuer_id == issuer.id, SerialCounter.kind == kind, SerialCounter.year == year)
+        .with_for_update())
+    if counter is None:
+        counter = SerialCounter(issuer_id=issuer.id, kind=kind, year=year, last_number=0)
+        db.session.add(counter)
+    counter.last_number += 1
+    db.session.flush()
+    return counter.last_number
 
+
+def _numbers(issuer: Issuer, kind: CertificateKind, year: int) -> tuple[int, str, str]:
+    number = _next_number(issuer, kind, year)
+    fields = {"code": issuer.code, "symbol": kind.register_symbol, "year": year, "number": number}
+    return number, issuer.serial_pattern.format(**fields), issuer.register_pattern.format(**fields)
+
+
+def _new_certificate(kind: CertificateKind, holder: User, *, title: str, modules: list[str], score=None,
+                     practical_score=None, course_id: int | None = None, attempt_id: int | None = None,
+                     exam_session_id: int | None = None, exam_date: date | None = None,
+                     issuer: Issuer | None = None) -> Certificate:
+    issuer = issuer or default_issuer()
+    now = utcnow()
+    year = local(now).year
+    number, serial, register_number = _numbers(issuer, kind, year)
+    certificate = Certificate(
+        code=codes.new_code(), serial=serial, register_number=register_number, serial_year=year,
+        serial_number=number, kind=kind, issuer=issuer, holder_id=holder.id, course_id=course_id,
+        attempt_id=attempt_id, exam_session_id=exam_session_id, holder_name=holder.full_name,
+        holder_name_folded=fold(holder.full_name), holder_date_of_birth=holder.date_of_birth,
+        holder_place_of_birth=holder.place_of_birth, holder_agency=holder.agency.name if holder.agency else None,
+        holder_employee_code=holder.employee_code, title=nfc(title), modules=list(modules), score=score,
+        practical_score=practical_score, exam_date=exam_date, issuer_name=issuer.name,
+        issue_place=issuer.issue_place, signer_title=issuer.signer_title, signer_name=issuer.signer_name,
+        issued_at=now)
+    db.session.add(certificate)
+    db.session.flush()
+    audit("certificate.issue", f"certificate:{certificate.id}", {"serial": serial, "kind": kind.value})
+    return certificate
+
+
+# ----------------------------------------------------------------------------- course completion
 
 def course_certificate_of(user: User, course: Course) -> Certificate | None:
     """The valid completion certificate ``user`` holds for ``course``."""
@@ -55,21 +115,163 @@ def issue_course_certificate_if_complete(user: User, course: Course) -> Certific
     passing = quiz_services.has_passed(user, quiz) if quiz else None
     if quiz is None or passing is None:
         return None
-    now = utcnow()
-    number, serial = _next_serial(local(now).year)
-    certificate = Certificate(
-        code=codes.new_code(), serial=serial, serial_year=local(now).year, serial_number=number,
-        kind=CertificateKind.COURSE_COMPLETION, holder_id=user.id, course_id=course.id,
-        attempt_id=passing.id, holder_name=user.full_name, holder_date_of_birth=user.date_of_birth,
-        holder_place_of_birth=user.place_of_birth, holder_agency=user.agency.name if user.agency else None,
-        title=course.title, modules=list(course.modules), score=passing.score, issued_at=now,
-        **_issuer_settings())
-    db.session.add(certificate)
+    certificate = _new_certificate(CertificateKind.COURSE_COMPLETION, user, title=course.title,
+                                   modules=list(course.modules), score=passing.score, course_id=course.id,
+                                   attempt_id=passing.id)
     course_services.mark_completed(user, course)
-    db.session.flush()
-    audit("certificate.issue", f"certificate:{certificate.id}", {"serial": serial}, actor=user)
     return certificate
 
+
+# ----------------------------------------------------------------------------- IT-skill certificates
+
+def _standard_rule(code: str) -> dict:
+    standard = db.session.get(CompetencyStandard, code)
+    if standard is None:
+        raise CertificateError(f"framework standard {code} is not loaded")
+    return standard.rule
+
+
+def attained_modules(user: User) -> set[str]:
+    """Modules the person has attained (void attainments excluded)."""
+    return set(db.session.scalars(select(ModuleAttainment.module_code).where(
+        ModuleAttainment.user_id == user.id, ModuleAttainment.void.is_(False))))
+
+
+def holds_valid(user: User, kind: CertificateKind) -> bool:
+    """True when the person holds a valid certificate of ``kind``."""
+    return db.session.scalar(select(func.count()).select_from(Certificate).where(
+        Certificate.holder_id == user.id, Certificate.kind == kind,
+        Certificate.status == CertificateStatus.VALID)) > 0
+
+
+def _record_attainments(candidate: ExamCandidate, session: ExamSession) -> list[ModuleAttainment]:
+    exam_day = local(candidate.attempt.submitted_at or session.opens_at).date()
+    records = []
+    for module in session.modules:
+        existing = db.session.scalar(select(ModuleAttainment).where(
+            ModuleAttainment.user_id == candidate.user_id, ModuleAttainment.module_code == module,
+            ModuleAttainment.exam_session_id == session.id))
+        if existing is None:
+            score = candidate.module_scores.get(module)
+            existing = ModuleAttainment(user_id=candidate.user_id, holder_name=candidate.user.full_name,
+                                        module_code=module, attained_on=exam_day, exam_session_id=session.id,
+                                        exam_title=session.title, score=score if score is None else round(score, 2))
+            db.session.add(existing)
+        records.append(existing)
+    db.session.flush()
+    return records
+
+
+def _kind_earned(user: User, session: ExamSession) -> CertificateKind | None:
+    """Which IT-skill certificate this passed session earns, by the standard's rules (data)."""
+    attained = attained_modules(user)
+    if session.level == "basic":
+        basic = set(_standard_rule("BASIC")["requires_all"])
+        return CertificateKind.IT_BASIC if basic <= set(session.modules) else None
+    if session.level == "advanced":
+        rule = _standard_rule("ADVANCED")
+        has_basic = holds_valid(user, CertificateKind.IT_BASIC) or \
+            set(_standard_rule("BASIC")["requires_all"]) <= attained
+        advanced = attained & set(rule["of"])
+        return CertificateKind.IT_ADVANCED if has_basic and len(advanced) >= rule["requires_at_least"] else None
+    return None
+
+
+def issue_for_session(session_id: int, progress=None) -> dict:
+    """Issue IT-skill certificates to everyone who passed an approved session. Safe to re-run.
+
+    Records module attainments for every passed candidate, then a certificate where the
+    standard's rules are met; candidates already holding this session's certificate are skipped.
+    """
+    session = db.session.get(ExamSession, session_id)
+    if session is None:
+        raise CertificateError(f"no exam session {session_id}")
+    if not session.approved:
+        raise CertificateError("the exam board has not approved this session's result list")
+    passed = [c for c in session.candidates if c.passed and c.attempt is not None]
+    issued = skipped = 0
+    if progress:
+        progress(0, len(passed))
+    for index, candidate in enumerate(passed, start=1):
+        attainments = _record_attainments(candidate, session)
+        already = db.session.scalar(select(Certificate).where(
+            Certificate.exam_session_id == session.id, Certificate.holder_id == candidate.user_id))
+        kind = _kind_earned(candidate.user, session)
+        if already is not None or kind is None:
+            skipped += 1
+        else:
+            certificate = _new_certificate(
+                kind, candidate.user, title=session.title, modules=list(session.modules),
+                score=candidate.theory_score, practical_score=candidate.practical_score,
+                attempt_id=candidate.attempt_id, exam_session_id=session.id,
+                exam_date=local(candidate.attempt.submitted_at or session.opens_at).date())
+            for attainment in attainments:
+                attainment.certificate_id = certificate.id
+            issued += 1
+        if progress and (index % 50 == 0 or index == len(passed)):
+            progress(index)
+    db.session.flush()
+    return {"issued": issued, "skipped": skipped, "passed": len(passed)}
+
+
+# ----------------------------------------------------------------------------- revoke, reissue
+
+def revoke(certificates: list[Certificate], *, reason: str, decision: str, by: User,
+           void_attainments: bool = False) -> int:
+    """Revoke certificates with the reason and the decision number; returns how many changed."""
+    reason, decision = nfc(reason), nfc(decision)
+    if not reason or not decision:
+        raise CertificateError("a revocation needs a reason and a decision number")
+    changed = 0
+    now = utcnow()
+    for certificate in certificates:
+        if certificate.status is not CertificateStatus.VALID:
+            continue
+        certificate.status, certificate.revoked_at = CertificateStatus.REVOKED, now
+        certificate.revocation_reason, certificate.revocation_decision = reason, decision
+        if void_attainments:
+            db.session.execute(update(ModuleAttainment).where(ModuleAttainment.certificate_id == certificate.id)
+                               .values(void=True))
+        audit("certificate.revoke", f"certificate:{certificate.id}", {"decision": decision, "serial": certificate.serial},
+              note=reason, actor=by)
+        changed += 1
+    db.session.flush()
+    return changed
+
+
+def reissue(certificate: Certificate, *, reason: str, decision: str, by: User) -> Certificate:
+    """Issue a replacement (new number, current issuer and signer); the old one is superseded."""
+    if certificate.status is CertificateStatus.SUPERSEDED:
+        raise CertificateError("this certificate was already replaced")
+    reason, decision = nfc(reason), nfc(decision)
+    if not reason or not decision:
+        raise CertificateError("a reissue needs a reason and a decision number")
+    issuer = default_issuer()
+    now = utcnow()
+    number, serial, register_number = _numbers(issuer, certificate.kind, local(now).year)
+    replacement = Certificate(
+        code=codes.new_code(), serial=serial, register_number=register_number, serial_year=local(now).year,
+        serial_number=number, kind=certificate.kind, issuer=issuer, status=CertificateStatus.VALID,
+        **{field: getattr(certificate, field) for field in (
+            "holder_id", "course_id", "attempt_id", "exam_session_id", "holder_name", "holder_name_folded",
+            "holder_date_of_birth", "holder_place_of_birth", "holder_agency", "holder_employee_code", "title",
+            "modules", "score", "practical_score", "exam_date", "valid_until")},
+        issuer_name=issuer.name, issue_place=issuer.issue_place, signer_title=issuer.signer_title,
+        signer_name=issuer.signer_name, issued_at=now)
+    db.session.add(replacement)
+    db.session.flush()
+    certificate.status, certificate.superseded_by = CertificateStatus.SUPERSEDED, replacement
+    certificate.revoked_at, certificate.revocation_reason = now, reason
+    certificate.revocation_decision = decision
+    db.session.execute(update(ModuleAttainment).where(ModuleAttainment.certificate_id == certificate.id)
+                       .values(certificate_id=replacement.id))
+    db.session.flush()
+    audit("certificate.reissue", f"certificate:{certificate.id}",
+          {"decision": decision, "old": certificate.serial, "new": replacement.serial}, note=reason, actor=by)
+    return replacement
+
+
+# ----------------------------------------------------------------------------- lookups
 
 def find_by_code(raw_code: str) -> Certificate | None:
     """The certificate with this public code (typed in any case, with or without dashes)."""
@@ -77,6 +279,17 @@ def find_by_code(raw_code: str) -> Certificate | None:
     if code is None:
         return None
     return db.session.scalar(select(Certificate).where(Certificate.code == code))
+
+
+def find_by_code_or_serial(raw: str) -> Certificate | None:
+    """The certificate whose public code or serial number is ``raw``."""
+    found = find_by_code(raw)
+    if found is not None:
+        return found
+    text = (raw or "").strip()
+    if not text or len(text) > 64:
+        return None
+    return db.session.scalar(select(Certificate).where(func.upper(Certificate.serial) == text.upper()))
 
 
 def count_verification(certificate: Certificate) -> None:
@@ -91,6 +304,38 @@ def certificates_of(user: User) -> list[Certificate]:
                                    .order_by(Certificate.issued_at.desc())))
 
 
+def register_query(*, issuer_id: int | None = None, year: int | None = None, kind: str | None = None,
+                   status: str | None = None, text: str | None = None):
+    """The issuance register (sổ gốc), filtered, in register order."""
+    query = select(Certificate).order_by(Certificate.issuer_id, Certificate.kind, Certificate.serial_year,
+                                         Certificate.serial_number)
+    if issuer_id:
+        query = query.where(Certificate.issuer_id == issuer_id)
+    if year:
+        query = query.where(Certificate.serial_year == year)
+    if kind:
+        query = query.where(Certificate.kind == CertificateKind(kind))
+    if status:
+        query = query.where(Certificate.status == CertificateStatus(status))
+    if text:
+        folded = fold(text.strip())
+        query = query.where(or_(Certificate.holder_name_folded.contains(folded),
+                                func.upper(Certificate.serial) == text.strip().upper(),
+                                Certificate.holder_employee_code == text.strip(),
+                                Certificate.code == (codes.normalise(text) or "-")))
+    return query
+
+
+def effective_status(certificate: Certificate, today: date | None = None) -> str:
+    """valid, revoked, superseded or expired (where a validity applies)."""
+    if certificate.status is not CertificateStatus.VALID:
+        return certificate.status.value
+    today = today or local(utcnow()).date()
+    if certificate.valid_until is not None and today > certificate.valid_until:
+        return "expired"
+    return "valid"
+
+
 def masked_date_of_birth(certificate: Certificate) -> str:
     """Date of birth with day and month hidden (**/**/1982): enough to match a person, no more."""
     born = certificate.holder_date_of_birth
@@ -99,19 +344,48 @@ def masked_date_of_birth(certificate: Certificate) -> str:
 
 def public_facts(certificate: Certificate) -> dict:
     """What verification shows: status and the facts HR needs, and nothing more."""
+    status = effective_status(certificate)
     return {
         "code": codes.display(certificate.code),
         "serial": certificate.serial,
-        "status": certificate.status.value,
-        "valid": certificate.status == CertificateStatus.VALID,
+        "register_number": certificate.register_number,
+        "status": status,
+        "valid": status == "valid",
         "kind": certificate.kind.value,
         "holder_name": certificate.holder_name,
         "holder_date_of_birth": masked_date_of_birth(certificate),
         "title": certificate.title,
         "modules": list(certificate.modules or []),
         "score": f"{certificate.score:.2f}" if certificate.score is not None else None,
+        "practical_score": f"{certificate.practical_score:.2f}" if certificate.practical_score is not None else None,
         "issued_on": local(certificate.issued_at).date().isoformat(),
+        "valid_until": certificate.valid_until.isoformat() if certificate.valid_until else None,
         "issuer": certificate.issuer_name,
         "revoked_on": local(certificate.revoked_at).date().isoformat() if certificate.revoked_at else None,
         "revocation_reason": certificate.revocation_reason,
+        "revocation_decision": certificate.revocation_decision,
+        "superseded_by": codes.display(certificate.superseded_by.code) if certificate.superseded_by else None,
     }
+
+
+@dataclass(frozen=True)
+class BulkCheckRow:
+    """One line of an HR bulk check."""
+
+    line: int
+    query: str
+    certificate: Certificate | None
+    status: str
+
+
+def bulk_check(identifiers: list[str], limit: int = 5000) -> list[BulkCheckRow]:
+    """Look up many codes or serial numbers at once (blank lines skipped)."""
+    rows = []
+    for line, raw in enumerate(identifiers[:limit], start=1):
+        text = (raw or "").strip()
+        if not text:
+            continue
+        certificate = find_by_code_or_serial(text)
+        rows.append(BulkCheckRow(line=line, query=text[:64], certificate=certificate,
+                                 status=effective_status(certificate) if certificate else "not_found"))
+    return rows

@@ -38,6 +38,7 @@ def select_locale() -> str:
 
 def register_extensions(app: Flask) -> None:
     """Bind the unbound extension objects to ``app``."""
+    from lms import jobs  # noqa: F401  (its model belongs to the schema)
     from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
     from lms.models import User
 

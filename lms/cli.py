@@ -99,3 +99,6 @@ def register(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(content_cli)
+    from lms.jobs import jobs_cli
+
+    app.cli.add_command(jobs_cli)

@@ -65,7 +65,23 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "RATELIMIT_VERIFY": os.environ.get("RATELIMIT_VERIFY", "60 per minute"),
         "RATELIMIT_LOGIN": os.environ.get("RATELIMIT_LOGIN", "10 per minute"),
         "CERTIFICATE_FONT_DIR": str(PROJECT_ROOT / "lms" / "static" / "fonts"),
+        "CERTIFICATE_STORAGE_DIR": os.environ.get("CERTIFICATE_STORAGE_DIR",
+                                                  str(Path(instance_path) / "certificates")),
+        "CERTIFICATE_DEMO_DIR": str(Path(instance_path) / "issuer"),
     }
+    for name in ("CERTIFICATE_SIGNING_KEY", "CERTIFICATE_SIGNING_CERT", "CERTIFICATE_SIGNING_PKCS12",
+                 "CERTIFICATE_SIGNING_PASSWORD", "CERTIFICATE_BADGE_KEY", "CERTIFICATE_ISSUER_CODE",
+                 "CERTIFICATE_ISSUER_NAME", "CERTIFICATE_ISSUER_PARENT", "CERTIFICATE_ISSUE_PLACE",
+                 "CERTIFICATE_SIGNER_TITLE", "CERTIFICATE_SIGNER_NAME", "CERTIFICATE_SERIAL_PATTERN",
+                 "CERTIFICATE_REGISTER_PATTERN"):
+        if os.environ.get(name):
+            config[name] = os.environ[name]
+    # The demo issuer `make run` creates is used when no key is configured (development only).
+    demo = Path(config["CERTIFICATE_DEMO_DIR"])
+    if env == "development" and "CERTIFICATE_SIGNING_KEY" not in config and (demo / "issuer-key.pem").exists():
+        config["CERTIFICATE_SIGNING_KEY"] = str(demo / "issuer-key.pem")
+        config["CERTIFICATE_SIGNING_CERT"] = str(demo / "issuer-cert.pem")
+        config.setdefault("CERTIFICATE_BADGE_KEY", str(demo / "badge-ed25519.pem"))
     config.update(overrides)
     return config
 

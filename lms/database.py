@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-
 from typing import Any
 
 from sqlalchemy import Column, DateTime, MetaData, event
@@ -27,8 +26,8 @@ class Base(DeclarativeBase):
 
 
 # ``Table.info`` key: names of database objects that migrations create by hand beside a table
-# because no model can describe them (SQLite FTS5 virtual tables and their shadow tables,
-# PostgreSQL expression indexes). Columns are named ``table.column``.
+# because no model can describe them portably (SQLite FTS5 virtual tables and their shadow
+# tables, a PostgreSQL-only generated column and its index). Columns are named ``table.column``.
 UNMODELLED_INFO_KEY = "unmodelled_objects"
 
 

@@ -165,8 +165,7 @@ def start_exam(session: ExamSession, user: User, access_code: str | None,
             rng.shuffle(option_ids)
         attempt.slots.append(AttemptQuestion(question_id=question_id, position=position, option_order=option_ids))
     db.session.add(attempt)
-    db.session.flush()
-    candidate.attempt_id = attempt.id
+    candidate.attempt = attempt
     db.session.flush()
     return attempt
 

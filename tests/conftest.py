@@ -50,7 +50,12 @@ def app(tmp_path_factory):
     url = _database_url(tmp_path_factory)
     _reset_database(url)
     instance = tmp_path_factory.mktemp("instance")
+    from certificates.documents import create_demo_keys
+
+    keys = create_demo_keys(instance / "issuer", "Ủy ban nhân dân tỉnh Nghệ An")
     application = create_app({
+        **keys,
+        "CERTIFICATE_STORAGE_DIR": str(instance / "certificates"),
         "LMS_ENV": "testing",
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",

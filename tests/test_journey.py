@@ -83,29 +83,30 @@ def test_learner_reads_passes_downloads_and_anyone_verifies(app, db, client, use
     assert certificate.verification_count == 2
 
 
-def test_qr_code_in_pdf_encodes_the_verification_url(app, db, users):
-    """The QR code's payload is the verify URL (decoded from reportlab's widget input)."""
-    from certificates.pdf import render_certificate_pdf
-    from certificates.routes import verify_url_for
+def test_certificate_pdf_is_deterministic_signed_and_points_to_verification(app, db, users):
+    """Same register entry, same document; the signed PDF validates; the QR's URL is the verify page."""
+    from certificates import documents
+    from certificates.signing import validate_pdf
+    from courses.services import record_lesson_view
+    from quizzes.services import start_attempt, submit_attempt
 
     course = factories.course()
     quiz = factories.quiz(course, questions=1)
     learner = users["learner"]
-    from courses.services import record_lesson_view
-    from quizzes.services import start_attempt, submit_attempt
-
     for lesson in course.lessons:
         record_lesson_view(learner, lesson)
     attempt = start_attempt(learner, quiz)
     submit_attempt(attempt, {quiz.items[0].question_id: {"option": factories.correct_option_id(quiz.items[0].question)}})
     certificate = db.session.scalar(select(Certificate))
     with app.test_request_context():
-        url = verify_url_for(certificate)
-        pdf = render_certificate_pdf(certificate, url, app.config["CERTIFICATE_FONT_DIR"])
-        again = render_certificate_pdf(certificate, url, app.config["CERTIFICATE_FONT_DIR"])
+        url = documents.verify_url_for(certificate)
+        first, second = documents.unsigned_pdf(certificate), documents.unsigned_pdf(certificate)
+        signed = documents.signed_pdf(certificate)
+        report = validate_pdf(signed, documents.trust_roots())
     assert url == f"http://127.0.0.1:5000/verify/{certificate.code}"
-    assert pdf == again  # same data, same document
-    assert re.match(rb"%PDF-1\.\d", pdf)
+    assert first == second and re.match(rb"%PDF-1\.\d", first)
+    assert signed.startswith(first)  # the signature is an incremental update of the rendered document
+    assert report.ok, report
 
 
 def test_failing_the_quiz_issues_no_certificate(db, client, users):

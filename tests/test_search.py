@@ -7,9 +7,11 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-from sqlalchemy import func, select
+from markupsafe import Markup
+from sqlalchemy import Column, Integer, MetaData, Table, func, select
 
 from courses.search import SearchDocument, index_document, markdown_to_text, remove_document, search, search_text
+from lms.database import include_object
 
 GUIDE_TITLE = "Nộp hồ sơ dịch vụ công trực tuyến"
 
@@ -69,6 +71,7 @@ def test_title_hits_rank_above_body_only_hits(db):
 
 def test_matches_are_marked_on_the_original_text(library):
     [hit] = search("dich vu cong")
+    assert isinstance(hit.title_html, Markup) and isinstance(hit.snippet_html, Markup)  # safe in templates
     assert str(hit.title_html) == "Nộp hồ sơ <mark>dịch</mark> <mark>vụ</mark> <mark>công</mark> trực tuyến"
     [hit] = search("ho so")
     assert str(hit.snippet_html) == (
@@ -205,3 +208,28 @@ def test_search_text_is_folded_words_between_single_spaces():
     assert search_text("Nộp hồ sơ: Dịch-vụ  CÔNG! (trực tuyến)") == "nop ho so dich vu cong truc tuyen"
     assert search_text("Đăng nhập_VNeID 1/7/2024") == "dang nhap vneid 1 7 2024"
     assert search_text("") == ""
+
+
+def test_titles_are_stored_in_nfc(db):
+    document = index_document("guide", 1, "/g/1", unicodedata.normalize("NFD", " Dịch vụ công "), "")
+    assert document.title == "Dịch vụ công"
+    assert document.title_folded == "dich vu cong"
+
+
+def test_autogenerate_ignores_the_full_text_objects_only():
+    """The migration's FTS objects are not proposed for dropping; any other stray table still is."""
+    reflected = MetaData()
+    fts = Table("search_fts", reflected, Column("title_folded"))
+    stray = Table("old_table", reflected, Column("id", Integer))
+    vector = Table("search_document", reflected, Column("search_vector")).c.search_vector
+    assert not include_object(fts, "search_fts", "table", True, None)
+    assert not include_object(vector, "search_vector", "column", True, None)
+    assert include_object(stray, "old_table", "table", True, None)
+    assert include_object(SearchDocument.__table__, "search_document", "table", False, None)
+
+
+def test_indexing_unchanged_content_writes_nothing(library, db):
+    before = db.session.scalars(select(SearchDocument).filter_by(kind="guide", ref_id=2)).one().updated_at
+    index_document("guide", 2, "/guides/dang-nhap", "Đăng nhập bằng VNeID", "Mở ứng dụng, quét mã QR và xác nhận.")
+    db.session.commit()
+    assert db.session.scalars(select(SearchDocument).filter_by(kind="guide", ref_id=2)).one().updated_at == before
