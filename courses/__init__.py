@@ -6,7 +6,7 @@ bp = Blueprint("courses", __name__, template_folder="templates")
 
 def init_app(app: Flask) -> None:
     """Register the blueprint, the dashboard panel and the demo loader."""
-    from courses import routes  # noqa: F401  (attaches the views to bp)
+    from courses import authoring_routes, routes  # noqa: F401  (attach the views to bp)
     from courses.content import load_course_content
     from courses.demo import load_demo_course
     from lms.main import add_content_loader, add_dashboard_panel, add_demo_loader

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from courses.models import Course, Guide, Lesson
+from courses.models import Course, Guide, Lesson, Section
 from courses.search import index_document
 from courses.services import set_lesson_body
 from lms.content import (ContentError, Document, Problem, module_list, optional_int, read_document, require_slug,
@@ -112,15 +112,29 @@ def _store_course(source: CourseSource) -> Course:
     course.audience, course.position = meta.get("audience", "civil_servant"), int(meta.get("order", 0))
     course.published = bool(meta.get("published", True))
     existing = {lesson.slug: lesson for lesson in course.lessons}
+    sections = {section.title: section for section in course.sections}
+    wanted_sections = []
     wanted = []
     for position, (doc, slug) in enumerate(source.lessons, start=1):
         lesson = existing.get(slug) or Lesson(slug=slug)
+        section_title = str(doc.meta.get("section") or "").strip()
+        if section_title:
+            section = sections.get(section_title) or Section(title=section_title)
+            sections[section_title] = section
+            if section not in wanted_sections:
+                section.position = len(wanted_sections) + 1
+                wanted_sections.append(section)
+            lesson.section = section
+        else:
+            lesson.section = None
+        lesson.published = True
         lesson.title, lesson.position = doc.meta["title"].strip(), position
         lesson.minutes = int(doc.meta.get("minutes", 10))
         lesson.modules = list(doc.meta.get("modules") or course.modules)
         set_lesson_body(lesson, doc.body)
         wanted.append(lesson)
     course.lessons = wanted  # lessons removed from the folder are removed from the course
+    course.sections = wanted_sections
     db.session.flush()
     # Paths mirror the routes in courses/routes.py (a test opens every indexed URL).
     index_document("course", course.id, f"/courses/{course.slug}", course.title,

@@ -1,9 +1,9 @@
 """Courses, lessons, enrolments and lesson progress."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.database import UTCDateTime, utcnow
@@ -31,10 +31,30 @@ class Course(db.Model):
     lessons: Mapped[list[Lesson]] = relationship(
         back_populates="course", order_by="Lesson.position", cascade="all, delete-orphan"
     )
+    sections: Mapped[list[Section]] = relationship(
+        back_populates="course", order_by="Section.position", cascade="all, delete-orphan"
+    )
+
+
+class Section(db.Model):
+    """A part of a course grouping lessons ("Phần 1: Làm quen")."""
+
+    __tablename__ = "section"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(255))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    course: Mapped[Course] = relationship(back_populates="sections")
 
 
 class Lesson(db.Model):
-    """One lesson of a course, written in Markdown and rendered to sanitised HTML."""
+    """One lesson of a course, written in Markdown and rendered to sanitised HTML.
+
+    ``title``, ``body_md`` and ``body_html`` are the published version, the only one learners
+    see; authors work on revisions (``LessonRevision``) and publish one when it is ready.
+    """
 
     __tablename__ = "lesson"
     __table_args__ = (UniqueConstraint("course_id", "slug"),)
@@ -48,8 +68,54 @@ class Lesson(db.Model):
     modules: Mapped[list[str]] = mapped_column(JSON, default=list)
     body_md: Mapped[str] = mapped_column(Text, default="")
     body_html: Mapped[str] = mapped_column(Text, default="")  # rendered and sanitised on save
+    section_id: Mapped[int | None] = mapped_column(ForeignKey("section.id", ondelete="SET NULL"), index=True)
+    published: Mapped[bool] = mapped_column(default=True)
 
     course: Mapped[Course] = relationship(back_populates="lessons")
+    section: Mapped[Section | None] = relationship()
+    revisions: Mapped[list[LessonRevision]] = relationship(
+        back_populates="lesson", order_by="LessonRevision.number.desc()", cascade="all, delete-orphan")
+    assets: Mapped[list[LessonAsset]] = relationship(
+        back_populates="lesson", order_by="LessonAsset.id", cascade="all, delete-orphan")
+
+
+class LessonRevision(db.Model):
+    """A saved version of a lesson: who wrote what, when, and whether it was published."""
+
+    __tablename__ = "lesson_revision"
+    __table_args__ = (UniqueConstraint("lesson_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lesson.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(255))
+    body_md: Mapped[str] = mapped_column(Text)
+    note: Mapped[str] = mapped_column(String(255), default="")
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    author_name: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    lesson: Mapped[Lesson] = relationship(back_populates="revisions")
+
+
+class LessonAsset(db.Model):
+    """An uploaded file of a lesson: an image, a downloadable attachment, a video or its captions."""
+
+    __tablename__ = "lesson_asset"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lesson.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # image | attachment | video | captions
+    original_name: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(128), unique=True)
+    content_type: Mapped[str] = mapped_column(String(128))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    lesson: Mapped[Lesson] = relationship(back_populates="assets")
 
 
 class Enrolment(db.Model):
@@ -100,3 +166,20 @@ class Guide(db.Model):
     helpful_yes: Mapped[int] = mapped_column(Integer, default=0)
     helpful_no: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Assignment(db.Model):
+    """A course assigned to a person, everyone in an agency (and below), or a position."""
+
+    __tablename__ = "assignment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id", ondelete="CASCADE"), index=True)
+    position: Mapped[str | None] = mapped_column(String(255))
+    due_on: Mapped[date | None] = mapped_column(Date)
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    course: Mapped[Course] = relationship()

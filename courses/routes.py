@@ -1,20 +1,34 @@
 """Course views: catalogue, course page, lesson page, enrolment."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import (abort, current_app, flash, redirect, render_template, request, send_from_directory, session,
+                   url_for)
+from sqlalchemy import select
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from courses import bp
 from courses import services
 from lms.auth import EmptyForm
+from lms.content import MODULE_RE
 from lms.extensions import db, limiter
+from lms.models import Role
+from lms.services import module_codes
+from lms.timefmt import local_today
 
 
 @bp.route("/courses")
 def catalogue():
-    """Every published course."""
-    return render_template("courses/catalogue.html", courses=services.published_courses())
+    """Published courses with search and filters (module, level, audience)."""
+    module = request.args.get("module") or None
+    level = request.args.get("level") or None
+    audience = request.args.get("audience") or None
+    if (module and not MODULE_RE.match(module)) or level not in (None, "basic", "advanced") \
+            or audience not in (None, "civil_servant", "citizen"):
+        abort(400)
+    text = (request.args.get("q") or "").strip()[:100]
+    courses = services.published_courses(module=module, level=level, audience=audience, text=text)
+    return render_template("courses/catalogue.html", courses=courses, args=request.args, modules=module_codes())
 
 
 @bp.route("/courses/<slug>")
@@ -27,7 +41,8 @@ def course(slug: str):
         progress = services.course_progress(current_user, course)
         viewed = services.viewed_lesson_ids(current_user, course)
     return render_template("courses/course.html", course=course, progress=progress, viewed=viewed or set(),
-                           enrolment=enrolment, form=EmptyForm())
+                           enrolment=enrolment, form=EmptyForm(),
+                           groups=services.lessons_by_section(services.visible_lessons(course)))
 
 
 @bp.route("/courses/<slug>/enrol", methods=["POST"])
@@ -50,7 +65,7 @@ def lesson(slug: str, lesson_slug: str):
     lesson = services.get_lesson(course, lesson_slug) or abort(404)
     services.record_lesson_view(current_user, lesson)
     db.session.commit()
-    lessons = course.lessons
+    lessons = services.visible_lessons(course)
     index = lessons.index(lesson)
     previous_lesson = lessons[index - 1] if index > 0 else None
     next_lesson = lessons[index + 1] if index + 1 < len(lessons) else None
@@ -60,9 +75,26 @@ def lesson(slug: str, lesson_slug: str):
 
 
 def dashboard_panel(user) -> str | None:
-    """The dashboard's "my courses" panel."""
+    """The dashboard's "my courses" panel: assigned courses with due dates, then enrolments."""
     rows = [(e, services.course_progress(user, e.course)) for e in services.enrolments_of(user)]
-    return render_template("courses/_dashboard_panel.html", rows=rows)
+    completed = {e.course_id for e, _progress in rows if e.completed_at}
+    assigned = [(course, due) for course, due in services.assignments_for(user) if course.id not in completed]
+    return render_template("courses/_dashboard_panel.html", rows=rows, assigned=assigned, today=local_today())
+
+
+@bp.route("/media/<name>")
+@login_required
+def media(name: str):
+    """A lesson's uploaded file (images inline, attachments as downloads)."""
+    from courses.models import LessonAsset
+
+    asset = db.session.scalar(select(LessonAsset).where(LessonAsset.stored_name == name))
+    if asset is None or not asset.lesson.published or not asset.lesson.course.published:
+        if asset is None or not current_user.has_role(Role.AUTHOR):
+            abort(404)
+    return send_from_directory(current_app.config["MEDIA_DIR"], asset.stored_name, mimetype=asset.content_type,
+                               as_attachment=asset.kind == "attachment", download_name=asset.original_name,
+                               max_age=86400)
 
 
 @bp.route("/guides")

@@ -14,7 +14,7 @@ model (``lms.database.include_object`` keeps autogenerate from trying to drop it
 Both databases index the same input: the folded words separated by single spaces
 (:func:`search_text`). FTS5's and PostgreSQL's tokenizers split that identically, so a query
 finds the same documents on either. The first sort key, how many query words the title contains,
-counts whole words of the folded title on both (FTS5 title lookups on SQLite, ``LIKE`` on
+counts the same title words on both (FTS5 title-column lookups on SQLite, weight-A lexemes on
 PostgreSQL), so title hits come first alike; only the order within one such tier depends on each
 database's relevance function, then the id breaks ties.
 
@@ -23,19 +23,21 @@ one and marks those the query matched, so the marks sit on the words with their 
 """
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache, reduce
+from typing import Any
 from itertools import islice
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup, escape
 from mdit_py_plugins.container import container_plugin
-from sqlalchemy import Integer, String, Text, UniqueConstraint, bindparam, case, func, literal, literal_column
+from sqlalchemy import ColumnElement, Integer, String, Text, UniqueConstraint, bindparam, cast, func, literal_column
 from sqlalchemy import select, text
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -221,24 +223,31 @@ def _parse_query(query: str) -> _Query | None:
     return _Query(tuple(terms))
 
 
+def _tsquery(expression: str) -> ColumnElement[Any]:
+    return func.to_tsquery(literal_column("'simple'"), expression)
+
+
+def _lexeme(term: _Term, weight: str = "") -> str:
+    """A tsquery operand; weight ``A`` keeps title words only."""
+    # Words are letters and digits only, so quoting them is all the escaping tsquery needs.
+    label = ("*" if term.prefix else "") + weight
+    return f"'{term.word}'" + (f":{label}" if label else "")
+
+
 def _postgresql_ranked_ids(query: _Query, kinds: set[str] | None, limit: int) -> list[int]:
     """PostgreSQL: ids of the best matches, by title words, then ts_rank, then id."""
     doc = SearchDocument.__table__
-    # Words are letters and digits only, so quoting them is all the escaping tsquery needs.
-    lexemes = [f"'{t.word}'" + (":*" if t.prefix else "") for t in query.terms]
-    tsquery = func.to_tsquery(literal_column("'simple'"), " & ".join(lexemes))
+    every_word = _tsquery(" & ".join(_lexeme(t) for t in query.terms))
     # Ranked against any of the words, a sum over words as bm25 is: ts_rank on an AND query
     # compares the positions of every pair of words and was three times slower on large results.
-    any_word = func.to_tsquery(literal_column("'simple'"), " | ".join(lexemes))
-    # Folded titles are words between single spaces, so " word " in the padded title is a whole
-    # word, as FTS5 sees it on SQLite. Words hold no % or _, so LIKE needs no escaping.
-    padded = literal(" ") + doc.c.title_folded + literal(" ")
-    title_words = reduce(lambda a, b: a + b, [
-        case((padded.like(f"% {t.word}%" if t.prefix else f"% {t.word} %"), 1), else_=0) for t in query.terms
+    any_word = _tsquery(" | ".join(_lexeme(t) for t in query.terms))
+    # Title words are the vector's A lexemes: testing for them costs a third of a LIKE on the title.
+    title_words = reduce(operator.add, [
+        cast(_PG_VECTOR.op("@@")(_tsquery(_lexeme(t, "A"))), Integer) for t in query.terms
     ])
     stmt = (
         select(doc.c.id)
-        .where(_PG_VECTOR.op("@@")(tsquery))
+        .where(_PG_VECTOR.op("@@")(every_word))
         .order_by(title_words.desc(), func.ts_rank(_PG_WEIGHTS, _PG_VECTOR, any_word).desc(), doc.c.id)
         .limit(limit)
     )

@@ -10,7 +10,8 @@ from courses.models import Course, Enrolment, Guide, Lesson, LessonView
 from courses.signals import lesson_viewed
 from lms.database import utcnow
 from lms.extensions import db
-from lms.models import User
+from lms.models import Agency, User
+from lms.text import fold
 
 
 @dataclass(frozen=True)
@@ -29,10 +30,40 @@ class Progress:
         return round(100 * self.viewed / self.total) if self.total else 0
 
 
-def published_courses() -> list[Course]:
-    """Courses learners can see, in catalogue order."""
-    return list(db.session.scalars(
-        select(Course).where(Course.published.is_(True)).order_by(Course.position, Course.title)))
+def published_courses(*, module: str | None = None, level: str | None = None, audience: str | None = None,
+                      text: str | None = None) -> list[Course]:
+    """Courses learners can see, in catalogue order, optionally filtered (text ignores diacritics)."""
+    courses = db.session.scalars(
+        select(Course).where(Course.published.is_(True)).order_by(Course.position, Course.title))
+    wanted = fold(text or "").split()
+    result = []
+    for course in courses:
+        if module and module not in (course.modules or []):
+            continue
+        if level and course.level != level:
+            continue
+        if audience and course.audience not in (audience, "all"):
+            continue
+        if wanted and not all(word in fold(f"{course.title} {course.summary}") for word in wanted):
+            continue
+        result.append(course)
+    return result
+
+
+def lessons_by_section(lessons: list[Lesson]) -> list[tuple[object, list[Lesson]]]:
+    """Consecutive lessons grouped under their section (None for lessons outside any section)."""
+    groups: list[tuple[object, list[Lesson]]] = []
+    for lesson in lessons:
+        if groups and groups[-1][0] is lesson.section:
+            groups[-1][1].append(lesson)
+        else:
+            groups.append((lesson.section, [lesson]))
+    return groups
+
+
+def visible_lessons(course: Course) -> list[Lesson]:
+    """The lessons learners see: published ones, in order."""
+    return [lesson for lesson in course.lessons if lesson.published]
 
 
 def get_published_course(slug: str) -> Course | None:
@@ -41,14 +72,20 @@ def get_published_course(slug: str) -> Course | None:
 
 
 def get_lesson(course: Course, lesson_slug: str) -> Lesson | None:
-    """The lesson ``lesson_slug`` of ``course``, or None."""
-    return db.session.scalar(select(Lesson).where(Lesson.course_id == course.id, Lesson.slug == lesson_slug))
+    """The published lesson ``lesson_slug`` of ``course``, or None."""
+    return db.session.scalar(select(Lesson).where(Lesson.course_id == course.id, Lesson.slug == lesson_slug,
+                                                  Lesson.published.is_(True)))
 
 
-def set_lesson_body(lesson: Lesson, markdown: str) -> None:
-    """Store a lesson's Markdown together with its sanitised HTML."""
+def set_lesson_body(lesson: Lesson, markdown: str, assets=()) -> None:
+    """Store a lesson's Markdown together with its sanitised HTML.
+
+    Images and links that name one of the lesson's uploaded files (``![Màn hình](buoc-1.png)``)
+    point to that file.
+    """
     lesson.body_md = markdown
-    lesson.body_html = render_markdown(markdown)
+    files = {asset.original_name: f"/media/{asset.stored_name}" for asset in assets}
+    lesson.body_html = render_markdown(markdown, files=files)
 
 
 def get_enrolment(user: User, course: Course) -> Enrolment | None:
@@ -83,10 +120,11 @@ def record_lesson_view(user: User, lesson: Lesson) -> None:
 
 def course_progress(user: User, course: Course) -> Progress:
     """Lessons of ``course`` the person has read, out of all of them."""
-    total = db.session.scalar(select(func.count(Lesson.id)).where(Lesson.course_id == course.id)) or 0
+    total = db.session.scalar(select(func.count(Lesson.id)).where(
+        Lesson.course_id == course.id, Lesson.published.is_(True))) or 0
     viewed = db.session.scalar(
         select(func.count(LessonView.id)).join(Lesson, Lesson.id == LessonView.lesson_id)
-        .where(Lesson.course_id == course.id, LessonView.user_id == user.id)) or 0
+        .where(Lesson.course_id == course.id, Lesson.published.is_(True), LessonView.user_id == user.id)) or 0
     return Progress(viewed=viewed, total=total)
 
 
@@ -125,3 +163,43 @@ def record_guide_vote(guide: Guide, helpful: bool) -> None:
     """Count one "was this helpful?" answer (atomic increment in the database)."""
     column = Guide.helpful_yes if helpful else Guide.helpful_no
     db.session.execute(update(Guide).where(Guide.id == guide.id).values({column.key: column + 1}))
+
+
+def assign(course: Course, *, due_on=None, user: User | None = None, agency: Agency | None = None,
+           position: str | None = None, by: User) -> "Assignment":
+    """Assign a course to one person, an agency (with its units) or everyone holding a position."""
+    from courses.models import Assignment
+    from lms.services import audit
+    from lms.text import nfc
+
+    if sum(x is not None and x != "" for x in (user, agency, position)) != 1:
+        raise ValueError("assign to exactly one of: a person, an agency, a position")
+    assignment = Assignment(course=course, user_id=user.id if user else None, agency_id=agency.id if agency else None,
+                            position=nfc(position) or None if position else None, due_on=due_on, assigned_by_id=by.id)
+    db.session.add(assignment)
+    db.session.flush()
+    audit("course.assign", f"course:{course.id}", {"user": user.username if user else None,
+                                                   "agency": agency.code if agency else None,
+                                                   "position": assignment.position,
+                                                   "due_on": due_on.isoformat() if due_on else None}, actor=by)
+    return assignment
+
+
+def assignments_for(user: User) -> list[tuple[Course, object]]:
+    """Courses assigned to the person (directly, via their agency or position), earliest due first."""
+    from courses.models import Assignment
+
+    candidates = db.session.scalars(select(Assignment).join(Course).where(Course.published.is_(True)))
+    position = fold(user.position or "")
+    found: dict[int, tuple[Course, object]] = {}
+    for assignment in candidates:
+        matches = (assignment.user_id == user.id
+                   or (assignment.agency_id and user.agency is not None
+                       and user.agency.path.startswith(db.session.get(Agency, assignment.agency_id).path))
+                   or (assignment.position and position and fold(assignment.position) == position))
+        if matches:
+            due = assignment.due_on
+            current = found.get(assignment.course_id)
+            if current is None or (due and (current[1] is None or due < current[1])):
+                found[assignment.course_id] = (assignment.course, due)
+    return sorted(found.values(), key=lambda pair: (pair[1] is None, pair[1] or 0, pair[0].title))

@@ -68,6 +68,7 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "CERTIFICATE_STORAGE_DIR": os.environ.get("CERTIFICATE_STORAGE_DIR",
                                                   str(Path(instance_path) / "certificates")),
         "CERTIFICATE_DEMO_DIR": str(Path(instance_path) / "issuer"),
+        "MEDIA_DIR": os.environ.get("MEDIA_DIR", str(Path(instance_path) / "media")),
     }
     for name in ("CERTIFICATE_SIGNING_KEY", "CERTIFICATE_SIGNING_CERT", "CERTIFICATE_SIGNING_PKCS12",
                  "CERTIFICATE_SIGNING_PASSWORD", "CERTIFICATE_BADGE_KEY", "CERTIFICATE_ISSUER_CODE",

@@ -47,9 +47,28 @@ def _container_renderer(name: str):
 _MD = _build()
 
 
-def render_markdown(source: str) -> str:
-    """Render Markdown to HTML that is safe to show to anyone."""
-    html = _MD.render(source or "")
+def _resolve_files(tokens, files: dict[str, str]) -> None:
+    for token in tokens:
+        if token.children:
+            _resolve_files(token.children, files)
+        for attribute in ("src", "href"):
+            value = token.attrGet(attribute)
+            if value and value in files:
+                token.attrSet(attribute, files[value])
+
+
+def render_markdown(source: str, files: dict[str, str] | None = None) -> str:
+    """Render Markdown to HTML that is safe to show to anyone.
+
+    ``files`` maps file names used in links and images to the URLs where they are served.
+    """
+    env = {}
+    if files:
+        tokens = _MD.parse(source or "", env)
+        _resolve_files(tokens, files)
+        html = _MD.renderer.render(tokens, _MD.options, env)
+    else:
+        html = _MD.render(source or "")
     return nh3.clean(
         html,
         tags=_ALLOWED_TAGS,

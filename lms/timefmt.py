@@ -14,6 +14,11 @@ def local(dt: datetime) -> datetime:
     return dt.astimezone(LOCAL_ZONE)
 
 
+def local_today() -> date:
+    """Today's date in Vietnam."""
+    return datetime.now(LOCAL_ZONE).date()
+
+
 def format_date(value: date | datetime | None) -> str:
     """dd/mm/yyyy (local date for datetimes); '' for None."""
     if value is None:

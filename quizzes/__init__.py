@@ -9,7 +9,7 @@ def init_app(app: Flask) -> None:
     """Register the blueprint and the demo loader."""
     from lms.main import add_content_loader, add_dashboard_panel, add_demo_loader
     from quizzes.content import load_quiz_content
-    from quizzes import exam_routes, routes  # noqa: F401  (attach the views to bp)
+    from quizzes import bank_routes, exam_routes, routes  # noqa: F401  (attach the views to bp)
     from quizzes.demo import load_demo_quiz
 
     from markupsafe import Markup

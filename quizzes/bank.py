@@ -1,18 +1,25 @@
 """The question bank: categories, GIFT import and export, versions. Services flush only."""
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import NamedTuple
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, Select, func, select, update
 
 from lms.extensions import db
 from lms.models import User
 from lms.services import module_codes
+from lms.text import fold
+from quizzes.analysis import Flag, ItemAnalysis, ResponseRecord, analyse_items
+from quizzes.excel import ParsedRow
 from quizzes.gift import GiftAnswer, GiftError, GiftMatch, GiftQuestion, parse_gift, write_gift
-from quizzes.models import (AttemptQuestion, Question, QuestionCategory, QuestionOption, QuestionStatus,
-                            QuestionType, QuizItem)
+from quizzes.models import (Attempt, AttemptAnswer, AttemptQuestion, Question, QuestionCategory, QuestionOption,
+                            QuestionStatus, QuestionType, Quiz, QuizItem, QuizKind)
 
 DIFFICULTIES = ("easy", "medium", "hard")
 _MODULE_RE = re.compile(r"\bIU(0[1-9]|1[0-5])\b")
@@ -88,13 +95,16 @@ def question_from_gift(gift: GiftQuestion, *, module_code: str, category: Questi
 
 
 def import_gift(text: str, *, default_category: str | None = None, default_module: str | None = None,
-                author: User | None = None) -> ImportReport:
+                author: User | None = None, file_categories: bool = True) -> ImportReport:
     """Import every question of a GIFT text, or none of them.
 
     Each question needs a framework module: a tag (``[tag:IU03]``), a category naming one,
     or ``default_module`` for files from elsewhere that carry none (Moodle's own files).
-    Raises ``GiftError`` for a malformed file and ``ImportError_`` listing every question
-    without a module; nothing is added to the session in either case.
+    Questions go into their ``$CATEGORY``, else ``default_category``, else their module's;
+    with ``file_categories=False`` the file's ``$CATEGORY`` lines are ignored for placing
+    them (Moodle's "get category from file" unticked), so that a bank can be copied into
+    a new category. Raises ``GiftError`` for a malformed file and ``ImportError_`` listing
+    every question without a module; nothing is added to the session in either case.
     """
     parsed = parse_gift(text)
     known = set(module_codes())
@@ -109,13 +119,34 @@ def import_gift(text: str, *, default_category: str | None = None, default_modul
         modules.append(module)
     if errors:
         raise ImportError_(errors)
+    return _add_questions([(gift, module, (gift.category if file_categories else "") or default_category or module,
+                            "") for gift, module in zip(parsed, modules)], author)
+
+
+def import_parsed(rows: Sequence[ParsedRow], *, default_category: str | None = None,
+                  author: User | None = None) -> ImportReport:
+    """Import the questions read from an Excel sheet (``excel.parse_question_sheet``), or none.
+
+    Each question goes into ``default_category``, else its module's, and keeps the sheet's
+    topic. Raises ``ImportError_`` with the Excel rows of modules the framework lacks.
+    """
+    known = set(module_codes())
+    errors = [(row.row, f"unknown framework module {row.module}") for row in rows if row.module not in known]
+    if errors:
+        raise ImportError_(errors)
+    return _add_questions([(row.question, row.module, default_category or row.module, row.topic) for row in rows],
+                          author)
+
+
+def _add_questions(entries: Sequence[tuple[GiftQuestion, str, str, str]], author: User | None) -> ImportReport:
+    """Add (question, module, category path, topic) entries as first versions of new questions."""
     report = ImportReport()
     categories: dict[str, QuestionCategory] = {}
-    for gift, module in zip(parsed, modules):
-        path = gift.category or default_category or module
+    for gift, module, path, topic in entries:
         if path not in categories:
             categories[path] = get_or_create_category(path)
         question = question_from_gift(gift, module_code=module, category=categories[path], author=author)
+        question.topic = topic
         db.session.add(question)
         report.questions.append(question)
         report.counts[gift.qtype] += 1
@@ -189,12 +220,305 @@ def revise_question(question: Question, changes: GiftQuestion, author: User | No
     return successor
 
 
+def _family(question: Question) -> ColumnElement[bool]:
+    # A first version saved without a family id (older rows, test factories) is its own family.
+    family = question.family_id or question.id
+    return (Question.family_id == family) | (Question.id == family)
+
+
 def history(question: Question) -> list[Question]:
     """Every version of the question, newest first."""
-    family = question.family_id or question.id
-    return list(db.session.scalars(select(Question).where(Question.family_id == family)
-                                   .order_by(Question.version.desc())))
+    return list(db.session.scalars(select(Question).where(_family(question)).order_by(Question.version.desc())))
 
 
-__all__ = ["GiftError", "ImportError_", "ImportReport", "export_gift", "import_gift", "revise_question",
-           "history", "current_questions", "get_or_create_category", "gift_from_question"]
+def current_version(question: Question) -> Question:
+    """The current version of the question's family (the question itself when it is current)."""
+    if question.is_current:
+        return question
+    return db.session.scalar(select(Question).where(_family(question), Question.is_current.is_(True))) or question
+
+
+def attempt_count(question: Question) -> int:
+    """How many attempts have shown this version."""
+    return db.session.scalar(select(func.count(AttemptQuestion.id))
+                             .where(AttemptQuestion.question_id == question.id)) or 0
+
+
+def authors_of(questions: Sequence[Question]) -> dict[int, User]:
+    """The people who wrote these question versions, by user id."""
+    ids = {q.created_by_id for q in questions if q.created_by_id is not None}
+    return {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
+
+
+class EditOutcome(StrEnum):
+    """What an author's edit did to the bank."""
+
+    UNCHANGED = "unchanged"
+    CHANGED = "changed"  # an unused question, changed in place
+    NEW_VERSION = "new_version"  # a used question, succeeded by a new version
+
+
+def edit_question(question: Question, changes: GiftQuestion,
+                  author: User | None = None) -> tuple[Question, EditOutcome]:
+    """Apply an author's edit written as one GIFT question; return the current version and what happened.
+
+    The text's ``$CATEGORY`` is ignored (the question stays in its category); a module tag
+    (``[tag:IU03]``) moves the question to that module, and without one it keeps its own.
+    An edit that says exactly what the question already says changes nothing; any other
+    goes through ``revise_question`` (in place if unused, as a new version if used), and
+    the question keeps its status and topic.
+    """
+    module = _module_of(replace(changes, category=""), set(module_codes())) or question.module_code
+    tags = {t.lower() for t in changes.tags}
+    # The edit in the form gift_from_question writes: tags it does not store are dropped.
+    normalised = replace(changes, category=question.category.path if question.category else "",
+                         tags=[module, next((d for d in DIFFICULTIES if d in tags), "medium"),
+                               *(t for t in ("case-sensitive", "ignore-diacritics") if t in tags)])
+    if normalised == gift_from_question(question):
+        return question, EditOutcome.UNCHANGED
+    result = revise_question(question, changes, author)
+    result.module_code, result.status = module, question.status
+    db.session.flush()
+    return result, EditOutcome.CHANGED if result is question else EditOutcome.NEW_VERSION
+
+
+def set_status(question: Question, status: QuestionStatus) -> None:
+    """Retire the current version (it is never drawn again; attempts keep it) or make it active again."""
+    if not question.is_current:
+        raise ValueError("only the current version of a question has a status that matters")
+    question.status = status
+    db.session.flush()
+
+
+# --------------------------------------------------------------------------- the bank list
+
+
+@dataclass(frozen=True)
+class BankFilter:
+    """What the bank list is narrowed to; None (or "" for the text) means any."""
+
+    category: QuestionCategory | None = None
+    module: str | None = None
+    qtype: QuestionType | None = None
+    status: QuestionStatus | None = None
+    difficulty: str | None = None
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class BankPage:
+    """One page of current questions and how many match in all."""
+
+    questions: list[Question]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        """How many pages the matches fill (at least one)."""
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+def categories() -> list[QuestionCategory]:
+    """Every category, by path."""
+    return list(db.session.scalars(select(QuestionCategory).order_by(QuestionCategory.path)))
+
+
+def _folded(text: str) -> str:
+    return " ".join(fold(text).split())
+
+
+def search_questions(filters: BankFilter, page: int = 1, per_page: int = 50) -> BankPage:
+    """Current questions matching ``filters`` (a category includes its subcategories), by module then id.
+
+    The text search ignores case, diacritics and spacing (``lms.text.fold``) over the name,
+    topic and text. It runs in Python over what the other filters leave, because SQLite and
+    PostgreSQL share no accent-folding function and the bank keeps no folded column; only
+    ids and texts are read for it, and whole questions for the page shown.
+    """
+    query = select(Question.id).where(Question.is_current.is_(True))
+    if filters.category is not None:
+        path = filters.category.path
+        query = query.join(QuestionCategory, QuestionCategory.id == Question.category_id).where(
+            (QuestionCategory.path == path) | QuestionCategory.path.startswith(path + "/", autoescape=True))
+    for column, value in ((Question.module_code, filters.module), (Question.qtype, filters.qtype),
+                          (Question.status, filters.status), (Question.difficulty, filters.difficulty)):
+        if value is not None:
+            query = query.where(column == value)
+    query = query.order_by(Question.module_code, Question.id)
+    needle = _folded(filters.text)
+    if needle:
+        rows = db.session.execute(query.add_columns(Question.name, Question.topic, Question.text))
+        ids = [row.id for row in rows if needle in _folded(f"{row.name} {row.topic} {row.text}")]
+    else:
+        ids = list(db.session.scalars(query))
+    page = min(max(1, page), max(1, math.ceil(len(ids) / per_page)))
+    shown = ids[(page - 1) * per_page:page * per_page]
+    loaded = {q.id: q for q in db.session.scalars(select(Question).where(Question.id.in_(shown)))}
+    return BankPage([loaded[i] for i in shown], len(ids), page, per_page)
+
+
+_TAG_RE = re.compile(r"<[^>]*>")
+
+
+def question_label(question: Question, length: int = 80) -> str:
+    """A one-line label for lists and reports: the name, then the start of the text."""
+    text = " ".join(_TAG_RE.sub(" ", question.text).split())
+    if len(text) > length:
+        text = text[:length - 1].rstrip() + "…"
+    return f"{question.name} — {text}" if question.name else text
+
+
+# --------------------------------------------------------------------------- item analysis
+
+#: Quiz kinds whose statistics flag questions in the bank list. Practice quizzes are left
+#: out: they are retaken at will and never count, so their numbers say little of a question.
+FLAGGED_KINDS = (QuizKind.EXAM, QuizKind.COURSE)
+_CHOICE_TYPES = (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_RESPONSE, QuestionType.TRUE_FALSE)
+
+
+class QuizAnalysis(NamedTuple):
+    """A quiz's item analysis, with a label and the version of each question it covers."""
+
+    analysis: ItemAnalysis
+    labels: dict[int, str]
+    questions: dict[int, Question]
+
+
+@dataclass(frozen=True)
+class QuizFlags:
+    """The flags one quiz's item analysis raises on a question."""
+
+    quiz: Quiz
+    flags: tuple[Flag, ...]
+
+
+def _option_key(question: Question) -> list[tuple[int, bool]]:
+    # A multiple-response question shares its marks among its right options (50 % + 50 %), so
+    # there an option is right when it earns credit; elsewhere only a full-credit option is.
+    if question.qtype is QuestionType.MULTIPLE_RESPONSE:
+        return [(option.id, option.fraction > 0) for option in question.options]
+    return [(option.id, option.fraction >= 1.0) for option in question.options]
+
+
+def _chosen(response: dict | None) -> tuple[int, ...]:
+    if not response:
+        return ()
+    if "option" in response:
+        return (response["option"],)
+    return tuple(response.get("options", ()))
+
+
+@dataclass
+class _Responses:
+    """Response records of finished attempts, by quiz, with the question versions they answer."""
+
+    records: dict[int, list[ResponseRecord]] = field(default_factory=dict)
+    # quiz id -> question id -> Counter of the number of graded questions of the attempts showing it
+    sizes: dict[int, dict[int, Counter[int]]] = field(default_factory=dict)
+    questions: dict[int, Question] = field(default_factory=dict)
+
+    def analyse(self, quiz_id: int) -> ItemAnalysis:
+        """The item analysis of one quiz's records."""
+        # Attempt.score is out of 10 with every graded question worth the same, so a question
+        # carries 10 / (graded questions of the attempt). Should a quiz have changed size between
+        # attempts, the commonest size stands for all: a slightly wrong weight only shifts the
+        # "rest of the quiz" score of the few attempts of another size.
+        weights = {question_id: 10 / sizes.most_common(1)[0][0]
+                   for question_id, sizes in self.sizes.get(quiz_id, {}).items()}
+        options = {question_id: _option_key(question) for question_id, question in self.questions.items()
+                   if question.qtype in _CHOICE_TYPES}
+        return analyse_items(self.records.get(quiz_id, []), options, weights=weights)
+
+
+def _responses(attempts: Select, question_ids: Collection[int] | None = None) -> _Responses:
+    """The records of the finished, fully marked attempts whose ids ``attempts`` selects.
+
+    Only ``question_ids`` are read when given. An unanswered question has credit None, as
+    ``quizzes.analysis`` expects; descriptions carry no marks and have no record.
+    """
+    finished = attempts.where(Attempt.submitted_at.is_not(None), Attempt.score.is_not(None))
+    totals = {row.id: (row.quiz_id, float(row.score)) for row in db.session.execute(
+        select(Attempt.id, Attempt.quiz_id, Attempt.score).where(Attempt.id.in_(finished)))}
+    graded_counts = dict(db.session.execute(
+        select(AttemptQuestion.attempt_id, func.count()).join(Question, Question.id == AttemptQuestion.question_id)
+        .where(AttemptQuestion.attempt_id.in_(finished), Question.qtype != QuestionType.DESCRIPTION)
+        .group_by(AttemptQuestion.attempt_id)).tuples())
+    slots = select(AttemptQuestion.attempt_id, AttemptQuestion.question_id).where(
+        AttemptQuestion.attempt_id.in_(finished))
+    answers = select(AttemptAnswer.attempt_id, AttemptAnswer.question_id, AttemptAnswer.response,
+                     AttemptAnswer.credit).where(AttemptAnswer.attempt_id.in_(finished))
+    if question_ids is not None:
+        slots = slots.where(AttemptQuestion.question_id.in_(question_ids))
+        answers = answers.where(AttemptAnswer.question_id.in_(question_ids))
+    slot_rows = db.session.execute(slots).tuples().all()
+    answered = {(row.attempt_id, row.question_id): (row.response, row.credit) for row in db.session.execute(answers)}
+    result = _Responses()
+    result.questions = {q.id: q for q in db.session.scalars(
+        select(Question).where(Question.id.in_({question_id for _, question_id in slot_rows})))}
+    for attempt_id, question_id in slot_rows:
+        # An attempt finished between these reads is skipped rather than half counted.
+        if attempt_id not in totals or attempt_id not in graded_counts \
+                or not result.questions[question_id].qtype.graded:
+            continue
+        quiz_id, total = totals[attempt_id]
+        response, credit = answered.get((attempt_id, question_id), (None, None))
+        result.records.setdefault(quiz_id, []).append(ResponseRecord(
+            attempt_id=attempt_id, question_id=question_id, credit=None if response is None else credit,
+            chosen_option_ids=_chosen(response), total_score=total))
+        result.sizes.setdefault(quiz_id, {}).setdefault(question_id, Counter())[graded_counts[attempt_id]] += 1
+    return result
+
+
+def analyse_quiz(quiz: Quiz) -> QuizAnalysis:
+    """The item analysis (``quizzes.analysis``) of the quiz's finished, fully marked attempts.
+
+    Totals are ``Attempt.score`` out of 10, each question weighing 10 / (graded questions of
+    the attempt); choice questions get a distractor analysis, where the right options are
+    those with full credit (any credit for multiple response).
+    """
+    responses = _responses(select(Attempt.id).where(Attempt.quiz_id == quiz.id))
+    analysis = responses.analyse(quiz.id)
+    questions = {question_id: responses.questions[question_id] for question_id in analysis.questions}
+    return QuizAnalysis(analysis, {question_id: question_label(q) for question_id, q in questions.items()},
+                        questions)
+
+
+def flags_of(questions: Sequence[Question]) -> dict[int, list[QuizFlags]]:
+    """Question id -> the flags raised on that version by each exam or course quiz that used it.
+
+    A question's statistics depend on its own responses and the attempts' totals alone, so
+    only the responses to these questions are read, yet the flags are the ones the quiz's
+    analysis page shows.
+    """
+    ids = [q.id for q in questions]
+    if not ids:
+        return {}
+    attempts = (select(Attempt.id).join(Quiz, Quiz.id == Attempt.quiz_id).where(
+        Quiz.kind.in_(FLAGGED_KINDS),
+        Attempt.id.in_(select(AttemptQuestion.attempt_id).where(AttemptQuestion.question_id.in_(ids)))))
+    responses = _responses(attempts, ids)
+    quizzes = {quiz.id: quiz for quiz in db.session.scalars(select(Quiz).where(Quiz.id.in_(responses.records)))}
+    result: dict[int, list[QuizFlags]] = {}
+    for quiz_id in responses.records:
+        for stats in responses.analyse(quiz_id).questions.values():
+            if stats.flags:
+                result.setdefault(stats.question_id, []).append(QuizFlags(quizzes[quiz_id], stats.flags))
+    return result
+
+
+def analysed_quizzes() -> list[tuple[Quiz, int]]:
+    """Quizzes with finished, fully marked attempts and how many, newest first: the analyses to read."""
+    rows = db.session.execute(
+        select(Quiz, func.count(Attempt.id)).join(Attempt, Attempt.quiz_id == Quiz.id)
+        .where(Attempt.submitted_at.is_not(None), Attempt.score.is_not(None))
+        .group_by(Quiz.id).order_by(Quiz.created_at.desc(), Quiz.id.desc()))
+    return [(quiz, count) for quiz, count in rows.tuples()]
+
+
+__all__ = ["GiftError", "ImportError_", "ImportReport", "export_gift", "import_gift", "import_parsed",
+           "revise_question", "edit_question", "EditOutcome", "set_status", "current_version", "attempt_count",
+           "authors_of", "history", "current_questions", "get_or_create_category", "gift_from_question",
+           "BankFilter", "BankPage", "categories", "search_questions", "question_label", "QuizAnalysis",
+           "QuizFlags", "analyse_quiz", "flags_of", "analysed_quizzes", "FLAGGED_KINDS"]
