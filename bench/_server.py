@@ -6,8 +6,8 @@ both are kept lean and identical for the baseline and the application:
 * the server is gunicorn with ``GUNICORN_WORKERS`` (2) ``sync`` workers, the gunicorn default
   and the README's production command: two processes can use both cores. Sync workers close the
   connection after each answer, so every request is a new connection that whichever idle worker
-  accepts first; with keep-alive (``gthread``) the kernel hands each long-lived connection to one
-  worker for good, and runs on this machine were skewed by one worker getting most connections.
+  accepts first. With keep-alive (``gthread``) a connection stays with the worker that accepted
+  it, and trial runs here were skewed by one worker holding most of the client's connections.
 * the load generator is this single Python process: one asyncio loop speaking plain HTTP/1.1
   through a fixed number of client slots (closed loop: each slot sends its next request when the
   previous answer has arrived), so it never uses more than one core. Each run records how many
@@ -19,6 +19,7 @@ is bounded in time and in requests and stops its server when done.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import http.client
 import json
 import os
@@ -33,11 +34,15 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 import psycopg
 from flask import Flask
+
+if TYPE_CHECKING:
+    from lms.models import User
+    from quizzes.models import Quiz
 
 ROOT = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"
@@ -127,7 +132,7 @@ _MIDDLE = ("Thị", "Văn", "Đức", "Minh", "Thu", "Quốc", "Thanh", "Hữu",
 _GIVEN = ("Hương", "Minh", "Hà", "Bảo", "Thắng", "Lan", "Dũng", "Hùng", "Mai", "Tuấn", "Linh", "Phương")
 
 
-def create_candidates(count: int, prefix: str) -> list[Any]:
+def create_candidates(count: int, prefix: str) -> list[User]:
     """``count`` civil servants of one agency, all with ``BENCH_PASSWORD``; flushed, not committed.
 
     The first account goes through ``lms.services.create_user``; the others reuse its Argon2 hash,
@@ -138,7 +143,7 @@ def create_candidates(count: int, prefix: str) -> list[Any]:
     from lms.services import create_user, get_or_create_agency
 
     agency = get_or_create_agency("000.00.00.H41", "Ủy ban nhân dân tỉnh Nghệ An")
-    people = []
+    people: list[User] = []
     for number in range(1, count + 1):
         name = f"{_FAMILY[number % 12]} {_MIDDLE[number % 10]} {_GIVEN[(number // 12) % 12]}"
         username = f"{prefix}{number:05d}"
@@ -154,7 +159,7 @@ def create_candidates(count: int, prefix: str) -> list[Any]:
     return people
 
 
-def build_exam_quiz(question_count: int, time_limit_minutes: int, seed: int) -> Any:
+def build_exam_quiz(question_count: int, time_limit_minutes: int, seed: int) -> Quiz:
     """An exam of ``question_count`` single-choice questions drawn (seeded) from the content bank.
 
     Only questions with exactly one fully right option are drawn, so a client can tell right
@@ -214,15 +219,30 @@ def _proc_stat(pid: int) -> list[str] | None:
     return raw.rpartition(")")[2].split()
 
 
-def process_cpu_seconds(pids: Iterable[int]) -> float:
-    """User plus system CPU time the processes have used so far."""
+def cpu_seconds_by_pid(pids: Iterable[int]) -> dict[int, float]:
+    """User plus system CPU time each live process has used so far."""
     ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
+    used = {}
     for pid in pids:
         fields = _proc_stat(pid)
         if fields is not None:
-            total += int(fields[11]) + int(fields[12])
-    return total / ticks
+            used[pid] = (int(fields[11]) + int(fields[12])) / ticks
+    return used
+
+
+def postgresql_backend_pids(database: str) -> list[int]:
+    """Process ids of the PostgreSQL backends connected to ``database`` (their titles name it)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if title.startswith("postgres: ") and f" {database} " in title:
+            pids.append(int(entry.name))
+    return pids
 
 
 def machine_busy_seconds() -> float:
@@ -327,10 +347,8 @@ class GunicornServer:
             self.process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             for pid in [*workers, self.process.pid]:
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
             self.process.wait(timeout=10)
 
     def log_tail(self, lines: int = 30) -> str:
@@ -410,7 +428,7 @@ class _Connection:
 
     async def _chunked(self) -> bytes:
         assert self.reader is not None
-        parts = []
+        parts: list[bytes] = []
         while True:
             size = int((await self.reader.readuntil(b"\r\n")).split(b";")[0], 16)
             if size == 0:
@@ -455,7 +473,7 @@ class HttpPool:
         started = time.perf_counter()
         try:
             status, reply_headers, cookies, reply = await asyncio.wait_for(connection.exchange(request), self.timeout)
-        except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, asyncio.TimeoutError,
+        except (TimeoutError, OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError,
                 ValueError, IndexError) as error:
             connection.close()
             raise ConnectionLost(f"{method} {path}: {type(error).__name__}: {error}") from error
@@ -590,13 +608,13 @@ ResponseCheck = Callable[[Response], bool]
 
 
 async def closed_loop(action: RequestAction, check: ResponseCheck, *, concurrency: int, seconds: float,
-                      max_requests: int, server_pids: Iterable[int] = ()) -> LoadResult:
+                      max_requests: int, server_pids: Callable[[], list[int]] = list) -> LoadResult:
     """Run ``concurrency`` loops, each sending ``action(loop, n)`` as soon as its previous answer came.
 
     Stops after ``seconds`` or ``max_requests``, whichever comes first. A request fails when
-    ``check`` refuses its answer or the connection is lost.
+    ``check`` refuses its answer or the connection is lost. ``server_pids`` names the processes
+    whose CPU counts as the server's (asked at the start and the end, as backends may come and go).
     """
-    pids = list(server_pids)
     issued = 0
     failures = 0
     latencies: list[float] = []
@@ -604,7 +622,7 @@ async def closed_loop(action: RequestAction, check: ResponseCheck, *, concurrenc
     started = time.perf_counter()
     stop_at = started + seconds
     cpu_before = time.process_time()
-    server_before = process_cpu_seconds(pids)
+    server_before = cpu_seconds_by_pid(server_pids())
     machine_before = machine_busy_seconds()
 
     async def loop(index: int) -> None:
@@ -627,5 +645,7 @@ async def closed_loop(action: RequestAction, check: ResponseCheck, *, concurrenc
 
     await asyncio.gather(*(loop(index) for index in range(concurrency)))
     elapsed = time.perf_counter() - started
-    return LoadResult(issued, failures, elapsed, latencies, time.process_time() - cpu_before,
-                      process_cpu_seconds(pids) - server_before, machine_busy_seconds() - machine_before, examples)
+    server_after = cpu_seconds_by_pid(server_pids())
+    server_cpu = sum(used - server_before.get(pid, 0.0) for pid, used in server_after.items())
+    return LoadResult(issued, failures, elapsed, latencies, time.process_time() - cpu_before, server_cpu,
+                      machine_busy_seconds() - machine_before, examples)

@@ -31,6 +31,7 @@ import re
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -103,6 +104,7 @@ class _Stats:
     unexpected: Counter[str] = field(default_factory=Counter)
     save_latencies: list[float] = field(default_factory=list)
     acked_saves: int = 0
+    stored_in_transit: int = 0
     connection_errors: int = 0
     retries: int = 0
     given_up: int = 0
@@ -153,8 +155,12 @@ class _Session:
 
     # --- requests with the browser script's retries ---
 
-    async def _send(self, kind: str, send) -> Response | None:
-        """Send until an answer other than a server error comes, at most ``MAX_TRIES`` times."""
+    async def _send(self, kind: str, send: Callable[[], Awaitable[Response]]) -> tuple[Response | None, bool]:
+        """Send until an answer other than a server error comes, at most ``MAX_TRIES`` times.
+
+        Returns the answer (None if every try failed) and whether a connection was lost on the way.
+        """
+        lost = False
         for attempt in range(MAX_TRIES):
             if attempt:
                 self.stats.retries += 1
@@ -163,20 +169,22 @@ class _Session:
                 response = await send()
             except ConnectionLost:
                 self.stats.connection_errors += 1
+                lost = True
                 continue
             if kind == "save":
                 self.stats.save_latencies.append(response.seconds)
             self.stats.statuses[f"{kind} {response.status}"] += 1
             if response.status < 500:
-                return response
+                return response, lost
         self.stats.given_up += 1
-        return None
+        return None, lost
 
     async def save(self, candidate: _Candidate, question_id: int, option: int, seq: int, purpose: str) -> None:
         """Autosave one answer and keep the ledger: ``purpose`` is new, repeat or stale."""
         url = f"/api/v1/attempts/{candidate.attempt_id}/answers"
         payload = {"question_id": question_id, "response": {"option": option}, "seq": seq}
-        response = await self._send("save", lambda: candidate.browser.post_json(url, payload, candidate.csrf_token))
+        response, lost = await self._send(
+            "save", lambda: candidate.browser.post_json(url, payload, candidate.csrf_token))
         save = _Save(option, seq)
         if response is None:
             candidate.unacked.setdefault(question_id, []).append(save)
@@ -193,6 +201,9 @@ class _Session:
                     self.kill_due.set()
             if purpose == "repeat" and body.get("stored") is not False:
                 self.stats.note("repeated save stored again", f"attempt {candidate.attempt_id} seq {seq}")
+            if purpose == "new" and lost and body.get("stored") is False:
+                # The first try was stored but its answer never arrived; the retry recognised it.
+                self.stats.stored_in_transit += 1
         elif response.status == 409 and purpose == "stale":
             pass
         elif response.status == 410 and candidate.group == "timeout":
@@ -204,7 +215,7 @@ class _Session:
 
     async def open_page(self, candidate: _Candidate) -> None:
         """Load the attempt page, learn its questions and token, and check it shows the ledger."""
-        response = await self._send("page", lambda: candidate.browser.get(f"/attempts/{candidate.attempt_id}"))
+        response, _lost = await self._send("page", lambda: candidate.browser.get(f"/attempts/{candidate.attempt_id}"))
         if response is None:
             return
         self.stats.reloads += 1
@@ -238,7 +249,7 @@ class _Session:
         if candidate.group == "submit-form":
             fields += [(f"q{question_id}", str(save.option)) for question_id, save in candidate.acked.items()]
         url = f"/attempts/{candidate.attempt_id}"
-        response = await self._send("submit", lambda: candidate.browser.post_form(url, fields))
+        response, _lost = await self._send("submit", lambda: candidate.browser.post_form(url, fields))
         if response is not None and not (response.status == 302 and
                                          response.headers.get("location", "").endswith(f"{url}/result")):
             self.stats.note(f"submit answered {response.status}", response.headers.get("location", ""))
@@ -388,8 +399,11 @@ def _start_attempts(app: Flask, quiz_id: int, candidates: list[_Candidate], run_
     rng = random.Random(f"{SEED}:{run_name}:attempts")
     with app.app_context():
         quiz = get_quiz(quiz_id)
+        assert quiz is not None
         for candidate in candidates:
-            candidate.attempt_id = start_attempt(find_user_by_login(candidate.username), quiz, rng).id
+            person = find_user_by_login(candidate.username)
+            assert person is not None
+            candidate.attempt_id = start_attempt(person, quiz, rng).id
         db.session.commit()
         db.session.remove()
 
@@ -408,7 +422,7 @@ async def _sign_in_all(pool: HttpPool, usernames: list[str]) -> tuple[list[Brows
                 await asyncio.sleep(min(1.0, 0.05 * 2 ** attempt))
         raise RuntimeError(f"{username} could not sign in")
 
-    await asyncio.gather(*(sign_in(b, u) for b, u in zip(browsers, usernames)))
+    await asyncio.gather(*(sign_in(b, u) for b, u in zip(browsers, usernames, strict=True)))
     return browsers, time.monotonic() - started
 
 
@@ -432,7 +446,8 @@ async def _session(database_url: str, work: Path) -> tuple[list[_Stats], float]:
             for name, kill in (("steady", False), ("worker killed", True)):
                 stats = _Stats(name, label)
                 groups = _groups(len(usernames), name)
-                candidates = [_Candidate(i, u, g, b) for i, (u, g, b) in enumerate(zip(usernames, groups, browsers))]
+                candidates = [_Candidate(i, u, g, b)
+                              for i, (u, g, b) in enumerate(zip(usernames, groups, browsers, strict=True))]
                 stats.groups.update(groups)
                 _start_attempts(app, quiz_id, candidates, name)
                 session = _Session(app, server, candidates, stats, kill)
@@ -482,8 +497,10 @@ def _document(runs: list[_Stats], logins: dict[str, float], postgresql_skipped: 
                     s.reloads, s.swept, s.given_up, s.unexpected_answers, s.wrong_finish, s.score_mismatches,
                     "; ".join(f"{k} × {v}" for k, v in sorted(s.unexpected.items())) or "none")
                    for s in runs]
-    kills = [f"{s.database}: worker {s.killed_worker} killed {s.killed_at_seconds:.1f} s into the run, "
-             f"replaced by gunicorn within {s.restart_seconds:.1f} s" for s in runs if s.killed_worker]
+    kills = [f"{s.database}: worker {s.killed_worker} killed {s.killed_at_seconds:.1f} s into the run, a new "
+             f"worker process forked {s.restart_seconds:.1f} s later; {s.connection_errors} requests lost their "
+             f"connection and were retried, {s.stored_in_transit} of them saves that had been stored before the "
+             f"answer was lost (the retry answered \"already stored\")" for s in runs if s.killed_worker]
     notes = (
         f"{CANDIDATES:,} candidates, each in a started {QUESTIONS}-question timed exam attempt "
         f"({TIME_LIMIT_MINUTES} min, single-choice questions drawn from the content bank, started through "
@@ -511,7 +528,8 @@ def _document(runs: list[_Stats], logins: dict[str, float], postgresql_skipped: 
     if postgresql_skipped:
         notes += "\n\nPostgreSQL did not answer on 127.0.0.1:5432: run on SQLite only."
     detail_headers = ("database", "run", *(f"{g}: lost / acknowledged (attempts)" for g in group_names),
-                      "page reloads", "swept", "saves given up", "graded answers never acknowledged", "wrong ending", "score ≠ ledger", "unexpected responses")
+                      "page reloads", "swept", "saves given up", "graded answers never acknowledged",
+                      "wrong ending", "score ≠ ledger", "unexpected responses")
     return (notes + "\n\n" + markdown_table(headers, rows) + "\n\nBy ending:\n\n"
             + markdown_table(detail_headers, detail_rows))
 

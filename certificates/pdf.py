@@ -100,7 +100,7 @@ class IssuerLayout:
     """What an issuer prints on every certificate; build it once per issuer and keep it.
 
     It is the cache key of the product renderer's per-issuer template, so equal layouts share
-    one. ``signer_title`` may hold a line break, as in ``"KT. GIÁM ĐỐC\\nPHÓ GIÁM ĐỐC"``.
+    one, and the emblem file is read once per process: give a changed emblem a new path. ``signer_title`` may hold a line break, as in ``"KT. GIÁM ĐỐC\\nPHÓ GIÁM ĐỐC"``.
     ``emblem_path`` is a PNG or JPEG drawn top left; ``font_dir`` holds the files of
     :data:`FONT_FILES`.
     """

@@ -48,6 +48,9 @@ from lms.text import fold, nfc
 
 KINDS = frozenset({"lesson", "guide", "course"})
 MAX_QUERY_LENGTH = 200
+# A shorter last word is taken whole: the first letters of Vietnamese words are mostly initial
+# consonants (ng, th, tr), which as prefixes would match nearly every document.
+PREFIX_MIN_LENGTH = 3
 SNIPPET_LENGTH = 200
 # How much text before the first match a snippet shows, so the match is read in context.
 SNIPPET_LEAD = 60
@@ -216,7 +219,7 @@ def _parse_query(query: str) -> _Query | None:
     words = [w for m in _WORD.finditer(query) if (w := _fold_word(m.group()))]
     if not words:
         return None
-    typing = query[-1].isalnum()
+    typing = query[-1].isalnum() and len(words[-1]) >= PREFIX_MIN_LENGTH
     terms: dict[_Term, None] = {}  # ordered and without repeats
     for position, word in enumerate(words):
         terms[_Term(word, prefix=typing and position == len(words) - 1)] = None
@@ -325,8 +328,8 @@ def _snippet(body: str, body_folded: str, query: _Query) -> Markup:
 def search(query: str, *, kinds: set[str] | None = None, limit: int = 20) -> list[SearchHit]:
     """Documents matching every word of ``query``, ignoring case, diacritics and đ.
 
-    Title matches rank above body-only matches; the last word also matches as a prefix unless the
-    query ends in a space or punctuation. ``kinds`` restricts the result to those kinds of
+    Title matches rank above body-only matches. The last word also matches as a prefix, unless the
+    query ends in a space or punctuation or the word is shorter than PREFIX_MIN_LENGTH. ``kinds`` restricts the result to those kinds of
     document. A query of no words gives no results; only its first MAX_QUERY_LENGTH characters
     count. Titles and snippets come back as safe HTML with the matched words in ``<mark>``.
     """

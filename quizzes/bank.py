@@ -119,8 +119,9 @@ def import_gift(text: str, *, default_category: str | None = None, default_modul
         modules.append(module)
     if errors:
         raise ImportError_(errors)
-    return _add_questions([(gift, module, (gift.category if file_categories else "") or default_category or module,
-                            "") for gift, module in zip(parsed, modules)], author)
+    entries = [(gift, module, (gift.category if file_categories else "") or default_category or module, "")
+               for gift, module in zip(parsed, modules)]
+    return _add_questions(entries, author)
 
 
 def import_parsed(rows: Sequence[ParsedRow], *, default_category: str | None = None,
@@ -141,11 +142,11 @@ def import_parsed(rows: Sequence[ParsedRow], *, default_category: str | None = N
 def _add_questions(entries: Sequence[tuple[GiftQuestion, str, str, str]], author: User | None) -> ImportReport:
     """Add (question, module, category path, topic) entries as first versions of new questions."""
     report = ImportReport()
-    categories: dict[str, QuestionCategory] = {}
+    by_path: dict[str, QuestionCategory] = {}
     for gift, module, path, topic in entries:
-        if path not in categories:
-            categories[path] = get_or_create_category(path)
-        question = question_from_gift(gift, module_code=module, category=categories[path], author=author)
+        if path not in by_path:
+            by_path[path] = get_or_create_category(path)
+        question = question_from_gift(gift, module_code=module, category=by_path[path], author=author)
         question.topic = topic
         db.session.add(question)
         report.questions.append(question)
@@ -444,7 +445,7 @@ def _responses(attempts: Select, question_ids: Collection[int] | None = None) ->
     graded_counts = dict(db.session.execute(
         select(AttemptQuestion.attempt_id, func.count()).join(Question, Question.id == AttemptQuestion.question_id)
         .where(AttemptQuestion.attempt_id.in_(finished), Question.qtype != QuestionType.DESCRIPTION)
-        .group_by(AttemptQuestion.attempt_id)).tuples())
+        .group_by(AttemptQuestion.attempt_id)).tuples().all())
     slots = select(AttemptQuestion.attempt_id, AttemptQuestion.question_id).where(
         AttemptQuestion.attempt_id.in_(finished))
     answers = select(AttemptAnswer.attempt_id, AttemptAnswer.question_id, AttemptAnswer.response,
@@ -508,12 +509,12 @@ def flags_of(questions: Sequence[Question]) -> dict[int, list[QuizFlags]]:
     return result
 
 
-def analysed_quizzes() -> list[tuple[Quiz, int]]:
-    """Quizzes with finished, fully marked attempts and how many, newest first: the analyses to read."""
+def analysed_quizzes(limit: int = 20) -> list[tuple[Quiz, int]]:
+    """The ``limit`` newest quizzes with finished, fully marked attempts, and how many: the analyses to read."""
     rows = db.session.execute(
         select(Quiz, func.count(Attempt.id)).join(Attempt, Attempt.quiz_id == Quiz.id)
         .where(Attempt.submitted_at.is_not(None), Attempt.score.is_not(None))
-        .group_by(Quiz.id).order_by(Quiz.created_at.desc(), Quiz.id.desc()))
+        .group_by(Quiz.id).order_by(Quiz.created_at.desc(), Quiz.id.desc()).limit(limit))
     return [(quiz, count) for quiz, count in rows.tuples()]
 
 

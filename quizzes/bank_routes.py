@@ -3,6 +3,7 @@ retire), import from GIFT or Excel, export, the Excel template; and a quiz's ite
 authors and examiners."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from io import BytesIO
 
@@ -69,7 +70,7 @@ def format_proportion(value: float | None) -> str:
     return format_percent(value, format="#,##0.#%")
 
 
-def _render(template: str, status: int = 200, **context):
+def _render(template: str, status: int = 200, **context: object) -> tuple[str, int]:
     """Render a bank page with the Vietnamese names of types, difficulties, statuses and flags."""
     return render_template(template, type_names=type_names(), difficulty_names=difficulty_names(),
                            status_names=status_names(), flag_names=flag_names(), **context), status
@@ -81,7 +82,8 @@ class ImportForm(FlaskForm):
     file = FileField(_l("Tệp câu hỏi: GIFT (.gift, .txt) hoặc Excel (.xlsx), tối đa 5 MB"), validators=[
         FileRequired(_l("Hãy chọn một tệp.")),
         FileAllowed(["gift", "txt", "xlsx"], _l("Chỉ nhận tệp GIFT (.gift, .txt) hoặc Excel (.xlsx). Tệp Excel "
-                                                "cũ (.xls) hãy mở bằng Excel rồi lưu lại dạng .xlsx."))])
+                                                "cũ (.xls) hãy mở bằng Excel rồi lưu lại dạng .xlsx."))],
+        render_kw={"accept": ".gift,.txt,.xlsx"})
     category = StringField(_l("Danh mục (ngân hàng), ví dụ «Ngân hàng 2026/IU01»; để trống thì xếp theo mô-đun"),
                            validators=[Optional(), Length(max=255)])
     module = SelectField(_l("Mô-đun cho câu hỏi GIFT không ghi mô-đun"), validators=[Optional()])
@@ -106,6 +108,7 @@ class QuestionEditForm(FlaskForm):
 
 
 def _question(question_id: int) -> Question:
+    """The question version with this id, or 404."""
     return db.session.get(Question, question_id) or abort(404)
 
 
@@ -118,7 +121,8 @@ def _category_arg() -> QuestionCategory | None:
     return category or abort(400)
 
 
-def _choice_arg(name: str, allowed: list[str] | tuple[str, ...]) -> str | None:
+def _choice_arg(name: str, allowed: Sequence[str]) -> str | None:
+    """The value of query argument ``name`` (None when empty); 400 for one not ``allowed``."""
     value = request.args.get(name) or None
     if value is not None and value not in allowed:
         abort(400)
@@ -139,7 +143,7 @@ def bank_list():
     args = {key: value for key, value in request.args.items() if value and key != "page"}
     return _render("quizzes/bank/list.html", result=result, flags=bank.flags_of(result.questions), args=args,
                    categories=bank.categories(), modules=module_codes(), difficulties=bank.DIFFICULTIES,
-                   quizzes=bank.analysed_quizzes()[:20])
+                   quizzes=bank.analysed_quizzes(limit=20))
 
 
 @bp.route("/bank/questions/<int:question_id>", methods=["GET", "POST"])
@@ -203,15 +207,15 @@ def bank_activate(question_id: int):
                        _("Đã dùng lại câu hỏi: đề thi mới có thể rút câu này."))
 
 
-def _import(form: ImportForm) -> tuple[bank.ImportReport | None, list[tuple[int, str, str]], int]:
+def _import(form: ImportForm, excel: bool) -> tuple[bank.ImportReport | None, list[tuple[int, str, str]], int]:
     """Import the uploaded file: (report, [], 200), or (None, problems as (line or row, column, message), status)."""
-    upload = form.file.data
-    data = upload.stream.read(MAX_UPLOAD_BYTES + 1)
+    # Read one byte past the limit: enough to know the file is too large without reading all of it.
+    data = form.file.data.stream.read(MAX_UPLOAD_BYTES + 1)
     if len(data) > MAX_UPLOAD_BYTES:
         return None, [(0, "", _("Tệp lớn hơn 5 MB; hãy chia thành nhiều tệp."))], 413
-    category = form.category.data.strip() or None
+    category = (form.category.data or "").strip() or None
     try:
-        if upload.filename.lower().endswith(".xlsx"):
+        if excel:
             report = bank.import_parsed(parse_question_sheet(data), default_category=category, author=current_user)
         else:
             report = bank.import_gift(data.decode("utf-8-sig"), default_category=category,
@@ -241,11 +245,11 @@ def bank_import():
         return _render("quizzes/bank/import.html", form=form, report=None, problems=[])
     if not form.validate_on_submit():
         return _render("quizzes/bank/import.html", 400, form=form, report=None, problems=[])
-    report, problems, status = _import(form)
+    excel = form.file.data.filename.lower().endswith(".xlsx")
+    report, problems, status = _import(form, excel)
     if report is None:
         db.session.rollback()
-        return _render("quizzes/bank/import.html", status, form=form, report=None, problems=problems,
-                       gift=not form.file.data.filename.lower().endswith(".xlsx"))
+        return _render("quizzes/bank/import.html", status, form=form, report=None, problems=problems, gift=not excel)
     audit("question.import", f"file:{form.file.data.filename}",
           {"total": report.total, "counts": dict(report.counts), "questions": [q.id for q in report.questions]})
     db.session.commit()

@@ -198,11 +198,10 @@ class Attempt(db.Model):
     passed: Mapped[bool | None] = mapped_column()
 
     quiz: Mapped[Quiz] = relationship()
+    # Loaded on first use, not with every attempt: an autosave touches one slot and one answer.
     slots: Mapped[list[AttemptQuestion]] = relationship(
-        back_populates="attempt", order_by="AttemptQuestion.position", cascade="all, delete-orphan",
-        lazy="selectin")
-    answers: Mapped[list[AttemptAnswer]] = relationship(
-        back_populates="attempt", cascade="all, delete-orphan", lazy="selectin")
+        back_populates="attempt", order_by="AttemptQuestion.position", cascade="all, delete-orphan")
+    answers: Mapped[list[AttemptAnswer]] = relationship(back_populates="attempt", cascade="all, delete-orphan")
 
     @property
     def finished(self) -> bool:

@@ -72,8 +72,12 @@ def attempt(attempt_id: int):
         if not EmptyForm().validate_on_submit():
             abort(400)
         responses = {q.id: response_from_form(q, request.form) for q, _options in questions if q.qtype.graded}
+        seen = {}
+        for question, _options in questions:
+            raw = request.form.get(f"seen-{question.id}", "0")
+            seen[question.id] = int(raw) if raw.isdigit() and len(raw) < 12 else 0
         try:
-            services.submit_attempt(attempt, responses)
+            services.submit_attempt(attempt, responses, page_seen=seen)
         except services.QuizError:
             db.session.rollback()
             abort(400)
@@ -81,6 +85,7 @@ def attempt(attempt_id: int):
         return redirect(url_for("quizzes.result", attempt_id=attempt.id))
     return render_template("quizzes/attempt.html", attempt=attempt, questions=questions, form=EmptyForm(),
                            saved=services.saved_responses(attempt), right_hand_texts=right_hand_texts,
+                           saved_seq={a.question_id: a.seq for a in attempt.answers},
                            deadline_text=format_datetime(attempt.deadline), now_iso=utcnow().isoformat())
 
 

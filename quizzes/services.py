@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from lms.database import utcnow
 from lms.extensions import db
@@ -110,7 +111,10 @@ def start_attempt(user: User, quiz: Quiz, rng: random.Random | None = None) -> A
 def questions_of(attempt: Attempt) -> list[tuple[Question, list]]:
     """The attempt's questions with their options, in the frozen order shown to the candidate."""
     result = []
-    for slot in attempt.slots:
+    slots = db.session.scalars(select(AttemptQuestion).where(AttemptQuestion.attempt_id == attempt.id)
+                               .order_by(AttemptQuestion.position)
+                               .options(selectinload(AttemptQuestion.question).selectinload(Question.options)))
+    for slot in slots:
         options = {o.id: o for o in slot.question.options}
         ordered = [options[i] for i in slot.option_order if i in options]
         result.append((slot.question, ordered))
@@ -118,10 +122,13 @@ def questions_of(attempt: Attempt) -> list[tuple[Question, list]]:
 
 
 def _slot_question(attempt: Attempt, question_id: int) -> Question:
-    for slot in attempt.slots:
-        if slot.question_id == question_id:
-            return slot.question
-    raise QuizError("unknown-question")
+    """The question if it is part of the attempt (one indexed lookup, not the whole form)."""
+    question = db.session.scalar(select(Question).join(AttemptQuestion, AttemptQuestion.question_id == Question.id)
+                                 .where(AttemptQuestion.attempt_id == attempt.id,
+                                        AttemptQuestion.question_id == question_id))
+    if question is None:
+        raise QuizError("unknown-question")
+    return question
 
 
 def _refuse_if_closed(attempt: Attempt, now: datetime) -> None:
@@ -157,7 +164,6 @@ def save_answer(attempt: Attempt, question_id: int, raw_response: dict | None, s
             .values(response=response, seq=seq, saved_at=now).execution_options(synchronize_session=False)).rowcount
         if changed != 1:
             raise QuizError("stale")
-        db.session.refresh(existing)
         return SaveResult(seq=seq, stored=True, saved_at=now)
     try:
         with db.session.begin_nested():
@@ -175,12 +181,15 @@ def saved_responses(attempt: Attempt) -> dict[int, dict | None]:
 
 
 def submit_attempt(attempt: Attempt, responses: dict[int, dict | None] | None = None,
-                   reason: str = "submitted") -> Attempt:
+                   reason: str = "submitted", page_seen: dict[int, int] | None = None) -> Attempt:
     """Finish the attempt and grade what is saved. Submitting twice grades once.
 
     ``responses`` (question id → raw response), when given, are saved first, as a page
     submit without JavaScript does; they are validated like any save and refused whole if
-    one is invalid.
+    one is invalid. A submitted page never loses a saved answer: a blank field leaves the
+    saved answer alone, and so does a field whose saved answer changed after the page was
+    shown (``page_seen`` holds the sequence number of each saved answer the page showed),
+    e.g. from another tab or the autosave of a page that reloaded since.
     """
     if attempt.finished:
         return attempt
@@ -198,12 +207,15 @@ def submit_attempt(attempt: Attempt, responses: dict[int, dict | None] | None = 
             except InvalidResponse as error:
                 raise QuizError("invalid-response", str(error)) from error
         stored = {a.question_id: a for a in attempt.answers}
+        seen = page_seen or {}
         for question_id, response in cleaned.items():
             answer = stored.get(question_id)
+            if response is None:
+                continue  # a blank field never erases a saved answer
             if answer is None:
                 attempt.answers.append(AttemptAnswer(question_id=question_id, response=response,
                                                      seq=0, saved_at=now))
-            elif answer.response != response:
+            elif answer.seq <= seen.get(question_id, 0) and answer.response != response:
                 answer.response, answer.saved_at = response, now
         db.session.flush()
     return _finalise(attempt, reason, now)

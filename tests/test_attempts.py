@@ -300,3 +300,25 @@ def test_sweep_command_finishes_abandoned_attempts(app, db, users, quiz):
     assert result.exit_code == 0 and "Finished 1 attempts" in result.output
     db.session.refresh(attempt)
     assert attempt.finished_reason == "timeout"
+
+
+def test_a_submitted_page_never_erases_or_overrides_newer_saved_answers(client, db, users, quiz, questions):
+    """A page submitted with blank fields, or from a tab opened before later saves, loses nothing."""
+    login(client, "learner")
+    url, attempt_id, token = _start(client, quiz)
+    q1, q2 = questions["chon-mot"], questions["dung-sai"]
+    stale_page = client.get(url).get_data(as_text=True)  # shown before any answer was saved
+    assert _save(client, attempt_id, token, {"question_id": q1.id, "response": {"option": _option(q1, "Bàn phím")},
+                                             "seq": 4}).status_code == 200
+    assert _save(client, attempt_id, token, {"question_id": q2.id, "response": {"option": _option(q2, "true")},
+                                             "seq": 5}).status_code == 200
+    # The stale tab submits: q1 blank, q2 with a different (older) choice, q3 newly answered.
+    response = client.post(url, data={"csrf_token": csrf_token_from(stale_page), f"seen-{q1.id}": "0",
+                                      f"seen-{q2.id}": "0", f"q{q2.id}": str(_option(q2, "false")),
+                                      f"q{questions['tra-loi-ngan'].id}": "LAN"})
+    assert response.status_code == 302
+    attempt = db.session.get(Attempt, attempt_id)
+    answers = {a.question_id: a for a in attempt.answers}
+    assert answers[q1.id].response == {"option": _option(q1, "Bàn phím")} and answers[q1.id].credit == 1.0
+    assert answers[q2.id].response == {"option": _option(q2, "true")} and answers[q2.id].credit == 1.0
+    assert answers[questions["tra-loi-ngan"].id].credit == 1.0

@@ -10,7 +10,9 @@ import pytest
 from markupsafe import Markup
 from sqlalchemy import Column, Integer, MetaData, Table, func, select
 
-from courses.search import SearchDocument, index_document, markdown_to_text, remove_document, search, search_text
+from courses.search import (
+    SearchDocument, index_document, markdown_to_text, remove_document, search, search_text,
+)
 from lms.database import include_object
 
 GUIDE_TITLE = "Nộp hồ sơ dịch vụ công trực tuyến"
@@ -117,12 +119,13 @@ def test_title_only_hit_gets_the_start_of_the_body(db):
 
 
 def test_the_last_word_matches_as_a_prefix_while_typing(library):
-    assert [h.ref_id for h in search("dich vu co")] == [1]
-    assert str(search("nop ho s")[0].title_html).startswith("<mark>Nộp</mark> <mark>hồ</mark> <mark>sơ</mark>")
+    assert [h.ref_id for h in search("dich vu con")] == [1]
+    assert str(search("nop ho so truc tuy")[0].title_html).endswith("<mark>trực</mark> <mark>tuyến</mark>")
     # A space after the word says it is complete.
-    assert search("dich vu co ") == []
-    # Only the last word is a prefix.
+    assert search("dich vu con ") == []
+    # Only the last word is a prefix, and only from PREFIX_MIN_LENGTH letters on.
     assert search("dic vu cong") == []
+    assert search("dich vu c") == []
 
 
 @pytest.mark.parametrize("query", [

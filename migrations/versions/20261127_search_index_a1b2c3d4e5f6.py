@@ -23,12 +23,12 @@ branch_labels = None
 depends_on = None
 
 # External content: FTS5 stores only its index and reads the text from search_document.
-# Prefix indexes of 1 to 3 letters: the last word of a query is a prefix while it is typed, and
-# a short one would otherwise expand to hundreds of words on every keystroke.
+# A prefix index of 3 letters: the last word of a query is a prefix from 3 letters on while it
+# is typed (courses.search.PREFIX_MIN_LENGTH), and those expand to hundreds of words.
 _SQLITE_UPGRADE = [
     "CREATE VIRTUAL TABLE search_fts USING fts5("
     "title_folded, body_folded, content='search_document', content_rowid='id', tokenize='unicode61',"
-    " prefix='1 2 3')",
+    " prefix='3')",
     "CREATE TRIGGER search_document_fts_insert AFTER INSERT ON search_document BEGIN"
     " INSERT INTO search_fts(rowid, title_folded, body_folded)"
     " VALUES (new.id, new.title_folded, new.body_folded);"
