@@ -4,11 +4,13 @@ Every candidate signs in through the login form, then, against gunicorn on 127.0
 started exam attempt and changes answers (several changes per question; sometimes resending the
 same save, as the autosave script does when an answer got lost; sometimes sending an older ``seq``,
 which must be refused), reloads the attempt page now and then and checks that exactly the saved
-answers are shown checked. At the end about 85 % submit the page (half with the form's answers,
-as the page posts them; half with no answer fields, leaving the server to grade what it saved),
-5 % run out of time half-way (their deadline is moved to two seconds ahead, so later saves get
-410 and the attempt is graded at the deadline) and 10 % never come back: their deadlines are moved
-into the past and ``quizzes.services.sweep_expired_attempts`` runs in-process on the same database.
+answers are shown checked. At the end about 85 % submit the page, a third each: the form as the
+last page shows it (what a browser posts: its hidden fields and checked options), the form of an
+old tab (the first page that showed answers; later changes must survive it), and no answer fields
+at all (the server must grade what it saved); 5 % run out of time half-way (their deadline is
+moved to two seconds ahead, so later saves get 410 and the attempt is graded at the deadline) and
+10 % never come back: their deadlines are moved into the past and
+``quizzes.services.sweep_expired_attempts`` runs in-process on the same database.
 
 The client keeps a ledger of the last acknowledged (HTTP 200) save of each question. Afterwards
 every attempt must be finished, and its graded answers must be exactly the ledger's:
@@ -35,13 +37,18 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from html import unescape
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import Flask
 
 from bench import _server
 from bench._server import Browser, ConnectionLost, GunicornServer, HttpPool, Response
 from bench.report import markdown_table, write_section
+
+if TYPE_CHECKING:
+    from quizzes.models import Attempt
 
 QUICK = _server.quick()
 CANDIDATES = 100 if QUICK else 1000
@@ -60,7 +67,8 @@ MAX_TRIES = 30
 KILL_AFTER_SHARE = 0.4
 SEED = 2026
 POSTGRESQL_DATABASE = "bench_exam"
-_RADIO = re.compile(r'<input type="radio" name="q(\d+)" value="(\d+)"\s*(checked)?')
+_INPUT = re.compile(r"<input\b([^>]*)>")
+_ATTRIBUTE = re.compile(r'([\w-]+)(?:="([^"]*)")?')
 TWO_PLACES = Decimal("0.01")
 
 
@@ -76,10 +84,12 @@ class _Candidate:
 
     index: int
     username: str
-    group: str  # submit-form | submit-empty | timeout | never-return
+    group: str  # submit-form | submit-stale | submit-empty | timeout | never-return
     browser: Browser
     attempt_id: int = 0
     csrf_token: str = ""
+    form: list[tuple[str, str]] = field(default_factory=list)  # what the last page's form would post
+    stale_form: list[tuple[str, str]] | None = None  # the form of the first page that showed answers
     questions: list[int] = field(default_factory=list)
     options: dict[int, list[int]] = field(default_factory=dict)
     acked: dict[int, _Save] = field(default_factory=dict)  # last acknowledged save per question
@@ -186,8 +196,10 @@ class _Session:
         response, lost = await self._send(
             "save", lambda: candidate.browser.post_json(url, payload, candidate.csrf_token))
         save = _Save(option, seq)
-        if response is None:
+        if response is None or (lost and response.status != 200):
+            # A try whose answer never came may have been stored all the same.
             candidate.unacked.setdefault(question_id, []).append(save)
+        if response is None:
             return
         body = response.json() or {}
         newest = candidate.acked.get(question_id)
@@ -226,14 +238,20 @@ class _Session:
             self.stats.note(f"attempt page answered {response.status}", candidate.username)
             candidate.closed = True
             return
-        html = response.text()
-        candidate.csrf_token = _server.csrf_token_from(html)
         shown: dict[int, int] = {}
         options: dict[int, list[int]] = {}
-        for question, option, checked in _RADIO.findall(html):
-            options.setdefault(int(question), []).append(int(option))
-            if checked:
-                shown[int(question)] = int(option)
+        candidate.form = []
+        for attributes in _attempt_form_inputs(response.text()):
+            kind, name, value = attributes.get("type"), attributes.get("name", ""), attributes.get("value", "")
+            if kind == "radio" and name.startswith("q"):
+                options.setdefault(int(name[1:]), []).append(int(value))
+            if kind == "hidden" or (kind == "radio" and "checked" in attributes):
+                candidate.form.append((name, value))  # what a browser posts: hidden and checked inputs
+                if kind == "radio":
+                    shown[int(name[1:])] = int(value)
+        candidate.csrf_token = dict(candidate.form).get("csrf_token", "")
+        if candidate.stale_form is None and shown:
+            candidate.stale_form = list(candidate.form)
         if not candidate.questions:
             candidate.questions, candidate.options = list(options), options
         for question_id in candidate.questions:
@@ -244,10 +262,9 @@ class _Session:
                 self.stats.page_mismatches += 1
 
     async def submit(self, candidate: _Candidate) -> None:
-        """Submit the page: the form's answers (what the page shows) or no answer fields at all."""
-        fields = [("csrf_token", candidate.csrf_token)]
-        if candidate.group == "submit-form":
-            fields += [(f"q{question_id}", str(save.option)) for question_id, save in candidate.acked.items()]
+        """Submit: the current page's form, an old tab's form, or the CSRF token alone, by the candidate's group."""
+        fields = {"submit-form": candidate.form, "submit-stale": candidate.stale_form or candidate.form,
+                  "submit-empty": [("csrf_token", candidate.csrf_token)]}[candidate.group]
         url = f"/attempts/{candidate.attempt_id}"
         response, _lost = await self._send("submit", lambda: candidate.browser.post_form(url, fields))
         if response is not None and not (response.status == 302 and
@@ -337,10 +354,11 @@ class _Session:
             db.session.commit()
             for candidate in self.candidates:
                 attempt = db.session.get(Attempt, candidate.attempt_id)
+                assert attempt is not None
                 self._check(candidate, attempt)
             db.session.remove()
 
-    def _check(self, candidate: _Candidate, attempt) -> None:
+    def _check(self, candidate: _Candidate, attempt: Attempt) -> None:
         stats = self.stats
         expected_reason = "submitted" if candidate.group.startswith("submit") else "timeout"
         if attempt.finished_reason != expected_reason:
@@ -367,12 +385,22 @@ class _Session:
                 stats.score_mismatches += 1
 
 
+def _attempt_form_inputs(html: str) -> list[dict[str, str]]:
+    """The attributes of every input of the attempt page's form (not the header's small forms)."""
+    start = html.find('id="attempt-form"')
+    if start < 0:
+        return []
+    section = html[start:html.find("</form>", start)]
+    return [{name: unescape(value) for name, value in _ATTRIBUTE.findall(attributes)}
+            for attributes in _INPUT.findall(section)]
+
+
 def _groups(count: int, run_name: str) -> list[str]:
     """Each candidate's ending, shuffled with the run's seed."""
     leavers, late = round(count * NEVER_RETURN_SHARE), round(count * TIMEOUT_SHARE)
     submitters = count - leavers - late
-    groups = ["never-return"] * leavers + ["timeout"] * late + \
-        ["submit-form", "submit-empty"] * (submitters // 2) + ["submit-form"] * (submitters % 2)
+    endings = ("submit-form", "submit-stale", "submit-empty")
+    groups = ["never-return"] * leavers + ["timeout"] * late + [endings[i % 3] for i in range(submitters)]
     random.Random(f"{SEED}:{run_name}:groups").shuffle(groups)
     return groups
 
@@ -492,7 +520,7 @@ def _document(runs: list[_Stats], logins: dict[str, float], postgresql_skipped: 
                      s.statuses["save 410"], server_errors, s.connection_errors, s.retries, s.page_mismatches,
                      f"**{s.lost_answers}**", _ms(s.save_latencies, 0.5), _ms(s.save_latencies, 0.99),
                      f"{save_requests / s.seconds:,.0f}", "PASS" if s.passed else "FAIL"))
-    group_names = ("submit-form", "submit-empty", "timeout", "never-return")
+    group_names = ("submit-form", "submit-stale", "submit-empty", "timeout", "never-return")
     detail_rows = [(s.database, s.name, *(f"{s.lost[g]} / {s.ledger_answers[g]} ({s.groups[g]})" for g in group_names),
                     s.reloads, s.swept, s.given_up, s.unexpected_answers, s.wrong_finish, s.score_mismatches,
                     "; ".join(f"{k} × {v}" for k, v in sorted(s.unexpected.items())) or "none")
@@ -515,8 +543,10 @@ def _document(runs: list[_Stats], logins: dict[str, float], postgresql_skipped: 
         f"questions (several changes per question), resends {RETRY_SHARE:.0%} of them unchanged (must answer 200, "
         f"not stored again), sends an older `seq` after {STALE_SHARE:.0%} (must answer 409), reloads the page "
         f"every {RELOAD_EVERY} saves and checks the checked options against its ledger. Endings: "
-        f"{1 - NEVER_RETURN_SHARE - TIMEOUT_SHARE:.0%} submit (`submit-form`: the page's form with the ledger's "
-        f"answers; `submit-empty`: only the CSRF token), {TIMEOUT_SHARE:.0%} time out half-way (deadline moved "
+        f"{1 - NEVER_RETURN_SHARE - TIMEOUT_SHARE:.0%} submit, a third each: `submit-form` posts the last page's "
+        f"form as a browser does (hidden fields and checked options), `submit-stale` the form of the first page "
+        f"that showed answers (an old tab: later changes must survive it), `submit-empty` only the CSRF token "
+        f"(the server must grade what it saved); {TIMEOUT_SHARE:.0%} time out half-way (deadline moved "
         f"{TIMEOUT_AFTER_SECONDS:.0f} s ahead; later saves must get 410), {NEVER_RETURN_SHARE:.0%} never return "
         f"(deadline moved into the past, then `sweep_expired_attempts()` in-process). Failed, reset or 5xx "
         f"requests are retried (at most {MAX_TRIES} times, backing off), as the page's script retries. "

@@ -11,8 +11,8 @@ def _on_attempt_graded(attempt, **extra) -> None:
     from certificates.services import issue_course_certificate_if_complete
     from lms.models import User
 
-    if not attempt.passed or attempt.quiz.course_id is None:
-        return
+    if attempt.score is None or attempt.quiz.course_id is None:
+        return  # with "average" grading, a failed attempt can still not complete; the service decides
     course = db.session.get(Course, attempt.quiz.course_id)
     user = db.session.get(User, attempt.user_id)
     if course is not None and user is not None:

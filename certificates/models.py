@@ -10,15 +10,11 @@ import enum
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Date, Enum, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.database import UTCDateTime, utcnow
+from lms.database import UTCDateTime, str_enum, utcnow
 from lms.extensions import db
-
-
-def _enum(cls):
-    return Enum(cls, native_enum=False, length=24, values_callable=lambda e: [m.value for m in e])
 
 
 class CertificateKind(str, enum.Enum):
@@ -69,7 +65,7 @@ class SerialCounter(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     issuer_id: Mapped[int] = mapped_column(ForeignKey("issuer.id", ondelete="RESTRICT"))
-    kind: Mapped[CertificateKind] = mapped_column(_enum(CertificateKind))
+    kind: Mapped[CertificateKind] = mapped_column(str_enum(CertificateKind))
     year: Mapped[int] = mapped_column(Integer)
     last_number: Mapped[int] = mapped_column(Integer, default=0)
 
@@ -86,8 +82,8 @@ class Certificate(db.Model):
     register_number: Mapped[str] = mapped_column(String(64), unique=True)  # số vào sổ
     serial_year: Mapped[int] = mapped_column(Integer)
     serial_number: Mapped[int] = mapped_column(Integer)
-    kind: Mapped[CertificateKind] = mapped_column(_enum(CertificateKind))
-    status: Mapped[CertificateStatus] = mapped_column(_enum(CertificateStatus), default=CertificateStatus.VALID,
+    kind: Mapped[CertificateKind] = mapped_column(str_enum(CertificateKind))
+    status: Mapped[CertificateStatus] = mapped_column(str_enum(CertificateStatus), default=CertificateStatus.VALID,
                                                       index=True)
     issuer_id: Mapped[int] = mapped_column(ForeignKey("issuer.id", ondelete="RESTRICT"), index=True)
 

@@ -116,8 +116,8 @@ def issue_course_certificate_if_complete(user: User, course: Course) -> Certific
     if quiz is None or passing is None:
         return None
     certificate = _new_certificate(CertificateKind.COURSE_COMPLETION, user, title=course.title,
-                                   modules=list(course.modules), score=passing.score, course_id=course.id,
-                                   attempt_id=passing.id)
+                                   modules=list(course.modules), score=quiz_services.quiz_grade(user, quiz),
+                                   course_id=course.id, attempt_id=passing.id)
     course_services.mark_completed(user, course)
     return certificate
 

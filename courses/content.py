@@ -1,14 +1,19 @@
 """Load courses, lessons and public guides from ``content/`` (see content/FORMAT.md)."""
 from __future__ import annotations
 
+import re
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from flask import current_app
 
 from sqlalchemy import select
 
 from courses.models import Course, Guide, Lesson, Section
 from courses.search import index_document
 from courses.services import set_lesson_body
+from courses.uploads import UploadError, check_upload
 from lms.content import (ContentError, Document, Problem, module_list, optional_int, read_document, require_slug,
                          require_text)
 from lms.extensions import db
@@ -67,12 +72,31 @@ def _read_courses(root: Path, problems: list[Problem]) -> list[CourseSource]:
     return sources
 
 
+_IMAGE_REF = re.compile(r"!\[[^\]]*\]\((images/[^)\s]+)\)")
+
+
+def _check_images(doc: Document, problems: list[Problem]) -> None:
+    """Every image a guide shows must exist beside it and be a real image file."""
+    for match in _IMAGE_REF.finditer(doc.body):
+        reference = match.group(1)
+        line = doc.body.count("\n", 0, match.start()) + 1
+        path = (doc.path.parent / reference).resolve()
+        if path.parent != (doc.path.parent / "images").resolve() or not path.is_file():
+            problems.append(Problem(doc.path, line, f"image {reference} not found in images/"))
+            continue
+        try:
+            check_upload("image", path.name, path.read_bytes())
+        except UploadError as error:
+            problems.append(Problem(doc.path, line, f"image {reference}: {error}"))
+
+
 def _read_guides(root: Path, problems: list[Problem]) -> list[tuple[Document, str]]:
     guides, seen = [], set()
     for path in sorted((root / "guides").glob("*.md")):
         doc = read_document(path, problems)
         if doc is None:
             continue
+        _check_images(doc, problems)
         slug = require_slug(doc, problems)
         if slug in seen:
             problems.append(Problem(path, 1, f"another guide is also '{slug}'"))
@@ -145,11 +169,26 @@ def _store_course(source: CourseSource) -> Course:
     return course
 
 
+def _publish_guide_images(doc: Document) -> dict[str, str]:
+    """Copy a guide's images to the media folder; map each reference to its public URL."""
+    target = Path(current_app.config["MEDIA_DIR"]) / "guides"
+    target.mkdir(parents=True, exist_ok=True)
+    files = {}
+    for reference in set(_IMAGE_REF.findall(doc.body)):
+        source = doc.path.parent / reference
+        data = source.read_bytes()
+        destination = target / source.name
+        if not destination.exists() or destination.read_bytes() != data:
+            shutil.copyfile(source, destination)
+        files[reference] = f"/guides/media/{source.name}"
+    return files
+
+
 def _store_guide(doc: Document, slug: str) -> Guide:
     guide = db.session.scalar(select(Guide).where(Guide.slug == slug)) or Guide(slug=slug)
     db.session.add(guide)
     guide.title, guide.summary = doc.meta["title"].strip(), doc.meta["summary"].strip()
-    guide.body_md, guide.body_html = doc.body, render_markdown(doc.body)
+    guide.body_md, guide.body_html = doc.body, render_markdown(doc.body, files=_publish_guide_images(doc))
     guide.modules, guide.audience = list(doc.meta["modules"]), doc.meta.get("audience", "citizen")
     guide.position, guide.published = int(doc.meta.get("order", 0)), bool(doc.meta.get("published", True))
     db.session.flush()

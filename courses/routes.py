@@ -1,6 +1,8 @@
 """Course views: catalogue, course page, lesson page, enrolment."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import (abort, current_app, flash, redirect, render_template, request, send_from_directory, session,
                    url_for)
 from sqlalchemy import select
@@ -109,6 +111,12 @@ def guide(slug: str):
     guide = services.get_published_guide(slug) or abort(404)
     voted = slug in session.get("guide_votes", [])
     return render_template("courses/guide.html", guide=guide, voted=voted, form=EmptyForm())
+
+
+@bp.route("/guides/media/<name>")
+def guide_media(name: str):
+    """An illustration of a public guide (checked when the content was loaded)."""
+    return send_from_directory(Path(current_app.config["MEDIA_DIR"]) / "guides", name, max_age=86400)
 
 
 @bp.route("/guides/<slug>/vote", methods=["POST"])

@@ -62,7 +62,7 @@ _WORD = re.compile(r"[^\W_]+")
 # on PostgreSQL the generated tsvector column and its index.
 _FTS_OBJECTS = (
     "search_fts", "search_fts_data", "search_fts_idx", "search_fts_docsize", "search_fts_config",
-    "search_document.search_vector", "ix_search_document_search_vector",
+    "search_document.search_vector", "ix_search_document_search_vector", "ix_search_document_title_fts",
 )
 _PG_VECTOR = literal_column("search_document.search_vector")
 # ts_rank weights in the order D, C, B, A: a title word is worth ten body words.
@@ -237,49 +237,55 @@ def _lexeme(term: _Term, weight: str = "") -> str:
     return f"'{term.word}'" + (f":{label}" if label else "")
 
 
-def _postgresql_ranked_ids(query: _Query, kinds: set[str] | None, limit: int) -> list[int]:
-    """PostgreSQL: ids of the best matches, by title words, then ts_rank, then id."""
+def _postgresql_ranked_ids(query: _Query, kinds: set[str] | None, limit: int, *, title_hits: bool) -> list[int]:
+    """PostgreSQL: ids of the best title hits (by title words, ts_rank, id) or body-only hits."""
     doc = SearchDocument.__table__
-    every_word = _tsquery(" & ".join(_lexeme(t) for t in query.terms))
+    stmt = select(doc.c.id).where(_PG_VECTOR.op("@@")(_tsquery(" & ".join(_lexeme(t) for t in query.terms))))
     # Ranked against any of the words, a sum over words as bm25 is: ts_rank on an AND query
     # compares the positions of every pair of words and was three times slower on large results.
     any_word = _tsquery(" | ".join(_lexeme(t) for t in query.terms))
-    # Title words are the vector's A lexemes: testing for them costs a third of a LIKE on the title.
-    title_words = reduce(operator.add, [
-        cast(_PG_VECTOR.op("@@")(_tsquery(_lexeme(t, "A"))), Integer) for t in query.terms
-    ])
-    stmt = (
-        select(doc.c.id)
-        .where(_PG_VECTOR.op("@@")(every_word))
-        .order_by(title_words.desc(), func.ts_rank(_PG_WEIGHTS, _PG_VECTOR, any_word).desc(), doc.c.id)
-        .limit(limit)
-    )
+    rank = func.ts_rank(_PG_WEIGHTS, _PG_VECTOR, any_word).desc()
+    if title_hits:
+        # The expression of the title index, which finds the few candidates.
+        in_title = func.to_tsvector(literal_column("'simple'"), doc.c.title_folded).op("@@")(any_word)
+        # Title words are the vector's A lexemes: testing them costs a third of a LIKE on the title.
+        title_words = reduce(operator.add, [
+            cast(_PG_VECTOR.op("@@")(_tsquery(_lexeme(t, "A"))), Integer) for t in query.terms
+        ])
+        stmt = stmt.where(in_title).order_by(title_words.desc(), rank, doc.c.id)
+    else:
+        any_title_word = _tsquery(" | ".join(_lexeme(t, "A") for t in query.terms))
+        stmt = stmt.where(~_PG_VECTOR.op("@@")(any_title_word)).order_by(rank, doc.c.id)
     if kinds is not None:
         stmt = stmt.where(doc.c.kind.in_(sorted(kinds)))
-    return list(db.session.scalars(stmt))
+    return list(db.session.scalars(stmt.limit(limit)))
 
 
-def _sqlite_ranked_ids(query: _Query, kinds: set[str] | None, limit: int) -> list[int]:
-    """SQLite: ids of the best matches, by title words, then bm25, then id."""
+def _sqlite_ranked_ids(query: _Query, kinds: set[str] | None, limit: int, *, title_hits: bool) -> list[int]:
+    """SQLite: ids of the best title hits (by title words, bm25, id) or body-only hits."""
     # Each word quoted: FTS5 syntax (NEAR, AND, -, ^, column filters) can never be formed.
     phrases = [f'"{t.word}"' + ("*" if t.prefix else "") for t in query.terms]
-    params: dict[str, object] = {"match": " ".join(phrases), "limit": limit}
-    # Title words are counted by FTS5 itself, one title-only lookup per term, not by reading the
-    # search_document row of every match: on large results that halves the cost of ranking.
+    any_title_word = "{title_folded} : (" + " OR ".join(phrases) + ")"
+    operator_ = "AND" if title_hits else "NOT"
+    params: dict[str, object] = {"match": f"({' '.join(phrases)}) {operator_} {any_title_word}", "limit": limit}
     # The SQL text is built from fixed pieces and parameter names only; values are bound.
-    in_title = []
-    for number, phrase in enumerate(phrases):
-        params[f"title{number}"] = "{title_folded} : " + phrase
-        in_title.append(f"(search_fts.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH :title{number}))")
+    order = "bm25(search_fts, 10.0, 1.0), search_fts.rowid"
+    if title_hits:
+        # Title words counted by FTS5 itself, one title-only lookup per word, rather than by
+        # reading the search_document row of every match: half the cost on large results.
+        in_title = []
+        for number, phrase in enumerate(phrases):
+            params[f"title{number}"] = "{title_folded} : " + phrase
+            in_title.append(
+                f"(search_fts.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH :title{number}))"
+            )
+        order = f"({' + '.join(in_title)}) DESC, {order}"
     kind_filter = ""
     if kinds is not None:
         kind_filter = "AND search_fts.rowid IN (SELECT id FROM search_document WHERE kind IN :kinds)"
         params["kinds"] = sorted(kinds)
-    stmt = text(
-        f"SELECT search_fts.rowid FROM search_fts WHERE search_fts MATCH :match {kind_filter}"
-        f" ORDER BY ({' + '.join(in_title)}) DESC, bm25(search_fts, 10.0, 1.0), search_fts.rowid"
-        " LIMIT :limit"
-    )
+    stmt = text(f"SELECT search_fts.rowid FROM search_fts WHERE search_fts MATCH :match {kind_filter}"
+                f" ORDER BY {order} LIMIT :limit")
     if kinds is not None:
         stmt = stmt.bindparams(bindparam("kinds", expanding=True))
     return list(db.session.scalars(stmt, params))
@@ -329,17 +335,21 @@ def search(query: str, *, kinds: set[str] | None = None, limit: int = 20) -> lis
     """Documents matching every word of ``query``, ignoring case, diacritics and đ.
 
     Title matches rank above body-only matches. The last word also matches as a prefix, unless the
-    query ends in a space or punctuation or the word is shorter than PREFIX_MIN_LENGTH. ``kinds`` restricts the result to those kinds of
-    document. A query of no words gives no results; only its first MAX_QUERY_LENGTH characters
-    count. Titles and snippets come back as safe HTML with the matched words in ``<mark>``.
+    query ends in a space or punctuation or the word is shorter than PREFIX_MIN_LENGTH. ``kinds``
+    restricts the result to those kinds of document. A query of no words gives no results; only
+    its first MAX_QUERY_LENGTH characters count. Titles and snippets come back as safe HTML with
+    the matched words in ``<mark>``.
     """
     parsed = _parse_query(query or "")
     if parsed is None or limit < 1 or (kinds is not None and not kinds):
         return []
-    if db.session.get_bind().dialect.name == "postgresql":
-        ids = _postgresql_ranked_ids(parsed, kinds, limit)
-    else:
-        ids = _sqlite_ranked_ids(parsed, kinds, limit)
+    postgresql = db.session.get_bind().dialect.name == "postgresql"
+    ranked_ids = _postgresql_ranked_ids if postgresql else _sqlite_ranked_ids
+    # Title hits first: few even for common words, so cheap to rank. Ranking the body-only hits,
+    # which may be nearly every document, is needed only when the title hits fall short.
+    ids = ranked_ids(parsed, kinds, limit, title_hits=True)
+    if len(ids) < limit:
+        ids += ranked_ids(parsed, kinds, limit - len(ids), title_hits=False)
     if not ids:
         return []
     documents = {d.id: d for d in db.session.scalars(select(SearchDocument).where(SearchDocument.id.in_(ids)))}

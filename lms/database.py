@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import Column, DateTime, MetaData, event
+from sqlalchemy import Column, DateTime, Enum, MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
@@ -44,6 +44,11 @@ def include_object(obj: Any, name: str | None, type_: str, reflected: bool, comp
         name = f"{obj.table.name}.{name}"
     unmodelled = {n for table in Base.metadata.tables.values() for n in table.info.get(UNMODELLED_INFO_KEY, ())}
     return name not in unmodelled
+
+
+def str_enum(enum_class, length: int = 24) -> Enum:
+    """A column type storing a ``str`` enum by its values, as portable VARCHAR (no native type)."""
+    return Enum(enum_class, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
 
 
 def utcnow() -> datetime:

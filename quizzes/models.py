@@ -5,16 +5,12 @@ import enum
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Enum, Float, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.database import UTCDateTime, utcnow
+from lms.database import UTCDateTime, str_enum, utcnow
 from lms.extensions import db
 from lms.models import Agency, User
-
-
-def _enum(cls):
-    return Enum(cls, native_enum=False, length=24, values_callable=lambda e: [m.value for m in e])
 
 
 class QuestionType(str, enum.Enum):
@@ -91,9 +87,9 @@ class Question(db.Model):
     idnumber: Mapped[str] = mapped_column(String(100), default="")
     module_code: Mapped[str] = mapped_column(ForeignKey("competency_module.code"), index=True)
     topic: Mapped[str] = mapped_column(String(255), default="")
-    qtype: Mapped[QuestionType] = mapped_column(_enum(QuestionType), default=QuestionType.SINGLE_CHOICE)
+    qtype: Mapped[QuestionType] = mapped_column(str_enum(QuestionType), default=QuestionType.SINGLE_CHOICE)
     difficulty: Mapped[str] = mapped_column(String(16), default="medium")
-    status: Mapped[QuestionStatus] = mapped_column(_enum(QuestionStatus), default=QuestionStatus.ACTIVE)
+    status: Mapped[QuestionStatus] = mapped_column(str_enum(QuestionStatus), default=QuestionStatus.ACTIVE)
     text: Mapped[str] = mapped_column(Text)
     text_format: Mapped[str] = mapped_column(String(16), default="moodle")
     explanation: Mapped[str] = mapped_column(Text, default="")
@@ -146,12 +142,14 @@ class Quiz(db.Model):
     slug: Mapped[str | None] = mapped_column(String(160), unique=True)
     title: Mapped[str] = mapped_column(String(255))
     description: Mapped[str] = mapped_column(Text, default="")
-    kind: Mapped[QuizKind] = mapped_column(_enum(QuizKind), default=QuizKind.COURSE)
+    kind: Mapped[QuizKind] = mapped_column(str_enum(QuizKind), default=QuizKind.COURSE)
     course_id: Mapped[int | None] = mapped_column(ForeignKey("course.id", ondelete="SET NULL"), index=True)
     # Public self-check quizzes (on guides) need no account; their results are never official.
     public: Mapped[bool] = mapped_column(default=False)
     pass_mark: Mapped[Decimal] = mapped_column(Numeric(4, 2), default=Decimal("5.00"))
     max_attempts: Mapped[int | None] = mapped_column(Integer)
+    # How several attempts make the quiz's grade: highest, last or average.
+    grading_method: Mapped[str] = mapped_column(String(16), default="highest")
     time_limit_minutes: Mapped[int | None] = mapped_column(Integer)
     shuffle: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

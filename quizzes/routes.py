@@ -36,7 +36,8 @@ def overview(quiz_id: int):
     """What the quiz is, the pass mark, previous attempts and a start button."""
     quiz = services.get_quiz(quiz_id) or abort(404)
     return render_template("quizzes/overview.html", quiz=quiz, attempts=services.attempts_of(current_user, quiz),
-                           open_attempt=services.open_attempt(current_user, quiz), form=EmptyForm())
+                           open_attempt=services.open_attempt(current_user, quiz), form=EmptyForm(),
+                           grade=services.quiz_grade(current_user, quiz))
 
 
 @bp.route("/quizzes/<int:quiz_id>/start", methods=["POST"])
@@ -160,3 +161,21 @@ def self_check(slug: str):
     return render_template("quizzes/self_check.html", quiz=quiz, questions=questions, results=results,
                            form=EmptyForm(), right_hand_texts=right_hand_texts, feedback_for=feedback_for,
                            correct_answer_text=correct_answer_text)
+
+
+@bp.route("/api/v1/attempts/<int:attempt_id>/check", methods=["POST"])
+@login_required
+def check_answer(attempt_id: int):
+    """Practice only: grade the saved answer to one question now, with its feedback and explanation."""
+    attempt = _own_attempt(attempt_id)
+    if attempt.quiz.kind is not QuizKind.PRACTICE:
+        return _json_error(403, _("Chỉ bài luyện tập mới xem đáp án ngay."), code="not-practice")
+    payload = request.get_json(silent=True)
+    question_id = payload.get("question_id") if isinstance(payload, dict) else None
+    if not isinstance(question_id, int) or isinstance(question_id, bool):
+        return _json_error(400, _("Dữ liệu không hợp lệ."))
+    try:
+        result = services.check_practice_answer(attempt, question_id)
+    except services.QuizError:
+        return _json_error(400, _("Câu hỏi không thuộc bài làm này."), code="unknown-question")
+    return jsonify(result)

@@ -309,11 +309,34 @@ def sweep_expired_attempts(now: datetime | None = None) -> int:
     return len(expired)
 
 
+GRADING_METHODS = ("highest", "last", "average")
+
+
+def quiz_grade(user: User, quiz: Quiz) -> Decimal | None:
+    """The person's grade for the quiz by its grading method (None before any graded attempt)."""
+    scores = [a.score for a in attempts_of(user, quiz) if a.finished and a.score is not None]
+    if not scores:
+        return None
+    if quiz.grading_method == "last":
+        return scores[-1]
+    if quiz.grading_method == "average":
+        return (sum(scores, Decimal(0)) / len(scores)).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+    return max(scores)
+
+
 def has_passed(user: User, quiz: Quiz) -> Attempt | None:
-    """The person's best passing attempt at ``quiz``, or None."""
-    return db.session.scalar(select(Attempt).where(
-        Attempt.user_id == user.id, Attempt.quiz_id == quiz.id, Attempt.passed.is_(True))
-        .order_by(Attempt.score.desc(), Attempt.submitted_at))
+    """The attempt that shows the person passed ``quiz`` by its grading method, or None.
+
+    With "highest" that is the best passing attempt; with "last" the last attempt if it
+    passed; with "average" the latest attempt, when the average reaches the pass mark.
+    """
+    grade = quiz_grade(user, quiz)
+    if grade is None or grade < quiz.pass_mark:
+        return None
+    finished = [a for a in attempts_of(user, quiz) if a.finished and a.score is not None]
+    if quiz.grading_method == "highest":
+        return max(finished, key=lambda a: a.score)
+    return finished[-1]
 
 
 @dataclass(frozen=True)
@@ -343,3 +366,20 @@ def grade_unofficial(quiz: Quiz, raw_responses: dict[int, dict | None]) -> Unoff
             total += Decimal(str(result.credit or 0.0))
     score = (total * 10 / counted).quantize(TWO_PLACES, rounding=ROUND_HALF_UP) if counted else Decimal("0.00")
     return UnofficialResult(score=score, responses=responses, credits=credits)
+
+
+def check_practice_answer(attempt: Attempt, question_id: int) -> dict:
+    """The verdict on a practice question's saved answer: credit, feedback, explanation, key."""
+    from quizzes.grading import correct_answer_text, feedback_for
+
+    question = _slot_question(attempt, question_id)
+    saved = db.session.scalar(select(AttemptAnswer).where(
+        AttemptAnswer.attempt_id == attempt.id, AttemptAnswer.question_id == question_id))
+    response = saved.response if saved else None
+    result = grade(question, response)
+    key = correct_answer_text(question)
+    if question.qtype is QuestionType.TRUE_FALSE:
+        key = ["Đúng" if text == "true" else "Sai" for text in key]
+    return {"question_id": question_id, "answered": response is not None, "credit": result.credit,
+            "needs_marking": result.needs_marking, "feedback": feedback_for(question, response),
+            "explanation": question.explanation, "correct": key}

@@ -322,3 +322,46 @@ def test_a_submitted_page_never_erases_or_overrides_newer_saved_answers(client, 
     assert answers[q1.id].response == {"option": _option(q1, "Bàn phím")} and answers[q1.id].credit == 1.0
     assert answers[q2.id].response == {"option": _option(q2, "true")} and answers[q2.id].credit == 1.0
     assert answers[questions["tra-loi-ngan"].id].credit == 1.0
+
+
+@pytest.mark.parametrize("method,expected_grade,passes", [
+    ("highest", Decimal("10.00"), True), ("last", Decimal("0.00"), False), ("average", Decimal("5.00"), True),
+])
+def test_grading_methods(db, users, method, expected_grade, passes):
+    from quizzes.services import has_passed, quiz_grade
+    from tests import factories
+
+    quiz = factories.quiz(None, questions=1, pass_mark="5.00")
+    quiz.grading_method = method
+    question = quiz.items[0].question
+    for option_id in (factories.correct_option_id(question), factories.wrong_option_id(question)):
+        attempt = start_attempt(users["learner"], quiz)
+        submit_attempt(attempt, {question.id: {"option": option_id}})
+    assert quiz_grade(users["learner"], quiz) == expected_grade
+    assert (has_passed(users["learner"], quiz) is not None) is passes
+
+
+def test_practice_questions_can_be_checked_at_once_but_exams_cannot(client, db, users, questions):
+    from quizzes.models import QuizKind
+
+    practice = Quiz(title="Luyện tập", kind=QuizKind.PRACTICE, pass_mark=Decimal("5.00"))
+    practice.items.append(QuizItem(question=questions["chon-mot"], position=1))
+    course_quiz = Quiz(title="Cuối khóa", kind=QuizKind.COURSE, pass_mark=Decimal("5.00"))
+    course_quiz.items.append(QuizItem(question=questions["dung-sai"], position=1))
+    db.session.add_all([practice, course_quiz])
+    db.session.commit()
+    login(client, "learner")
+    _url, attempt_id, token = _start(client, practice)
+    q = questions["chon-mot"]
+    check = f"/api/v1/attempts/{attempt_id}/check"
+    blank = client.post(check, json={"question_id": q.id}, headers={"X-CSRFToken": token}).json
+    assert blank["answered"] is False and blank["credit"] == 0.0
+    _save(client, attempt_id, token, {"question_id": q.id, "response": {"option": _option(q, "Máy in")}, "seq": 1})
+    verdict = client.post(check, json={"question_id": q.id}, headers={"X-CSRFToken": token}).json
+    assert verdict["credit"] == 0.0 and verdict["feedback"] == ["Máy in là thiết bị xuất."]
+    assert verdict["correct"] == ["Bàn phím"] and verdict["explanation"].startswith("Thiết bị nhập")
+    _url2, exam_attempt, token2 = _start(client, course_quiz)
+    refused = client.post(f"/api/v1/attempts/{exam_attempt}/check", json={"question_id": questions["dung-sai"].id},
+                          headers={"X-CSRFToken": token2})
+    assert refused.status_code == 403
+    assert "Kiểm tra câu này" not in client.get(f"/attempts/{exam_attempt}").get_data(as_text=True)

@@ -227,3 +227,39 @@ def test_retired_questions_are_never_drawn(app, db, content, tmp_path):
     assert retired.status == QuestionStatus.RETIRED
     quiz = db.session.scalar(select(Quiz).where(Quiz.slug == "chu-ky-so-luyen-tap"))
     assert retired.id not in {item.question_id for item in quiz.items}
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+@pytest.mark.parametrize("image,expected", [
+    (None, "not found in images/"),
+    (b"GIF89a pretending", "Nội dung tệp không phải PNG"),
+])
+def test_guide_images_must_exist_and_be_real_images(app, db, tmp_path, image, expected):
+    root = tmp_path / "content"
+    shutil.copytree(CONTENT_ROOT, root)
+    guide = root / "guides" / "02-tim-thu-tuc.md"
+    guide.write_text(guide.read_text(encoding="utf-8") + "\n![Ô tìm kiếm](images/thu-nghiem.png)\n", encoding="utf-8")
+    if image is not None:
+        (root / "guides" / "images").mkdir(exist_ok=True)
+        (root / "guides" / "images" / "thu-nghiem.png").write_bytes(image)
+    result = app.test_cli_runner().invoke(args=["content", "load", "--path", str(root)])
+    assert result.exit_code != 0 and "02-tim-thu-tuc.md:" in result.output and expected in result.output
+    assert _count(db, Guide) == 0
+
+
+def test_guide_images_are_published_and_served_to_anyone(app, client, db, tmp_path):
+    root = tmp_path / "content"
+    shutil.copytree(CONTENT_ROOT, root)
+    guide = root / "guides" / "02-tim-thu-tuc.md"
+    guide.write_text(guide.read_text(encoding="utf-8") + "\n![Ô tìm kiếm trên Cổng](images/thu-nghiem.png)\n",
+                     encoding="utf-8")
+    (root / "guides" / "images").mkdir(exist_ok=True)
+    (root / "guides" / "images" / "thu-nghiem.png").write_bytes(PNG)
+    assert app.test_cli_runner().invoke(args=["content", "load", "--path", str(root)]).exit_code == 0
+    page = client.get("/guides/tim-thu-tuc").get_data(as_text=True)
+    assert '<img src="/guides/media/thu-nghiem.png" alt="Ô tìm kiếm trên Cổng">' in page
+    served = client.get("/guides/media/thu-nghiem.png")
+    assert served.status_code == 200 and served.mimetype == "image/png" and served.data == PNG
+    assert client.get("/guides/media/../../lms.sqlite3").status_code == 404

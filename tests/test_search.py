@@ -69,6 +69,8 @@ def test_title_hits_rank_above_body_only_hits(db):
     assert {(h.kind, h.ref_id) for h in hits} == {("lesson", 1), ("guide", 2), ("lesson", 3)}
     # More query words in the title ranks higher: "ky" alone in lesson 3's title beats none.
     assert [(h.kind, h.ref_id) for h in hits] == [("guide", 2), ("lesson", 3), ("lesson", 1)]
+    assert [h.ref_id for h in search("chu ky so", limit=2)] == [2, 3]
+    assert [h.ref_id for h in search("chu ky so", kinds={"lesson"})] == [3, 1]
 
 
 def test_matches_are_marked_on_the_original_text(library):

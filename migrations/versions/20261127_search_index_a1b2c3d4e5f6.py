@@ -60,8 +60,12 @@ _POSTGRESQL_UPGRADE = [
     # storage with the bodies, it is read several times faster.
     "ALTER TABLE search_document ALTER COLUMN search_vector SET STORAGE MAIN",
     "CREATE INDEX ix_search_document_search_vector ON search_document USING gin (search_vector)",
+    # Finds the title hits, ranked first, without testing every match (courses.search).
+    "CREATE INDEX ix_search_document_title_fts ON search_document"
+    " USING gin (to_tsvector('simple', title_folded))",
 ]
 _POSTGRESQL_DOWNGRADE = [
+    "DROP INDEX ix_search_document_title_fts",
     "DROP INDEX ix_search_document_search_vector",
     "ALTER TABLE search_document DROP COLUMN search_vector",
 ]

@@ -133,6 +133,37 @@
   // Answers queued before a crash or reload are sent first.
   flush();
 
+  // Practice quizzes: "check this question" shows the verdict, feedback and explanation at once.
+  if (bar.dataset.checkUrl) {
+    form.querySelectorAll(".check-answer").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var fieldset = button.closest("fieldset[data-question]");
+        var id = fieldset.dataset.question;
+        var box = fieldset.querySelector(".question-status");
+        function ask() {
+          if (queue[id]) { window.setTimeout(ask, 300); flush(); return; }  // wait until saved
+          fetch(bar.dataset.checkUrl, {
+            method: "POST", credentials: "same-origin",
+            headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+            body: JSON.stringify({ question_id: Number(id) })
+          }).then(function (reply) { return reply.json(); }).then(function (verdict) {
+            var parts = [];
+            if (!verdict.answered) { parts.push(messages.unanswered); }
+            else if (verdict.credit >= 1) { parts.push(messages.right); }
+            else if (verdict.credit > 0) { parts.push(messages.partly); }
+            else { parts.push(messages.wrong); }
+            (verdict.feedback || []).forEach(function (text) { parts.push(text); });
+            if (verdict.correct && verdict.correct.length) { parts.push(messages.key + " " + verdict.correct.join("; ")); }
+            if (verdict.explanation) { parts.push(verdict.explanation); }
+            box.textContent = parts.join(" ");
+          }).catch(function () { box.textContent = messages.offline; });
+        }
+        ask();
+      });
+    });
+  }
+
   var deadline = bar.dataset.deadline ? Date.parse(bar.dataset.deadline) : null;
   var timeLeft = document.getElementById("time-left");
   function tick() {
