@@ -30,6 +30,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -252,6 +253,10 @@ def machine_busy_seconds() -> float:
     return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
 
 
+# The last line of a logged traceback: "sqlalchemy.exc.OperationalError: (sqlite3...) database is locked".
+_EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt)\b.*")
+
+
 class GunicornServer:
     """A gunicorn master serving ``app_spec`` on a free port of 127.0.0.1; a context manager.
 
@@ -350,6 +355,14 @@ class GunicornServer:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
             self.process.wait(timeout=10)
+
+    def logged_exceptions(self) -> Counter[str]:
+        """The exceptions the server logged so far (last line of each traceback), counted."""
+        try:
+            lines = self.log_path.read_text(errors="replace").splitlines()
+        except FileNotFoundError:
+            return Counter()
+        return Counter(line.strip()[:200] for line in lines if _EXCEPTION_LINE.match(line))
 
     def log_tail(self, lines: int = 30) -> str:
         """The end of the server's error log."""

@@ -127,6 +127,7 @@ class _Stats:
     unexpected_answers: int = 0
     wrong_finish: int = 0
     score_mismatches: int = 0
+    server_exceptions: Counter[str] = field(default_factory=Counter)
     killed_worker: int | None = None
     killed_at_seconds: float = 0.0
     restart_seconds: float = 0.0
@@ -479,7 +480,9 @@ async def _session(database_url: str, work: Path) -> tuple[list[_Stats], float]:
                 stats.groups.update(groups)
                 _start_attempts(app, quiz_id, candidates, name)
                 session = _Session(app, server, candidates, stats, kill)
+                logged_before = server.logged_exceptions()
                 await session.run()
+                stats.server_exceptions = server.logged_exceptions() - logged_before
                 await asyncio.to_thread(session.sweep_and_check)
                 _print(stats)
                 results.append(stats)
@@ -503,6 +506,8 @@ def _print(stats: _Stats) -> None:
         print(f"    unexpected: {kind} × {count}")
     for example in stats.examples:
         print(f"    e.g. {example}")
+    for exception, count in stats.server_exceptions.most_common(5):
+        print(f"    server logged {count} × {exception}")
 
 
 def _ms(samples: list[float], fraction: float) -> str:
@@ -555,6 +560,11 @@ def _document(runs: list[_Stats], logins: dict[str, float], postgresql_skipped: 
     )
     if kills:
         notes += "\n\nSIGKILL run: " + "; ".join(kills) + "."
+    logged = [f"{s.database}, {s.name}: " + "; ".join(f"{count} × `{text}`" for text, count in
+                                                      s.server_exceptions.most_common(3))
+              for s in runs if s.server_exceptions]
+    if logged:
+        notes += "\n\nExceptions in the server's log (answered 5xx; the clients retried): " + " — ".join(logged) + "."
     if postgresql_skipped:
         notes += "\n\nPostgreSQL did not answer on 127.0.0.1:5432: run on SQLite only."
     detail_headers = ("database", "run", *(f"{g}: lost / acknowledged (attempts)" for g in group_names),

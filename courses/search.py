@@ -18,20 +18,20 @@ counts the same title words on both (FTS5 title-column lookups on SQLite, weight
 PostgreSQL), so title hits come first alike; only the order within one such tier depends on each
 database's relevance function, then the id breaks ties.
 
-Highlighting runs in Python over the original text: it walks the original words, folds each
-one and marks those the query matched, so the marks sit on the words with their diacritics.
+Highlighting runs in Python over the original text, with a regex that spells each query letter
+every way that folds to it (``d`` as ``[DdĎďĐđ]``), so the marks sit on the words as written.
 """
 from __future__ import annotations
 
+import itertools
 import operator
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache, reduce
 from typing import Any
-from itertools import islice
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -110,23 +110,37 @@ class _Term:
 
 
 class _Query:
-    """The terms of a query, and fast ways to test folded words and folded text against them."""
+    """The terms of a query, and a regex finding the words they match in the original text."""
 
     def __init__(self, terms: tuple[_Term, ...]) -> None:
         self.terms = terms
-        self._exact = frozenset(t.word for t in terms if not t.prefix)
-        self._prefixes = tuple(t.word for t in terms if t.prefix)
-        alternatives = "|".join(re.escape(t.word) + ("[^ ]*" if t.prefix else "") for t in terms)
-        # Over search_text() output, where words are separated by single spaces.
-        self.in_folded_text = re.compile(f"(?:^| )(?:{alternatives})(?= |$)")
+        spellings = _spellings()
+        alternatives = "|".join(
+            "".join(spellings.get(letter, re.escape(letter)) for letter in t.word) + (r"[^\W_]*" if t.prefix else "")
+            for t in terms
+        )
+        # Whole words only, as _WORD cuts them: no letter or digit just before or after.
+        self.in_original = re.compile(rf"(?<![^\W_])((?:{alternatives}))(?![^\W_])", re.IGNORECASE)
 
-    def matches(self, folded_word: str) -> bool:
-        return folded_word in self._exact or folded_word.startswith(self._prefixes)
+
+@lru_cache(maxsize=1)
+def _spellings() -> dict[str, str]:
+    """For each folded letter, a regex class of every letter folding to it: ``"d"`` → ``[DdĎďĐđ]``.
+
+    Latin, Greek and Cyrillic letters; any other letter only matches itself (in either case).
+    """
+    variants: dict[str, set[str]] = {}
+    for code in itertools.chain(range(0x30, 0x250), range(0x370, 0x530), range(0x1E00, 0x2000)):
+        letter = chr(code)
+        folded = fold(letter)
+        if letter.isalnum() and len(folded) == 1:
+            variants.setdefault(folded, set()).add(letter)
+    return {folded: "[" + "".join(sorted(letters)) + "]" for folded, letters in variants.items()}
 
 
 @lru_cache(maxsize=65536)
 def _fold_word(word: str) -> str:
-    # A language has a few thousand distinct words: caching makes highlighting cheap.
+    # A language has a few thousand distinct words: caching makes indexing cheap.
     return fold(word)
 
 
@@ -134,9 +148,7 @@ def search_text(text_: str) -> str:
     """The folded words of ``text_`` separated by single spaces: what the full-text indexes see.
 
     ``search_text("Nộp hồ sơ: dịch-vụ công!") == "nop ho so dich vu cong"``. Punctuation never
-    reaches the databases, whose tokenizers would otherwise split it differently. The n-th word
-    of the result is the folded n-th word of the text, which lets a match found in the folded
-    text be located in the original.
+    reaches the databases, whose tokenizers would otherwise split it differently.
     """
     return " ".join(_fold_word(m.group()) for m in _WORD.finditer(nfc(text_)))
 
@@ -293,31 +305,19 @@ def _sqlite_ranked_ids(query: _Query, kinds: set[str] | None, limit: int, *, tit
 
 def _highlight(text_: str, query: _Query) -> Markup:
     """``text_`` HTML-escaped, with every word the query matches wrapped in ``<mark>``."""
-    parts: list[str] = []
-    done = 0
-    for m in _WORD.finditer(text_):
-        if query.matches(_fold_word(m.group())):
-            # A word is letters and digits only: nothing in it needs escaping.
-            parts += (escape(text_[done:m.start()]), "<mark>", m.group(), "</mark>")
-            done = m.end()
-    parts.append(escape(text_[done:]))
-    return Markup("".join(parts))
+    # split() with one group alternates text between matches and matched words; a word is
+    # letters and digits only, with nothing to escape.
+    parts = query.in_original.split(text_)
+    return Markup("".join(f"<mark>{part}</mark>" if odd else escape(part) for odd, part in _alternate(parts)))
 
 
-def _first_match(body: str, body_folded: str, query: _Query) -> re.Match[str] | None:
-    """The first word of ``body`` that ``query`` matches, found by a regex over the folded body."""
-    found = query.in_folded_text.search(body_folded)
-    if found is None:
-        return None
-    # Words before the match = spaces before it (search_text keeps words one for one). None if
-    # the body was folded by some other rule: the snippet then starts at the beginning.
-    index = body_folded.count(" ", 0, found.start() + 1)
-    return next(islice(_WORD.finditer(body), index, None), None)
+def _alternate(parts: list[str]) -> Iterator[tuple[bool, str]]:
+    return zip(itertools.cycle((False, True)), parts)
 
 
-def _snippet(body: str, body_folded: str, query: _Query) -> Markup:
+def _snippet(body: str, query: _Query) -> Markup:
     """About SNIPPET_LENGTH characters of ``body`` around its first match, highlighted."""
-    first = _first_match(body, body_folded, query)
+    first = query.in_original.search(body)
     start = max(0, first.start() - SNIPPET_LEAD) if first else 0
     end = min(len(body), start + SNIPPET_LENGTH)
     # Cut between words, never inside one.
@@ -356,7 +356,7 @@ def search(query: str, *, kinds: set[str] | None = None, limit: int = 20) -> lis
     return [
         SearchHit(
             kind=d.kind, ref_id=d.ref_id, url=d.url,
-            title_html=_highlight(d.title, parsed), snippet_html=_snippet(d.body, d.body_folded, parsed),
+            title_html=_highlight(d.title, parsed), snippet_html=_snippet(d.body, parsed),
         )
         for d in (documents[i] for i in ids)
     ]

@@ -56,6 +56,7 @@ def app(tmp_path_factory):
     application = create_app({
         **keys,
         "CERTIFICATE_STORAGE_DIR": str(instance / "certificates"),
+        "MEDIA_DIR": str(instance / "media"),
         "LMS_ENV": "testing",
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
