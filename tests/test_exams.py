@@ -25,7 +25,6 @@ def _bank(db, per_module: int = 12) -> None:
             difficulty = "easy" if n % 2 else "hard"
             lines.append(f"// [tag:{module}] [tag:{difficulty}]\n::{module}-{n}::Câu {module} số {n}?"
                          f"{{=Đúng ~Sai một ~Sai hai}}\n")
-    lines.append("// [tag:IU02]\n::tu-luan::Trình bày cách sao lưu dữ liệu.{}\n")
     bank.import_gift("\n".join(lines))
     db.session.commit()
 
