@@ -30,7 +30,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -466,10 +466,36 @@ class HttpPool:
     def __init__(self, port: int, size: int, timeout: float = 30.0):
         self.port = port
         self.timeout = timeout
-        self._idle: asyncio.Queue[_Connection] = asyncio.Queue()
         self._all = [_Connection(port) for _ in range(size)]
-        for connection in self._all:
-            self._idle.put_nowait(connection)
+        self._idle = deque(self._all)
+        self._waiting: deque[asyncio.Future[_Connection]] = deque()
+
+    async def _acquire(self) -> _Connection:
+        """A free connection, first come first served.
+
+        ``asyncio.Queue`` is not enough: a coroutine that gives a connection back and asks again
+        at once takes it before the waiter it woke runs, and that waiter goes to the back of the
+        line; with a thousand candidates some starved for minutes. Here a released connection is
+        handed straight to the longest waiter.
+        """
+        if self._idle and not self._waiting:
+            return self._idle.popleft()
+        waiter: asyncio.Future[_Connection] = asyncio.get_running_loop().create_future()
+        self._waiting.append(waiter)
+        try:
+            return await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():
+                self._release(waiter.result())
+            raise
+
+    def _release(self, connection: _Connection) -> None:
+        while self._waiting:
+            waiter = self._waiting.popleft()
+            if not waiter.done():
+                waiter.set_result(connection)
+                return
+        self._idle.append(connection)
 
     async def request(self, method: str, path: str, headers: Mapping[str, str] | None = None,
                       body: bytes = b"") -> Response:
@@ -482,7 +508,7 @@ class HttpPool:
         if body or method not in {"GET", "HEAD"}:
             lines.append(f"Content-Length: {len(body)}")
         request = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
-        connection = await self._idle.get()
+        connection = await self._acquire()
         started = time.perf_counter()
         try:
             status, reply_headers, cookies, reply = await asyncio.wait_for(connection.exchange(request), self.timeout)
@@ -491,7 +517,7 @@ class HttpPool:
             connection.close()
             raise ConnectionLost(f"{method} {path}: {type(error).__name__}: {error}") from error
         finally:
-            self._idle.put_nowait(connection)
+            self._release(connection)
         return Response(status, reply_headers, cookies, reply, time.perf_counter() - started)
 
     def close(self) -> None:

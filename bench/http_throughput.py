@@ -27,10 +27,14 @@ import tempfile
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bench import _server
 from bench._server import Browser, GunicornServer, HttpPool, LoadResult, RequestAction, Response, ResponseCheck
 from bench.report import markdown_table, write_section
+
+if TYPE_CHECKING:
+    from quizzes.models import Question
 
 # None: measured to explain the others, without a target.
 TARGETS: dict[str, float | None] = {
@@ -116,17 +120,32 @@ class _Measurement:
 
     def merged(self) -> LoadResult:
         """The endpoint's rounds as one result (latencies and CPU summed)."""
-        return LoadResult(
-            requests=sum(r.requests for r in self.endpoint), failures=sum(r.failures for r in self.endpoint),
-            seconds=sum(r.seconds for r in self.endpoint),
-            latencies=[x for r in self.endpoint for x in r.latencies],
-            client_cpu_seconds=sum(r.client_cpu_seconds for r in self.endpoint),
-            server_cpu_seconds=sum(r.server_cpu_seconds for r in self.endpoint),
-            machine_busy_seconds=sum(r.machine_busy_seconds for r in self.endpoint),
-            failure_examples=[x for r in self.endpoint for x in r.failure_examples][:3])
+        return _merge(self.endpoint)
+
+    def server_cpu_ms(self) -> tuple[float, float]:
+        """Server CPU milliseconds per successful request: the endpoint's and hello's.
+
+        Unlike requests per second, this does not depend on how much of the machine the server
+        got while other processes were running.
+        """
+        def per_request(result: LoadResult) -> float:
+            return 1000 * result.server_cpu_seconds / max(1, result.requests - result.failures)
+
+        return per_request(_merge(self.endpoint)), per_request(_merge(self.hello))
 
 
-def _right_answer(question) -> dict:
+def _merge(results: list[LoadResult]) -> LoadResult:
+    """Rounds as one result: counts, time, CPU and latencies summed."""
+    return LoadResult(
+        requests=sum(r.requests for r in results), failures=sum(r.failures for r in results),
+        seconds=sum(r.seconds for r in results), latencies=[x for r in results for x in r.latencies],
+        client_cpu_seconds=sum(r.client_cpu_seconds for r in results),
+        server_cpu_seconds=sum(r.server_cpu_seconds for r in results),
+        machine_busy_seconds=sum(r.machine_busy_seconds for r in results),
+        failure_examples=[x for r in results for x in r.failure_examples][:3])
+
+
+def _right_answer(question: Question) -> dict:
     """The full-credit response to a choice question of a course's final quiz."""
     from quizzes.models import QuestionType
 
@@ -197,7 +216,7 @@ def _scenarios(pool: HttpPool, seed: _Seed) -> dict[str, tuple[RequestAction, Re
     anonymous = [Browser(pool) for _ in range(CONCURRENCY)]  # one cookie jar per client slot, like a browser
     serial = seed.certificate_serial.encode()
 
-    def save(slot: int, number: int):
+    def save(slot: int, number: int) -> Awaitable[Response]:
         candidate = candidates[number % len(candidates)]
         question_id, options = candidate.questions[candidate.turn % QUESTIONS]
         # Each pass over the questions picks the next option, so every save changes the answer.
@@ -214,7 +233,7 @@ def _scenarios(pool: HttpPool, seed: _Seed) -> dict[str, tuple[RequestAction, Re
         body = response.json()
         return response.status == 200 and isinstance(body, dict) and body.get("stored") is True
 
-    def signed_in_course(slot: int, number: int):
+    def signed_in_course(slot: int, number: int) -> Awaitable[Response]:
         browser = candidates[number % len(candidates)].browser
         assert browser is not None
         return browser.get(f"/courses/{COURSE_SLUG}")
@@ -259,6 +278,7 @@ async def _rounds(database: str, scenario: str, action: RequestAction, check: Re
     verdict = ("PASS" if measurement.passed else "FAIL") if TARGETS[scenario] is not None else "(no target)"
     print(f"  {scenario:<17} {measurement.rps:7.0f} req/s (hello {measurement.hello_rps:5.0f}) "
           f"ratio {measurement.ratio:5.1%}  p50 {merged.p50_ms:6.1f} ms  p99 {merged.p99_ms:6.1f} ms  "
+          f"CPU {measurement.server_cpu_ms()[0]:.2f} ms/req (hello {measurement.server_cpu_ms()[1]:.2f})  "
           f"failures {measurement.failures}  {verdict}")
     for example in merged.failure_examples:
         print(f"    failure: {example}")
@@ -299,13 +319,14 @@ def _document(measurements: list[_Measurement], postgresql_skipped: bool) -> str
     for m in measurements:
         merged = m.merged()
         cores = f"{merged.server_cores:.2f} / {merged.client_cores:.2f} / {merged.other_cores:.2f}"
+        endpoint_cpu, hello_cpu = m.server_cpu_ms()
         target = TARGETS[m.scenario]
         result = ("PASS" if m.passed else "FAIL") if target is not None else ("–" if m.passed else "FAIL")
         rows.append((m.database, LABELS[m.scenario], f"{m.rps:,.0f}", f"{merged.p50_ms:.1f}", f"{merged.p99_ms:.1f}",
                      f"{m.hello_rps:,.0f}", f"{m.ratio:.1%}", f"≥ {target:.0%}" if target is not None else "–",
-                     cores, m.failures, result))
+                     cores, f"{endpoint_cpu:.2f} / {hello_cpu:.2f}", m.failures, result))
     headers = ("database", "endpoint", "req/s", "p50 ms", "p99 ms", "hello req/s", "ratio", "target",
-               "cores: server / generator / other", "failures", "result")
+               "cores: server / generator / other", "server CPU ms per request / hello's", "failures", "result")
     notes = (
         f"Server: {_server.gunicorn_settings()}, on 127.0.0.1, the same for hello and the site; "
         f"`LMS_ENV=production`, `SESSION_COOKIE_SECURE=0` (plain HTTP), rate limits in memory and lifted for "
@@ -314,7 +335,9 @@ def _document(measurements: list[_Measurement], postgresql_skipped: bool) -> str
         f"in a closed loop (a new request as soon as the previous answer arrived), so server and generator "
         f"share the 2 cores the same way for hello and the site; the cores column shows how they did (the "
         f"server's share includes the site's PostgreSQL backends), and how much the rest of the machine took "
-        f"meanwhile (other people's processes: this machine is shared). The floor row has no target: it is "
+        f"meanwhile (other people's processes: this machine is shared). Server CPU per request does not "
+        f"depend on that share: the endpoint's cost next to hello's is the same comparison, free of the "
+        f"machine's other load. The floor row has no target: it is "
         f"the cheapest request the site can answer, the bound on what any endpoint can reach. Each endpoint: "
         f"{ROUNDS} rounds of {ROUND_SECONDS:.0f} s after {WARMUP_SECONDS:.0f} s of warm-up, each round paired "
         f"with a round of hello just before it; ratio = endpoint req/s ÷ paired hello req/s. Latency is per "

@@ -8,15 +8,18 @@ model (``lms.database.include_object`` keeps autogenerate from trying to drop it
   ``bm25`` weighting titles ten times above bodies;
 * PostgreSQL: a stored generated column ``search_vector``,
   ``setweight(title, 'A') || setweight(body, 'B')``, with a GIN index, ranked with ``ts_rank``
-  weighting A far above B. (Stored rather than an expression index: ranking reads the vector of
-  every match, and computing it again from the text was a hundred times slower.)
+  weighting A far above B, and a GIN index on the folded title alone. (Stored rather than an
+  expression index: ranking reads the vector of every match, and computing it again from the
+  text was a hundred times slower.)
 
 Both databases index the same input: the folded words separated by single spaces
 (:func:`search_text`). FTS5's and PostgreSQL's tokenizers split that identically, so a query
 finds the same documents on either. The first sort key, how many query words the title contains,
 counts the same title words on both (FTS5 title-column lookups on SQLite, weight-A lexemes on
 PostgreSQL), so title hits come first alike; only the order within one such tier depends on each
-database's relevance function, then the id breaks ties.
+database's relevance function, then the id breaks ties. Title hits are ranked first and apart:
+they are few even for the commonest words, and the costly ranking of body-only hits, which can
+be nearly every document, is skipped whenever the title hits fill the page.
 
 Highlighting runs in Python over the original text, with a regex that spells each query letter
 every way that folds to it (``d`` as ``[DdĎďĐđ]``), so the marks sit on the words as written.
@@ -27,7 +30,7 @@ import itertools
 import operator
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache, reduce
@@ -37,8 +40,8 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup, escape
 from mdit_py_plugins.container import container_plugin
-from sqlalchemy import ColumnElement, Integer, String, Text, UniqueConstraint, bindparam, cast, func, literal_column
-from sqlalchemy import select, text
+from sqlalchemy import ColumnElement, Integer, String, Text, UniqueConstraint, bindparam, cast, func, literal
+from sqlalchemy import literal_column, select, text, union_all
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.database import UNMODELLED_INFO_KEY, UTCDateTime, utcnow
@@ -59,7 +62,7 @@ SNIPPET_LEAD = 60
 _WORD = re.compile(r"[^\W_]+")
 
 # What the migration creates beside the table: on SQLite the FTS5 table and its shadow tables,
-# on PostgreSQL the generated tsvector column and its index.
+# on PostgreSQL the generated tsvector column and the indexes.
 _FTS_OBJECTS = (
     "search_fts", "search_fts_data", "search_fts_idx", "search_fts_docsize", "search_fts_config",
     "search_document.search_vector", "ix_search_document_search_vector", "ix_search_document_title_fts",
@@ -140,7 +143,7 @@ def _spellings() -> dict[str, str]:
 
 @lru_cache(maxsize=65536)
 def _fold_word(word: str) -> str:
-    # A language has a few thousand distinct words: caching makes indexing cheap.
+    # A language has a few thousand distinct words: caching makes indexing and queries cheap.
     return fold(word)
 
 
@@ -150,7 +153,7 @@ def search_text(text_: str) -> str:
     ``search_text("Nộp hồ sơ: dịch-vụ công!") == "nop ho so dich vu cong"``. Punctuation never
     reaches the databases, whose tokenizers would otherwise split it differently.
     """
-    return " ".join(_fold_word(m.group()) for m in _WORD.finditer(nfc(text_)))
+    return " ".join(word for m in _WORD.finditer(nfc(text_)) if (word := _fold_word(m.group())))
 
 
 def _md_parser() -> MarkdownIt:
@@ -249,28 +252,44 @@ def _lexeme(term: _Term, weight: str = "") -> str:
     return f"'{term.word}'" + (f":{label}" if label else "")
 
 
-def _postgresql_ranked_ids(query: _Query, kinds: set[str] | None, limit: int, *, title_hits: bool) -> list[int]:
-    """PostgreSQL: ids of the best title hits (by title words, ts_rank, id) or body-only hits."""
+def _postgresql_documents(query: _Query, kinds: set[str] | None, limit: int) -> list[SearchDocument]:
+    """PostgreSQL: the best matches, by title words, then ts_rank, then id, in one statement.
+
+    Title hits come from the small title index; body-only hits, which may be nearly every
+    document, are ranked only when the title hits fall short (a one-time filter PostgreSQL
+    evaluates before the scan). One statement, because each round trip costs more than the query
+    itself for most searches.
+    """
     doc = SearchDocument.__table__
-    stmt = select(doc.c.id).where(_PG_VECTOR.op("@@")(_tsquery(" & ".join(_lexeme(t) for t in query.terms))))
+    matches = select(doc.c.id).where(_PG_VECTOR.op("@@")(_tsquery(" & ".join(_lexeme(t) for t in query.terms))))
+    if kinds is not None:
+        matches = matches.where(doc.c.kind.in_(sorted(kinds)))
     # Ranked against any of the words, a sum over words as bm25 is: ts_rank on an AND query
     # compares the positions of every pair of words and was three times slower on large results.
     any_word = _tsquery(" | ".join(_lexeme(t) for t in query.terms))
-    rank = func.ts_rank(_PG_WEIGHTS, _PG_VECTOR, any_word).desc()
-    if title_hits:
-        # The expression of the title index, which finds the few candidates.
-        in_title = func.to_tsvector(literal_column("'simple'"), doc.c.title_folded).op("@@")(any_word)
-        # Title words are the vector's A lexemes: testing them costs a third of a LIKE on the title.
-        title_words = reduce(operator.add, [
-            cast(_PG_VECTOR.op("@@")(_tsquery(_lexeme(t, "A"))), Integer) for t in query.terms
-        ])
-        stmt = stmt.where(in_title).order_by(title_words.desc(), rank, doc.c.id)
-    else:
-        any_title_word = _tsquery(" | ".join(_lexeme(t, "A") for t in query.terms))
-        stmt = stmt.where(~_PG_VECTOR.op("@@")(any_title_word)).order_by(rank, doc.c.id)
-    if kinds is not None:
-        stmt = stmt.where(doc.c.kind.in_(sorted(kinds)))
-    return list(db.session.scalars(stmt.limit(limit)))
+    rank = func.ts_rank(_PG_WEIGHTS, _PG_VECTOR, any_word)
+    # Title words are the vector's A lexemes: testing them costs a third of a LIKE on the title.
+    title_words = reduce(operator.add, [
+        cast(_PG_VECTOR.op("@@")(_tsquery(_lexeme(t, "A"))), Integer) for t in query.terms
+    ])
+    # The expression of the title index.
+    in_title = func.to_tsvector(literal_column("'simple'"), doc.c.title_folded).op("@@")(any_word)
+    title_hits = (
+        matches.add_columns(title_words.label("title_words"), rank.label("rank")).where(in_title)
+        .order_by(title_words.desc(), rank.desc(), doc.c.id).limit(limit).cte("title_hits")
+    )
+    titles_short = select(func.count()).select_from(title_hits).scalar_subquery() < limit
+    any_title_word = _tsquery(" | ".join(_lexeme(t, "A") for t in query.terms))
+    body_hits = (
+        matches.add_columns(literal(0).label("title_words"), rank.label("rank"))
+        .where(titles_short, ~_PG_VECTOR.op("@@")(any_title_word))
+        .order_by(rank.desc(), doc.c.id).limit(limit)
+    )
+    hits = union_all(select(title_hits), body_hits).subquery("hits")
+    return list(db.session.scalars(
+        select(SearchDocument).join(hits, hits.c.id == SearchDocument.id)
+        .order_by(hits.c.title_words.desc(), hits.c.rank.desc(), SearchDocument.id).limit(limit)
+    ))
 
 
 def _sqlite_ranked_ids(query: _Query, kinds: set[str] | None, limit: int, *, title_hits: bool) -> list[int]:
@@ -303,16 +322,25 @@ def _sqlite_ranked_ids(query: _Query, kinds: set[str] | None, limit: int, *, tit
     return list(db.session.scalars(stmt, params))
 
 
+def _sqlite_documents(query: _Query, kinds: set[str] | None, limit: int) -> list[SearchDocument]:
+    """SQLite: the best matches, by title words, then bm25, then id.
+
+    Title hits first: few even for common words, so cheap to rank. Body-only hits, which may be
+    nearly every document, are ranked only when the title hits fall short.
+    """
+    ids = _sqlite_ranked_ids(query, kinds, limit, title_hits=True)
+    if len(ids) < limit:
+        ids += _sqlite_ranked_ids(query, kinds, limit - len(ids), title_hits=False)
+    documents = {d.id: d for d in db.session.scalars(select(SearchDocument).where(SearchDocument.id.in_(ids)))}
+    return [documents[i] for i in ids]
+
+
 def _highlight(text_: str, query: _Query) -> Markup:
     """``text_`` HTML-escaped, with every word the query matches wrapped in ``<mark>``."""
-    # split() with one group alternates text between matches and matched words; a word is
-    # letters and digits only, with nothing to escape.
+    # split() with one group alternates text between matches (even) and matched words (odd); a
+    # word is letters and digits only, with nothing to escape.
     parts = query.in_original.split(text_)
-    return Markup("".join(f"<mark>{part}</mark>" if odd else escape(part) for odd, part in _alternate(parts)))
-
-
-def _alternate(parts: list[str]) -> Iterator[tuple[bool, str]]:
-    return zip(itertools.cycle((False, True)), parts)
+    return Markup("".join(f"<mark>{part}</mark>" if i % 2 else escape(part) for i, part in enumerate(parts)))
 
 
 def _snippet(body: str, query: _Query) -> Markup:
@@ -343,20 +371,14 @@ def search(query: str, *, kinds: set[str] | None = None, limit: int = 20) -> lis
     parsed = _parse_query(query or "")
     if parsed is None or limit < 1 or (kinds is not None and not kinds):
         return []
-    postgresql = db.session.get_bind().dialect.name == "postgresql"
-    ranked_ids = _postgresql_ranked_ids if postgresql else _sqlite_ranked_ids
-    # Title hits first: few even for common words, so cheap to rank. Ranking the body-only hits,
-    # which may be nearly every document, is needed only when the title hits fall short.
-    ids = ranked_ids(parsed, kinds, limit, title_hits=True)
-    if len(ids) < limit:
-        ids += ranked_ids(parsed, kinds, limit - len(ids), title_hits=False)
-    if not ids:
-        return []
-    documents = {d.id: d for d in db.session.scalars(select(SearchDocument).where(SearchDocument.id.in_(ids)))}
+    if db.session.get_bind().dialect.name == "postgresql":
+        documents = _postgresql_documents(parsed, kinds, limit)
+    else:
+        documents = _sqlite_documents(parsed, kinds, limit)
     return [
         SearchHit(
             kind=d.kind, ref_id=d.ref_id, url=d.url,
             title_html=_highlight(d.title, parsed), snippet_html=_snippet(d.body, parsed),
         )
-        for d in (documents[i] for i in ids)
+        for d in documents
     ]

@@ -1,6 +1,7 @@
 """Declarative base, naming convention and column types shared by every feature."""
 from __future__ import annotations
 
+import os
 from datetime import datetime, timezone
 from typing import Any
 
@@ -81,6 +82,13 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(timezone.utc)
 
 
+# FULL: a commit returns once the write-ahead log is on disk (an acknowledged autosave survives
+# a power cut). NORMAL (opt-in, ``SQLITE_SYNCHRONOUS=NORMAL``): the log is synced at checkpoints
+# only, so a commit survives the process being killed but not a power cut or kernel crash; see
+# the README.
+SQLITE_SYNCHRONOUS = "NORMAL" if os.environ.get("SQLITE_SYNCHRONOUS", "").strip().upper() == "NORMAL" else "FULL"
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):
     """Turn on WAL and foreign keys for every SQLite connection (no effect elsewhere)."""
@@ -91,4 +99,5 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA synchronous={SQLITE_SYNCHRONOUS}")
     cursor.close()

@@ -32,10 +32,6 @@ def library(db):
     db.session.commit()
 
 
-def titles(hits) -> list[str]:
-    return [str(h.title_html) for h in hits]
-
-
 @pytest.mark.parametrize("query", [
     "dich vu cong", "DỊCH VỤ CÔNG", "Dịch Vụ Công", "dịch vụ công",
     unicodedata.normalize("NFD", "Dịch vụ công"), "  dich   VU, cong! ",

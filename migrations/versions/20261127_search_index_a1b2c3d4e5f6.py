@@ -1,8 +1,9 @@
 """search index
 
 Full-text search over lessons, guides and courses (courses/search.py). The table is the same
-everywhere; the index is SQLite's FTS5 table or PostgreSQL's generated tsvector column with a GIN
-index, each built only on its own database.
+everywhere; the index is SQLite's FTS5 table, or PostgreSQL's generated tsvector column with a GIN
+index plus a GIN index on the titles, each built only on its own database. The model lists these
+objects as unmodelled, so autogenerate leaves them alone (lms.database.include_object).
 
 Caution for later migrations: a batch ALTER of ``search_document`` on SQLite copies and drops the
 table, and the FTS5 triggers go with it; such a migration must create them again.
