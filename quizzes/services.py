@@ -11,21 +11,16 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from types import SimpleNamespace
 
-from sqlalchemy import and_, bindparam, func, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from lms import fastsql
 from lms.database import utcnow
 from lms.extensions import db
 from lms.models import User
 from quizzes.grading import InvalidResponse, grade, validate_response
-from quizzes.models import (Attempt, AttemptAnswer, AttemptQuestion, Question, QuestionOption, QuestionType, Quiz,
-                             QuizKind)
+from quizzes.models import Attempt, AttemptAnswer, AttemptQuestion, Question, QuestionType, Quiz, QuizKind
 from quizzes.signals import attempt_graded
 
 TWO_PLACES = Decimal("0.01")
@@ -178,108 +173,6 @@ def save_answer(attempt: Attempt, question_id: int, raw_response: dict | None, s
         # Another request inserted the first answer to this question at the same moment.
         return save_answer(attempt, question_id, raw_response, seq)
     return SaveResult(seq=seq, stored=True, saved_at=now)
-
-
-# ----------------------------------------------------------------------------- autosave, fast path
-# The autosave API runs for every click of every candidate; it reads and writes through
-# ``lms.fastsql`` (Core statements on a pooled DBAPI connection, no ORM): one indexed query for
-# the attempt, the question's place in it and its options, one conditional upsert, one commit.
-# ``save_answer`` above is the same rule for callers that hold an ORM attempt in a transaction.
-
-_attempt, _slot, _question, _option, _answer = (Attempt.__table__, AttemptQuestion.__table__, Question.__table__,
-                                                QuestionOption.__table__, AttemptAnswer.__table__)
-_owner = User.__table__
-_ANSWER_SLOT = fastsql.Statement(
-    select(_attempt.c.user_id, _owner.c.active.label("owner_active"), _attempt.c.submitted_at,
-           _attempt.c.finished_reason, _attempt.c.deadline,
-           _question.c.id.label("question_id"), _question.c.qtype, _option.c.id.label("option_id"),
-           _option.c.text.label("option_text"), _option.c.match_text)
-    .select_from(_attempt
-                 .join(_owner, _owner.c.id == _attempt.c.user_id)
-                 .outerjoin(_slot, and_(_slot.c.attempt_id == _attempt.c.id,
-                                        _slot.c.question_id == bindparam("question_id")))
-                 .outerjoin(_question, _question.c.id == _slot.c.question_id)
-                 .outerjoin(_option, _option.c.question_id == _question.c.id))
-    .where(_attempt.c.id == bindparam("attempt_id"))
-    .order_by(_option.c.position, _option.c.id))
-_STORED_ANSWER = fastsql.Statement(
-    select(_answer.c.seq, _answer.c.response, _answer.c.saved_at)
-    .where(_answer.c.attempt_id == bindparam("attempt_id"), _answer.c.question_id == bindparam("question_id")))
-
-
-def _upsert(dialect_insert):
-    """Insert the answer, or overwrite it if this save's ``seq`` is newer than the stored one."""
-    statement = dialect_insert(_answer).values(
-        attempt_id=bindparam("attempt_id"), question_id=bindparam("question_id"), response=bindparam("response"),
-        seq=bindparam("seq"), saved_at=bindparam("saved_at"), needs_marking=bindparam("needs_marking"))
-    return fastsql.Statement(statement.on_conflict_do_update(
-        index_elements=[_answer.c.attempt_id, _answer.c.question_id],
-        set_={"response": statement.excluded.response, "seq": statement.excluded.seq,
-              "saved_at": statement.excluded.saved_at},
-        where=_answer.c.seq < statement.excluded.seq))
-
-
-_UPSERT_ANSWER = {"sqlite": _upsert(sqlite_insert), "postgresql": _upsert(postgresql_insert)}
-
-
-@dataclass(frozen=True)
-class AnswerSlot:
-    """An attempt as the autosave sees it, with the asked question (None if not in the attempt)."""
-
-    attempt_id: int
-    user_id: int
-    owner_active: bool
-    submitted_at: datetime | None
-    finished_reason: str | None
-    deadline: datetime | None
-    question: SimpleNamespace | None  # qtype and options: what ``validate_response`` reads
-
-    @property
-    def finished(self) -> bool:
-        return self.submitted_at is not None
-
-
-def answer_slot(connection, attempt_id: int, question_id: int) -> AnswerSlot | None:
-    """The attempt and its question ``question_id`` with the question's options (one query); None: no attempt."""
-    rows = _ANSWER_SLOT.all(connection, attempt_id=attempt_id, question_id=question_id)
-    if not rows:
-        return None
-    first = rows[0]
-    question = None
-    if first.question_id is not None:
-        question = SimpleNamespace(id=first.question_id, qtype=QuestionType(first.qtype), options=[
-            SimpleNamespace(id=row.option_id, text=row.option_text, match_text=row.match_text)
-            for row in rows if row.option_id is not None])
-    return AnswerSlot(attempt_id, first.user_id, bool(first.owner_active), first.submitted_at, first.finished_reason,
-                      first.deadline, question)
-
-
-def store_answer(connection, slot: AnswerSlot, raw_response: dict | None, seq: int) -> SaveResult:
-    """``save_answer`` on the fast path: validate, then upsert (committed before this returns).
-
-    The same rules: refused after submit or past the deadline (``"finished"``/``"timeout"``),
-    for a question not in the attempt or an invalid response; a repeat of the stored save is
-    harmless (``stored`` False); a ``seq`` not newer than the stored one is ``"stale"``. The
-    answer is committed (durable) when this returns.
-    """
-    now = utcnow()
-    _refuse_if_closed(slot, now)
-    if slot.question is None:
-        raise QuizError("unknown-question")
-    try:
-        response = validate_response(slot.question, raw_response)
-    except InvalidResponse as error:
-        raise QuizError("invalid-response", str(error)) from error
-    # One statement in autocommit mode (``fastsql.connection``): committed when it returns.
-    changed = _UPSERT_ANSWER[db.engine.dialect.name].execute(
-        connection, attempt_id=slot.attempt_id, question_id=slot.question.id, response=response, seq=seq,
-        saved_at=now, needs_marking=False)
-    if changed == 1:
-        return SaveResult(seq=seq, stored=True, saved_at=now)
-    stored = _STORED_ANSWER.first(connection, attempt_id=slot.attempt_id, question_id=slot.question.id)
-    if stored is not None and stored.seq == seq and stored.response == response:
-        return SaveResult(seq=seq, stored=False, saved_at=stored.saved_at)
-    raise QuizError("stale")
 
 
 def saved_responses(attempt: Attempt) -> dict[int, dict | None]:
