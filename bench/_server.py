@@ -3,8 +3,9 @@
 The machine the figures come from has 2 cores, shared by the server and the load generator, so
 both are kept lean and identical for the baseline and the application:
 
-* the server is gunicorn with ``GUNICORN_WORKERS`` (2) ``sync`` workers, the gunicorn default
-  and the README's production command: two processes can use both cores. Sync workers close the
+* the server is gunicorn with ``GUNICORN_WORKERS`` (4) ``sync`` workers, the README's production
+  command (gunicorn's advice is 2–4 workers per core): while one worker waits for the disk or the
+  database, another can use the core. Sync workers close the
   connection after each answer, so every request is a new connection that whichever idle worker
   accepts first. With keep-alive (``gthread``) a connection stays with the worker that accepted
   it, and trial runs here were skewed by one worker holding most of the client's connections.
@@ -47,7 +48,7 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"
-GUNICORN_WORKERS = 2
+GUNICORN_WORKERS = 4
 GUNICORN_WORKER_CLASS = "sync"
 # Limits the benchmarks lift for their run (documented in docs/benchmarks.md): every virtual
 # client comes from 127.0.0.1, so the per-client limits would otherwise throttle the load itself.

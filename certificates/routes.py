@@ -16,6 +16,8 @@ from certificates.models import Certificate, CertificateKind, CertificateStatus,
 from lms.auth import EmptyForm
 from lms.extensions import db, limiter
 from lms.jobs import Job, create_job, dispatch
+from lms.pagecache import page_cache
+from lms.ratelimit import per_client
 from lms.models import Role, User
 from lms.permissions import can_act_on_agency, role_required
 from quizzes.models import ExamSession
@@ -104,15 +106,19 @@ def verify():
 
 
 @bp.route("/verify/<code>")
-@limiter.limit(_verify_limit)
+@per_client("RATELIMIT_VERIFY")
 def verify_code(code: str):
-    """Public verification page: status and the facts HR needs."""
-    certificate = services.find_by_code(code)
-    if certificate is None:
+    """Public verification page: status and the facts HR needs.
+
+    The facts are read from the database on every request (a revoked certificate shows as
+    revoked at once, in every worker); only the rendering of the same facts is reused.
+    """
+    found = services.verification_facts(code)
+    if found is None:
         return render_template("certificates/verify_unknown.html", code=code[:64]), 404
-    services.count_verification(certificate)
-    db.session.commit()
-    return render_template("certificates/verify.html", facts=services.public_facts(certificate))
+    services.count_verification(found.certificate_id)
+    return page_cache("certificates.verify", size=512).render(found.key, "certificates/verify.html",
+                                                              facts=found.facts)
 
 
 @bp.route("/verify/pdf", methods=["POST"])
@@ -140,15 +146,14 @@ def verify_pdf():
 
 
 @bp.route("/api/v1/certificates/<code>")
-@limiter.limit(_verify_limit)
+@per_client("RATELIMIT_VERIFY")
 def api_certificate(code: str):
     """JSON verification: the same facts as the page."""
-    certificate = services.find_by_code(code)
-    if certificate is None:
+    found = services.verification_facts(code)
+    if found is None:
         return jsonify({"error": {"status": 404, "message": "not found"}}), 404
-    services.count_verification(certificate)
-    db.session.commit()
-    return jsonify(services.public_facts(certificate))
+    services.count_verification(found.certificate_id)
+    return jsonify(found.facts)
 
 
 def _identifiers_from_upload(storage) -> list[str]:

@@ -2,17 +2,21 @@
 request, command or job that calls them commits."""
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 
 from certificates import codes
+from certificates.counting import counter_for
 from certificates.models import (Certificate, CertificateKind, CertificateStatus, Issuer, ModuleAttainment,
                                  SerialCounter)
 from courses import services as course_services
 from courses.models import Course
+from lms import fastsql
 from lms.database import utcnow
 from lms.extensions import db
 from lms.models import CompetencyStandard, User
@@ -292,10 +296,80 @@ def find_by_code_or_serial(raw: str) -> Certificate | None:
     return db.session.scalar(select(Certificate).where(func.upper(Certificate.serial) == text.upper()))
 
 
-def count_verification(certificate: Certificate) -> None:
-    """Add one to the certificate's verification count (atomic in the database)."""
-    db.session.execute(update(Certificate).where(Certificate.id == certificate.id)
-                       .values(verification_count=Certificate.verification_count + 1))
+def count_verification(certificate: Certificate | int) -> None:
+    """Count one lookup of the certificate.
+
+    Counts are added up in the worker's memory and written in batches (``certificates.counting``:
+    every ``VERIFICATION_COUNT_FLUSH_SECONDS`` and when the worker exits), so a lookup is not a
+    database write; the caller's commit is not needed for it.
+    """
+    counter_for(current_app._get_current_object()).add(
+        certificate if isinstance(certificate, int) else certificate.id)
+
+
+def _verification_query():
+    """One indexed lookup by code: the columns verification shows, and the replacement's code."""
+    table = Certificate.__table__
+    replacement = table.alias("replacement")
+    columns = [table.c[name] for name in (
+        "id", "code", "serial", "register_number", "status", "kind", "holder_name", "holder_date_of_birth",
+        "title", "modules", "score", "practical_score", "issued_at", "valid_until", "issuer_name", "revoked_at",
+        "revocation_reason", "revocation_decision")]
+    return fastsql.Statement(
+        select(*columns, replacement.c.code.label("superseded_by_code"))
+        .select_from(table.outerjoin(replacement, replacement.c.id == table.c.superseded_by_id))
+        .where(table.c.code == bindparam("code")))
+
+
+_VERIFICATION_QUERY = _verification_query()
+
+
+@dataclass(frozen=True)
+class Verification:
+    """A lookup's result: the certificate's id, its ``public_facts`` (shared: do not change them)
+    and a hashable key naming those facts."""
+
+    certificate_id: int
+    facts: dict
+    key: tuple
+
+
+_verifications: OrderedDict[tuple, Verification] = OrderedDict()
+_verifications_lock = threading.Lock()
+
+
+def verification_facts(raw_code: str) -> Verification | None:
+    """The certificate's ``public_facts`` as the database holds them now, or None.
+
+    One indexed query per call, on the fast path (no ORM). What is made of a row (types
+    converted, status worked out, dates formatted) is kept per worker, keyed by the raw row
+    itself and today's date, so any change to the certificate (revocation, reissue) is a new
+    key and shows at once.
+    """
+    code = codes.normalise(raw_code)
+    if code is None:
+        return None
+    with fastsql.connection() as connection:
+        raw = _VERIFICATION_QUERY.first_raw(connection, code=code)
+    if raw is None:
+        return None
+    try:
+        key = (raw, local(utcnow()).date())
+        hash(key)
+    except TypeError:  # a driver returned a list (JSON): compare by representation
+        key = (repr(raw), local(utcnow()).date())
+    with _verifications_lock:
+        found = _verifications.get(key)
+    if found is None:
+        row = _VERIFICATION_QUERY.process(raw)
+        facts = _facts(row, row.superseded_by_code)
+        found = Verification(row.id, facts, tuple(
+            (name, tuple(value) if isinstance(value, list) else value) for name, value in facts.items()))
+        with _verifications_lock:
+            _verifications[key] = found
+            while len(_verifications) > 1024:
+                _verifications.popitem(last=False)
+    return found
 
 
 def certificates_of(user: User) -> list[Certificate]:
@@ -344,6 +418,11 @@ def masked_date_of_birth(certificate: Certificate) -> str:
 
 def public_facts(certificate: Certificate) -> dict:
     """What verification shows: status and the facts HR needs, and nothing more."""
+    return _facts(certificate, certificate.superseded_by.code if certificate.superseded_by else None)
+
+
+def _facts(certificate, superseded_by_code: str | None) -> dict:
+    """``public_facts`` of a certificate or of a row with the same column names."""
     status = effective_status(certificate)
     return {
         "code": codes.display(certificate.code),
@@ -364,7 +443,7 @@ def public_facts(certificate: Certificate) -> dict:
         "revoked_on": local(certificate.revoked_at).date().isoformat() if certificate.revoked_at else None,
         "revocation_reason": certificate.revocation_reason,
         "revocation_decision": certificate.revocation_decision,
-        "superseded_by": codes.display(certificate.superseded_by.code) if certificate.superseded_by else None,
+        "superseded_by": codes.display(superseded_by_code) if superseded_by_code else None,
     }
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 from flask import (abort, current_app, flash, redirect, render_template, request, send_from_directory, session,
                    url_for)
@@ -15,6 +16,8 @@ from lms.auth import EmptyForm
 from lms.content import MODULE_RE
 from lms.extensions import db, limiter
 from lms.models import Role
+from lms.pagecache import page_cache
+from lms.principal import principal
 from lms.services import module_codes
 from lms.timefmt import local_today
 
@@ -35,16 +38,48 @@ def catalogue():
 
 @bp.route("/courses/<slug>")
 def course(slug: str):
-    """A course's description, lessons and the learner's progress."""
+    """A course's description, lessons and the learner's progress.
+
+    Every request reads whether the course is published and its version (``updated_at``,
+    moved by any change to the course, its sections, lessons or quizzes) and, for a signed-in
+    learner, their enrolment and the lessons they have read; the page rendered from exactly
+    those inputs is reused (``lms.pagecache``: per worker, keyed by them, by the account and
+    its roles, the language and the path, and never older than a minute).
+    """
+    account = principal()
+    if account is None:
+        found, state = services.published_course_version(slug), None
+    else:
+        found = services.published_course_version_for(slug, account.id)
+        state = found[2] if found is not None else None
+    if found is None:
+        abort(404)
+    course_id, version = found[0], found[1]
+    return course_pages().page(("course", course_id, version, state), lambda: _render_course(slug, state))
+
+
+def course_pages():
+    """The rendered course pages of this worker."""
+    return page_cache("courses.course", size=512, max_age=60.0)
+
+
+def _render_course(slug: str, state: services.LearnerState | None) -> str:
+    """The course page for a visitor in ``state`` (None: not signed in)."""
     course = services.get_published_course(slug) or abort(404)
-    progress = viewed = enrolment = None
-    if current_user.is_authenticated:
-        enrolment = services.get_enrolment(current_user, course)
-        progress = services.course_progress(current_user, course)
-        viewed = services.viewed_lesson_ids(current_user, course)
-    return render_template("courses/course.html", course=course, progress=progress, viewed=viewed or set(),
-                           enrolment=enrolment, form=EmptyForm(),
-                           groups=services.lessons_by_section(services.visible_lessons(course)))
+    progress = enrolment = None
+    viewed: set[int] = set()
+    lessons = services.visible_lessons(course)
+    if state is not None:
+        viewed = set(state.viewed)
+        published = {lesson.id for lesson in lessons}
+        progress = services.Progress(viewed=len(viewed & published), total=len(published))
+        if state.enrolled:
+            last = next((lesson for lesson in course.lessons if lesson.id == state.last_lesson_id), None)
+            if last is None and state.last_lesson_id is not None:
+                last = db.session.get(services.Lesson, state.last_lesson_id)
+            enrolment = SimpleNamespace(last_lesson=last)
+    return render_template("courses/course.html", course=course, progress=progress, viewed=viewed,
+                           enrolment=enrolment, form=EmptyForm(), groups=services.lessons_by_section(lessons))
 
 
 @bp.route("/courses/<slug>/enrol", methods=["POST"])

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, event, func, inspect, literal_column, null, select, union_all, update
+from sqlalchemy.orm import Session
 
 from lms.markdown import render_markdown
 from courses.models import Course, Enrolment, Guide, Lesson, LessonView
 from courses.signals import lesson_viewed
+from lms import fastsql
 from lms.database import utcnow
 from lms.extensions import db
 from lms.models import Agency, User
@@ -64,6 +66,112 @@ def lessons_by_section(lessons: list[Lesson]) -> list[tuple[object, list[Lesson]
 def visible_lessons(course: Course) -> list[Lesson]:
     """The lessons learners see: published ones, in order."""
     return [lesson for lesson in course.lessons if lesson.published]
+
+
+# ----------------------------------------------------------------------------- course page, fast path
+# The course page is served from rendered HTML kept per worker (lms.pagecache), keyed by what
+# it shows; these two statements are all it reads per request.
+
+_course = Course.__table__
+_PUBLISHED_VERSION = fastsql.Statement(
+    select(_course.c.id, _course.c.updated_at)
+    .where(_course.c.slug == bindparam("slug"), _course.c.published.is_(True)))
+
+_enrolment, _view, _lesson = Enrolment.__table__, LessonView.__table__, Lesson.__table__
+# For a signed-in learner, the course's version, their enrolment and the lessons they have read,
+# in one query: kind 0 is the published course (id, updated_at), 1 the enrolment (last lesson
+# read), 2 each lesson read.
+_COURSE_AND_LEARNER = fastsql.Statement(union_all(
+    select(literal_column("0").label("kind"), _course.c.id.label("value"), _course.c.updated_at.label("at"))
+    .where(_course.c.slug == bindparam("slug"), _course.c.published.is_(True)),
+    select(literal_column("1"), _enrolment.c.last_lesson_id, null())
+    .select_from(_enrolment.join(_course, _course.c.id == _enrolment.c.course_id))
+    .where(_course.c.slug == bindparam("slug"), _enrolment.c.user_id == bindparam("user_id")),
+    select(literal_column("2"), _view.c.lesson_id, null())
+    .select_from(_view.join(_lesson, _lesson.c.id == _view.c.lesson_id)
+                 .join(_course, _course.c.id == _lesson.c.course_id))
+    .where(_course.c.slug == bindparam("slug"), _view.c.user_id == bindparam("user_id"))))
+
+
+def published_course_version(slug: str) -> tuple[int, object] | None:
+    """The published course's id and version (``updated_at``, which every change to the course,
+    its sections, lessons or quizzes moves on), read now; None if there is no such published course."""
+    with fastsql.connection() as connection:
+        row = _PUBLISHED_VERSION.first(connection, slug=slug)
+    return (row.id, row.updated_at) if row is not None else None
+
+
+@dataclass(frozen=True)
+class LearnerState:
+    """A person's standing in one course: enrolled or not, the last lesson read, the lessons read."""
+
+    enrolled: bool
+    last_lesson_id: int | None
+    viewed: frozenset[int]
+
+
+def published_course_version_for(slug: str, user_id: int) -> tuple[int, object, LearnerState] | None:
+    """``published_course_version`` and the person's ``LearnerState`` in the course, in one query."""
+    with fastsql.connection() as connection:
+        rows = _COURSE_AND_LEARNER.all(connection, slug=slug, user_id=user_id)
+    course = next((row for row in rows if row.kind == 0), None)
+    if course is None:
+        return None
+    enrolments = [row.value for row in rows if row.kind == 1]
+    return course.value, course.at, LearnerState(
+        enrolled=bool(enrolments), last_lesson_id=enrolments[0] if enrolments else None,
+        viewed=frozenset(row.value for row in rows if row.kind == 2))
+
+
+def touch_courses_on_change(session, flush_context, instances) -> None:
+    """Before a flush: move ``updated_at`` of every course whose sections, lessons or quizzes change.
+
+    The course page is cached by the course's ``updated_at``; a course's own columns move it
+    (``onupdate``), and this listener makes changes to what the page lists do so too. Quizzes
+    belong to the quizzes package: they are recognised by their table, not imported.
+    """
+    touched: set[int] = set()
+    courses: list[Course] = []
+    changed = [*session.new, *session.deleted]
+    changed += [obj for obj in session.dirty if getattr(obj, "__tablename__", None) in _COURSE_PARTS
+                and session.is_modified(obj)]
+    for obj in changed:
+        if getattr(obj, "__tablename__", None) not in _COURSE_PARTS:
+            continue
+        for course in _courses_of(obj):
+            if isinstance(course, Course):
+                courses.append(course)
+            elif course is not None:
+                touched.add(course)
+    now = utcnow()
+    for course in courses:
+        course.updated_at = now
+        touched.discard(course.id)
+    if touched:
+        with session.no_autoflush:
+            for course_id in touched:
+                course = session.get(Course, course_id)
+                if course is not None:
+                    course.updated_at = now
+
+
+_COURSE_PARTS = {"lesson", "section", "quiz"}
+
+
+def _courses_of(obj) -> list:
+    """The course (object, or id) an object belonged to before this flush and belongs to now."""
+    state = inspect(obj)
+    found = []
+    course = state.dict.get("course")
+    if course is not None:
+        found.append(course)
+    history = state.attrs.course_id.history if "course_id" in state.attrs.keys() else None
+    if history is not None:
+        found.extend(value for value in (*history.added, *history.unchanged, *history.deleted) if value is not None)
+    return found
+
+
+event.listen(Session, "before_flush", touch_courses_on_change)
 
 
 def get_published_course(slug: str) -> Course | None:

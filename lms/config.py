@@ -44,7 +44,6 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "LMS_ENV": env,
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
         "SITE_URL": os.environ.get("SITE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "SITE_NAME": os.environ.get("SITE_NAME", "Học và thi kỹ năng CNTT"),
@@ -64,6 +63,7 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_VERIFY": os.environ.get("RATELIMIT_VERIFY", "60 per minute"),
         "RATELIMIT_LOGIN": os.environ.get("RATELIMIT_LOGIN", "10 per minute"),
+        "VERIFICATION_COUNT_FLUSH_SECONDS": float(os.environ.get("VERIFICATION_COUNT_FLUSH_SECONDS", 5.0)),
         "CERTIFICATE_FONT_DIR": str(PROJECT_ROOT / "lms" / "static" / "fonts"),
         "CERTIFICATE_STORAGE_DIR": os.environ.get("CERTIFICATE_STORAGE_DIR",
                                                   str(Path(instance_path) / "certificates")),
@@ -84,7 +84,20 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         config["CERTIFICATE_SIGNING_CERT"] = str(demo / "issuer-cert.pem")
         config.setdefault("CERTIFICATE_BADGE_KEY", str(demo / "badge-ed25519.pem"))
     config.update(overrides)
+    config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", _engine_options(config["SQLALCHEMY_DATABASE_URI"]))
     return config
+
+
+def _engine_options(database_url: str) -> dict:
+    """Connection pool settings for the database.
+
+    SQLite is a local file: there is no server connection to go stale, so connections are not
+    pinged before use. PostgreSQL connections are (``pool_pre_ping``), unless
+    ``DATABASE_PRE_PING=0``.
+    """
+    if database_url.startswith("sqlite"):
+        return {}
+    return {"pool_pre_ping": _bool(os.environ.get("DATABASE_PRE_PING"), True)}
 
 
 def _development_secret(instance_path: str) -> str:

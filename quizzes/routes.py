@@ -1,13 +1,15 @@
 """Quiz views: overview, taking an attempt (page and JSON autosave), result."""
 from __future__ import annotations
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from lms import fastsql
 from lms.auth import EmptyForm
 from lms.database import utcnow
 from lms.extensions import db
+from lms.principal import principal, session_account_id
 from lms.timefmt import format_datetime
 from quizzes import bp, services
 from quizzes.grading import correct_answer_text, feedback_for, response_from_form, right_hand_texts
@@ -91,37 +93,68 @@ def attempt(attempt_id: int):
 
 
 @bp.route("/api/v1/attempts/<int:attempt_id>/answers", methods=["POST"])
-@login_required
 def save_answer(attempt_id: int):
     """Autosave one answer: ``{"question_id": 1, "response": {...}, "seq": 7}``.
 
     200 when stored (or a repeat of a stored save), 409 for a stale save, 410 after the
     attempt ended (time up or submitted), 400 for malformed input, 404 for someone else's.
+    The answer is committed before the 200 is sent. Runs on the fast path (no ORM, see
+    ``services.store_answer``): the question's form is remembered after its first save, so a
+    save is one conditional upsert (its own transaction). Signed-in like ``login_required``:
+    the session's account must be the attempt's owner and active (checked in that upsert),
+    otherwise Flask-Login decides.
     """
-    attempt = _own_attempt(attempt_id)
+    account_id = session_account_id()
+    if account_id is None:
+        account = principal()
+        if account is None:
+            return current_app.login_manager.unauthorized()
+        account_id = account.id
+    refusal = None
+    payload = question_id = seq = None
     if request.content_length is not None and request.content_length > MAX_JSON_BYTES:
-        return _json_error(413, _("Dữ liệu gửi lên quá lớn."))
-    payload = request.get_json(silent=True)
-    if not isinstance(payload, dict):
-        return _json_error(400, _("Dữ liệu không hợp lệ."))
-    question_id, seq = payload.get("question_id"), payload.get("seq")
-    if not isinstance(question_id, int) or isinstance(question_id, bool) or not isinstance(seq, int) \
-            or isinstance(seq, bool) or not 0 < seq < 2**31:
-        return _json_error(400, _("Dữ liệu không hợp lệ."))
-    try:
-        result = services.save_answer(attempt, question_id, payload.get("response"), seq)
-    except services.QuizError as error:
-        db.session.rollback()
-        if error.code in ("timeout", "finished"):
-            if error.code == "timeout" and services.finalise_if_expired(attempt):
-                db.session.commit()
-            return _json_error(410, _closed_message(error.code), code=error.code)
-        if error.code == "stale":
-            return _json_error(409, _("Đã có câu trả lời mới hơn cho câu này."), code="stale")
-        return _json_error(400, _("Câu trả lời không hợp lệ."), code=error.code)
-    db.session.commit()
+        refusal = _json_error(413, _("Dữ liệu gửi lên quá lớn."))
+    else:
+        payload = request.get_json(silent=True)
+        if isinstance(payload, dict):
+            question_id, seq = payload.get("question_id"), payload.get("seq")
+        if not isinstance(payload, dict) or not isinstance(question_id, int) or isinstance(question_id, bool) \
+                or not isinstance(seq, int) or isinstance(seq, bool) or not 0 < seq < 2**31:
+            refusal = _json_error(400, _("Dữ liệu không hợp lệ."))
+    with fastsql.connection() as connection:
+        # Someone else's attempt is not revealed, whatever was sent.
+        if refusal is None:
+            form = services.answer_form(connection, attempt_id, question_id)
+            owner_id = form.user_id if form is not None else None
+        else:  # looked up afresh: an inactive owner is sent to sign in before being told the input is bad
+            slot = services.answer_slot(connection, attempt_id, 0)
+            owner_id = slot.user_id if slot is not None and slot.owner_active else None
+        if owner_id != account_id:
+            return _not_this_accounts_attempt()
+        if refusal is not None:
+            return refusal
+        try:
+            result = services.store_answer(connection, form, payload.get("response"), seq)
+        except services.QuizError as error:
+            if error.code == "not-owner":  # the account was deactivated meanwhile, or the attempt is gone
+                return _not_this_accounts_attempt()
+            if error.code in ("timeout", "finished"):
+                if error.code == "timeout" and services.finalise_if_expired(db.session.get(Attempt, attempt_id)):
+                    db.session.commit()
+                return _json_error(410, _closed_message(error.code), code=error.code)
+            if error.code == "stale":
+                return _json_error(409, _("Đã có câu trả lời mới hơn cho câu này."), code="stale")
+            return _json_error(400, _("Câu trả lời không hợp lệ."), code=error.code)
     return jsonify({"saved": True, "seq": result.seq, "stored": result.stored,
                     "saved_at": result.saved_at.isoformat()})
+
+
+def _not_this_accounts_attempt():
+    """Not this account's attempt, or not an active account: Flask-Login decides who is signed in
+    (the login redirect for no one), and then the attempt is not theirs (404)."""
+    if principal() is None:
+        return current_app.login_manager.unauthorized()
+    abort(404)
 
 
 def _json_error(status: int, message: str, code: str | None = None):

@@ -11,16 +11,21 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from types import SimpleNamespace
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, bindparam, false, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from lms import fastsql
 from lms.database import utcnow
 from lms.extensions import db
 from lms.models import User
 from quizzes.grading import InvalidResponse, grade, validate_response
-from quizzes.models import Attempt, AttemptAnswer, AttemptQuestion, Question, QuestionType, Quiz, QuizKind
+from quizzes.models import (Attempt, AttemptAnswer, AttemptQuestion, Question, QuestionOption, QuestionType, Quiz,
+                             QuizKind)
 from quizzes.signals import attempt_graded
 
 TWO_PLACES = Decimal("0.01")
@@ -175,6 +180,193 @@ def save_answer(attempt: Attempt, question_id: int, raw_response: dict | None, s
     return SaveResult(seq=seq, stored=True, saved_at=now)
 
 
+# ----------------------------------------------------------------------------- autosave, fast path
+# The autosave API runs for every click of every candidate; it reads and writes through
+# ``lms.fastsql`` (Core statements on a pooled DBAPI connection, no ORM). What an attempt asks
+# (its owner, its questions and their options) is frozen when it starts, so each worker keeps it
+# after the first save of a question (``_FORMS``); a save is then one statement: an upsert whose
+# source row exists only while the attempt is open, belongs to the signed-in account, that
+# account is active and the attempt is the one the memo describes (same start time). Anything
+# else changes no row, and then (rarely) the reason is looked up. ``save_answer`` above is the
+# same rule for callers that hold an ORM attempt in a transaction.
+
+_attempt, _slot, _question, _option, _answer = (Attempt.__table__, AttemptQuestion.__table__, Question.__table__,
+                                                QuestionOption.__table__, AttemptAnswer.__table__)
+_owner = User.__table__
+_ANSWER_SLOT = fastsql.Statement(
+    select(_attempt.c.user_id, _owner.c.active.label("owner_active"), _attempt.c.started_at, _attempt.c.submitted_at,
+           _attempt.c.finished_reason, _attempt.c.deadline,
+           _question.c.id.label("question_id"), _question.c.qtype, _option.c.id.label("option_id"),
+           _option.c.text.label("option_text"), _option.c.match_text)
+    .select_from(_attempt
+                 .join(_owner, _owner.c.id == _attempt.c.user_id)
+                 .outerjoin(_slot, and_(_slot.c.attempt_id == _attempt.c.id,
+                                        _slot.c.question_id == bindparam("question_id")))
+                 .outerjoin(_question, _question.c.id == _slot.c.question_id)
+                 .outerjoin(_option, _option.c.question_id == _question.c.id))
+    .where(_attempt.c.id == bindparam("attempt_id"))
+    .order_by(_option.c.position, _option.c.id))
+_STORED_ANSWER = fastsql.Statement(
+    select(_answer.c.seq, _answer.c.response, _answer.c.saved_at)
+    .where(_answer.c.attempt_id == bindparam("attempt_id"), _answer.c.question_id == bindparam("question_id")))
+
+
+def _upsert(dialect_insert):
+    """Store the answer if the attempt is open and its owner's, or overwrite it if this ``seq`` is newer.
+
+    The attempt row is read ``FOR SHARE`` on PostgreSQL: a submit (which claims the attempt with
+    an UPDATE before grading) either waits for this save to commit and grades it, or has
+    committed first, and then this save finds the attempt closed. SQLite runs one writer at a
+    time, which gives the same order.
+    """
+    source = (
+        select(_attempt.c.id, bindparam("question_id", type_=_answer.c.question_id.type),
+               bindparam("response", type_=_answer.c.response.type), bindparam("seq", type_=_answer.c.seq.type),
+               bindparam("saved_at", type_=_answer.c.saved_at.type), false())
+        .select_from(_attempt.join(_owner, _owner.c.id == _attempt.c.user_id))
+        .where(_attempt.c.id == bindparam("attempt_id"), _attempt.c.user_id == bindparam("user_id"),
+               _attempt.c.started_at == bindparam("started_at", type_=_attempt.c.started_at.type),
+               _owner.c.active.is_(True), _attempt.c.submitted_at.is_(None),
+               or_(_attempt.c.deadline.is_(None), _attempt.c.deadline >= bindparam("saved_at")))
+        .with_for_update(read=True, of=_attempt))
+    statement = dialect_insert(_answer).from_select(
+        [_answer.c.attempt_id, _answer.c.question_id, _answer.c.response, _answer.c.seq, _answer.c.saved_at,
+         _answer.c.needs_marking], source)
+    return fastsql.Statement(statement.on_conflict_do_update(
+        index_elements=[_answer.c.attempt_id, _answer.c.question_id],
+        set_={"response": statement.excluded.response, "seq": statement.excluded.seq,
+              "saved_at": statement.excluded.saved_at},
+        where=_answer.c.seq < statement.excluded.seq))
+
+
+_UPSERT_ANSWER = {"sqlite": _upsert(sqlite_insert), "postgresql": _upsert(postgresql_insert)}
+
+
+@dataclass(frozen=True)
+class AnswerSlot:
+    """An attempt as the autosave sees it, with the asked question (None if not in the attempt)."""
+
+    attempt_id: int
+    user_id: int
+    owner_active: bool
+    started_at: datetime
+    submitted_at: datetime | None
+    finished_reason: str | None
+    deadline: datetime | None
+    question: SimpleNamespace | None  # qtype and options: what ``validate_response`` reads
+
+    @property
+    def finished(self) -> bool:
+        return self.submitted_at is not None
+
+
+@dataclass(frozen=True)
+class FormSlot:
+    """What never changes about an attempt's question once the attempt started."""
+
+    attempt_id: int
+    user_id: int
+    started_at: datetime
+    question: SimpleNamespace | None
+
+
+class _FormMemo:
+    """Per-process memo of ``FormSlot``s by database, attempt and question (bounded)."""
+
+    limit = 50_000
+
+    def __init__(self) -> None:
+        self.slots: dict[tuple, FormSlot] = {}
+
+    def get(self, key: tuple) -> FormSlot | None:
+        return self.slots.get(key)
+
+    def put(self, key: tuple, slot: FormSlot) -> None:
+        if len(self.slots) >= self.limit:
+            self.slots.clear()  # a new busy period refills it in a few saves per candidate
+        self.slots[key] = slot
+
+    def drop(self, key: tuple) -> None:
+        self.slots.pop(key, None)
+
+
+_FORMS = _FormMemo()
+
+
+def answer_slot(connection, attempt_id: int, question_id: int) -> AnswerSlot | None:
+    """The attempt and its question ``question_id`` with the question's options (one query); None: no attempt."""
+    rows = _ANSWER_SLOT.all(connection, attempt_id=attempt_id, question_id=question_id)
+    if not rows:
+        return None
+    first = rows[0]
+    question = None
+    if first.question_id is not None:
+        question = SimpleNamespace(id=first.question_id, qtype=QuestionType(first.qtype), options=[
+            SimpleNamespace(id=row.option_id, text=row.option_text, match_text=row.match_text)
+            for row in rows if row.option_id is not None])
+    return AnswerSlot(attempt_id, first.user_id, bool(first.owner_active), first.started_at, first.submitted_at,
+                      first.finished_reason, first.deadline, question)
+
+
+def answer_form(connection, attempt_id: int, question_id: int) -> FormSlot | None:
+    """The attempt's owner, start and question ``question_id`` (None if not asked); None: no attempt.
+
+    Remembered per process after the first look-up: none of it changes after the attempt starts.
+    """
+    key = (db.engine.url, attempt_id, question_id)
+    form = _FORMS.get(key)
+    if form is None:
+        slot = answer_slot(connection, attempt_id, question_id)
+        if slot is None:
+            return None
+        form = FormSlot(attempt_id, slot.user_id, slot.started_at, slot.question)
+        _FORMS.put(key, form)
+    return form
+
+
+def store_answer(connection, form: FormSlot, raw_response: dict | None, seq: int) -> SaveResult:
+    """``save_answer`` on the fast path: validate, then upsert (committed before this returns).
+
+    The same rules: refused after submit or past the deadline (``"finished"``/``"timeout"``),
+    for a question not in the attempt or an invalid response; a repeat of the stored save is
+    harmless (``stored`` False); a ``seq`` not newer than the stored one is ``"stale"``. A save
+    for an account that is no longer active is ``"not-owner"``. The answer is committed
+    (durable) when this returns.
+    """
+    if form.question is None:
+        raise QuizError("unknown-question")
+    try:
+        response = validate_response(form.question, raw_response)
+    except InvalidResponse as error:
+        raise QuizError("invalid-response", str(error)) from error
+    now = utcnow()
+    # One statement in autocommit mode (``fastsql.connection``): committed when it returns.
+    with fastsql.write_lock():
+        changed = _UPSERT_ANSWER[db.engine.dialect.name].execute(
+            connection, attempt_id=form.attempt_id, user_id=form.user_id, started_at=form.started_at,
+            question_id=form.question.id, response=response, seq=seq, saved_at=now)
+    if changed == 1:
+        return SaveResult(seq=seq, stored=True, saved_at=now)
+    return _why_not_stored(connection, form, raw_response, response, seq, now)
+
+
+def _why_not_stored(connection, form: FormSlot, raw_response, response, seq: int, now: datetime) -> SaveResult:
+    slot = answer_slot(connection, form.attempt_id, form.question.id)
+    if slot is None or slot.started_at != form.started_at:
+        # Not the attempt this process remembered (a database restored or rebuilt under it).
+        _FORMS.drop((db.engine.url, form.attempt_id, form.question.id))
+        if slot is None or slot.user_id != form.user_id:
+            raise QuizError("not-owner")
+        return store_answer(connection, answer_form(connection, form.attempt_id, form.question.id), raw_response, seq)
+    if not slot.owner_active:
+        raise QuizError("not-owner")
+    _refuse_if_closed(slot, now)
+    stored = _STORED_ANSWER.first(connection, attempt_id=slot.attempt_id, question_id=form.question.id)
+    if stored is not None and stored.seq == seq and stored.response == response:
+        return SaveResult(seq=seq, stored=False, saved_at=stored.saved_at)
+    raise QuizError("stale")
+
+
 def saved_responses(attempt: Attempt) -> dict[int, dict | None]:
     """Question id → saved response (what the page shows when the candidate comes back)."""
     return {answer.question_id: answer.response for answer in attempt.answers}
@@ -230,6 +422,9 @@ def _finalise(attempt: Attempt, reason: str, now: datetime) -> Attempt:
     db.session.refresh(attempt)
     if claimed != 1:
         return attempt
+    # Grade what is stored now: answers saved before the claim (which waited for them) count,
+    # even if this session had read the attempt's answers earlier.
+    db.session.expire(attempt, ["answers"])
     _grade(attempt)
     db.session.flush()
     attempt_graded.send(attempt)
