@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import NamedTuple
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, func, select, update
 
 from lms.extensions import db
@@ -26,7 +27,7 @@ _MODULE_RE = re.compile(r"\bIU(0[1-9]|1[0-5])\b")
 
 
 class ImportError_(ValueError):
-    """An import refused as a whole; ``errors`` lists (line, message) pairs."""
+    """An import refused as a whole; ``errors`` lists (line, message) pairs (messages translate when shown)."""
 
     def __init__(self, errors: list[tuple[int, str]]):
         self.errors = errors
@@ -111,11 +112,13 @@ def import_gift(text: str, *, default_category: str | None = None, default_modul
     errors = []
     modules = []
     if default_module is not None and default_module not in known:
-        raise ImportError_([(0, f"unknown framework module {default_module}")])
+        raise ImportError_([(0, _l("không có mô-đun %(module)s trong khung kỹ năng (IU01–IU15)",
+                                   module=default_module))])
     for gift in parsed:
         module = _module_of(gift, known) or default_module
         if module is None:
-            errors.append((gift.line, "no framework module: add a tag such as [tag:IU01] or a category IU01"))
+            errors.append((gift.line, _l("câu hỏi chưa gắn mô-đun khung kỹ năng: thêm thẻ như [tag:IU01] "
+                                         "hoặc đặt vào danh mục IU01")))
         modules.append(module)
     if errors:
         raise ImportError_(errors)
@@ -132,7 +135,8 @@ def import_parsed(rows: Sequence[ParsedRow], *, default_category: str | None = N
     topic. Raises ``ImportError_`` with the Excel rows of modules the framework lacks.
     """
     known = set(module_codes())
-    errors = [(row.row, f"unknown framework module {row.module}") for row in rows if row.module not in known]
+    errors = [(row.row, _l("không có mô-đun %(module)s trong khung kỹ năng (IU01–IU15)", module=row.module))
+              for row in rows if row.module not in known]
     if errors:
         raise ImportError_(errors)
     return _add_questions([(row.question, row.module, default_category or row.module, row.topic) for row in rows],

@@ -14,6 +14,10 @@ Public API:
 * the dataclasses ``GiftQuestion``, ``GiftAnswer``, ``GiftMatch`` and the
   ``QTYPES`` / ``TEXT_FORMATS`` vocabularies.
 
+``GiftError`` messages are written for question authors, Vietnamese first: each is a
+message id of the site's catalogue (marked with ``N_``), translated only when it is
+shown (see ``GiftError``), so the parser needs no Flask and no translations to run.
+
 How GIFT maps onto the model:
 
 * ``single_choice``: ``{=right ~wrong ~%50%half}``; at least one ``=`` makes Moodle
@@ -159,16 +163,62 @@ class GiftQuestion:
     line: int = field(default=0, compare=False)
 
 
+def N_(message: str) -> str:
+    """Mark ``message`` for the translation catalogue without translating it.
+
+    gettext's usual no-op marker, one of ``pybabel extract``'s default keywords: the
+    message ids of ``GiftError`` are Vietnamese, and the English catalogue translates them.
+    """
+    return message
+
+
+def _translate(message: str) -> str:
+    """``message`` in the language of the moment, if the parser runs inside the Flask site.
+
+    In a request: the visitor's language (Flask-Babel's locale selector).  In an application
+    context without a request (a ``flask`` command): the site's default language, since
+    there is no visitor to choose one.  Anywhere else the message id, i.e. Vietnamese.
+    """
+    try:
+        from flask import current_app, has_app_context, has_request_context
+        from flask_babel import force_locale, gettext
+    except ImportError:  # the parser on its own, without the site's dependencies
+        return message
+    if not has_app_context() or "babel" not in current_app.extensions:
+        return message
+    if has_request_context():
+        return gettext(message)
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        return gettext(message)
+
+
+#: How ``str(GiftError)`` puts the line before the message.
+_AT_LINE = N_("dòng %(line)s: %(message)s")
+
+
 class GiftError(ValueError):
     """A GIFT text Moodle would reject (or import as a broken question).
 
     ``line`` is the 1-based line of the problem, or where its question starts.
+    ``template`` is what is wrong as a message id of the catalogue (Vietnamese, with
+    ``%(name)s`` placeholders) and ``params`` the values of its placeholders.  The text is
+    made when it is read (see ``_translate`` for the language): ``message`` is what is
+    wrong, ``str(error)`` the same after the line ("dòng 12: ...", "line 12: ...").
     """
 
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(f"line {line}: {message}")
+    def __init__(self, line: int, template: str, **params: object) -> None:
+        super().__init__(line, template)
         self.line = line
-        self.message = message
+        self.template = template
+        self.params = params
+
+    @property
+    def message(self) -> str:
+        """What is wrong, without the line, in the language of the moment."""
+        return _translate(self.template) % self.params
+
+    def __str__(self) -> str:
+        return _translate(_AT_LINE) % {"line": self.line, "message": self.message}
 
 
 # --------------------------------------------------------------------------- reading
@@ -308,13 +358,18 @@ def _grade(percent: str, line: int) -> float:
     """Turn the inside of ``%...%`` into one of Moodle's fractions, or raise."""
     if percent.startswith("--"):
         # PHP 8 refuses to divide the string "--50" and the import crashes.
-        raise GiftError(line, f"answer weight %{percent}% is not a number")
+        raise GiftError(line, N_("trọng số đáp án %(weight)s không phải là số"), weight=f"%{percent}%")
     value = float(percent) / 100
     for grade in _GRADES:
         if abs(value - grade) < 0.00001:  # Moodle's match_grade_options tolerance
             return grade
     allowed = ", ".join(f"{_number_text(Decimal(repr(g)) * 100)}%" for g in _GRADE_STEPS)
-    raise GiftError(line, f"answer weight %{percent}% is not one Moodle accepts (use ±{allowed} or 0%)")
+    raise GiftError(
+        line,
+        N_("trọng số đáp án %(weight)s không phải một mức điểm Moodle chấp nhận (hãy dùng ±%(allowed)s hoặc 0%%)"),
+        weight=f"%{percent}%",
+        allowed=allowed,
+    )
 
 
 def _weighted(segment: _Src, default: float) -> tuple[float, _Src]:
@@ -345,9 +400,10 @@ def _number_text(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-def _decimal(text: str, line: int, what: str) -> Decimal:
+def _decimal(text: str, line: int, message: str) -> Decimal:
+    """``text`` as a number, or ``GiftError(line, message)``; ``message`` names it as ``%(value)s``."""
     if not _NUMBER.fullmatch(text):
-        raise GiftError(line, f"{what} {text!r} is not a number (write decimals with a point, e.g. 3.5)")
+        raise GiftError(line, message, value=text)
     return Decimal(text)
 
 
@@ -366,28 +422,37 @@ def _read_choice(answer: _Src, qformat: str, line: int) -> tuple[str, list[GiftA
             body = segment[1:]
             if _WEIGHT.match(body.strip().view):
                 # Stricter than Moodle, which would show "%50%..." as the answer text at 100 %.
-                raise GiftError(segment.line, "'=' always gives 100 %; write a partly right choice as ~%50%answer")
+                raise GiftError(
+                    segment.line,
+                    N_("đáp án viết sau «=» luôn được 100 %%; đáp án đúng một phần hãy viết dạng ~%%50%%đáp án"),
+                )
             fraction = 1.0
         else:
             fraction, body = _weighted(segment, 0.0)
         text, feedback = _answer_and_feedback(body, qformat)
         if not text:
             # Stricter than Moodle, which silently drops an empty choice.
-            raise GiftError(segment.line, "empty answer (a stray '~' or '=')")
+            raise GiftError(segment.line, N_("đáp án trống (thừa một dấu «~» hoặc «=»)"))
         answers.append(GiftAnswer(text, fraction, feedback))
     if len(answers) < 2:
-        raise GiftError(line, "a choice question needs at least two answers")
+        raise GiftError(line, N_("câu hỏi lựa chọn cần ít nhất hai đáp án"))
     if single:
         best = max(a.fraction for a in answers)
         if best != 1.0:
-            raise GiftError(line, f"the best answer gives {best:.0%}; one answer must give 100 %")
+            raise GiftError(
+                line,
+                N_("đáp án cao điểm nhất chỉ được %(best)s %%; phải có một đáp án được 100 %%"),
+                best=_percent(best),
+            )
         return "single_choice", answers
     total = round(sum(a.fraction for a in answers if a.fraction > 0), 2)
     if total != 1.0:
         raise GiftError(
             line,
-            f"without '=' this is a multiple-response question, and the weights of its right "
-            f"answers must add up to 100 % (they add up to {total * 100:g} %)",
+            N_("không có dấu «=» nên đây là câu hỏi nhiều lựa chọn: trọng số các đáp án đúng phải cộng lại "
+               "bằng 100 %% (đang là %(total)s %%). Nếu chỉ có một đáp án đúng, hãy đánh dấu đáp án đó "
+               "bằng «=»"),
+            total=f"{total * 100:g}",
         )
     return "multiple_response", answers
 
@@ -395,24 +460,24 @@ def _read_choice(answer: _Src, qformat: str, line: int) -> tuple[str, list[GiftA
 def _read_matching(answer: _Src, qformat: str, line: int) -> list[GiftMatch]:
     pairs = [p.strip() for p in _drop_empty_head(answer.split("="))]
     if len(pairs) < 2:
-        raise GiftError(line, "a matching question needs at least two pairs (=item -> match)")
+        raise GiftError(line, N_("câu hỏi ghép cặp cần ít nhất hai cặp (=vế trái -> vế phải)"))
     matches: list[GiftMatch] = []
     for pair in pairs:
         arrow = pair.find("->")
         if arrow < 0:
-            raise GiftError(pair.line, "matching pair without '->'")
+            raise GiftError(pair.line, N_("cặp ghép thiếu «->»"))
         if "#" in pair.view:
             # Stricter than Moodle, which would keep "#..." as part of the match.
-            raise GiftError(pair.line, "matching pairs take no feedback; write a literal # as \\#")
+            raise GiftError(pair.line, N_("cặp ghép không có phản hồi; muốn viết dấu # thì gõ \\#"))
         left = _part_text(pair[:arrow], qformat)
         right = pair[arrow + 2 :].text()
         if not right:
             # Moodle stops the whole import at an item with nothing to match.
-            raise GiftError(pair.line, "matching pair with nothing after '->'")
+            raise GiftError(pair.line, N_("cặp ghép không có gì sau «->»"))
         matches.append(GiftMatch(left, right))
     if not any(m.left for m in matches):
         # Stricter than Moodle: a matching question made only of distractors asks nothing.
-        raise GiftError(line, "a matching question needs at least one item left of '->'")
+        raise GiftError(line, N_("câu hỏi ghép cặp cần ít nhất một cặp có vế trái trước «->»"))
     return matches
 
 
@@ -433,9 +498,18 @@ def _read_short_answer(answer: _Src, qformat: str) -> list[GiftAnswer]:
         fraction, body = _weighted(segment, 1.0)
         text, feedback = _answer_and_feedback(body, qformat)
         if not text:
-            raise GiftError(segment.line, "empty answer (a stray '=')")
+            raise GiftError(segment.line, N_("đáp án trống (thừa một dấu «=»)"))
         answers.append(GiftAnswer(text, fraction, feedback))
     return answers
+
+
+# What _numerical_value says about a part of a numerical answer that is not a number.
+_NOT_A_NUMBER = {
+    "answer": N_("đáp án số «%(value)s» không phải là số (phần thập phân viết bằng dấu chấm, ví dụ 3.5)"),
+    "tolerance": N_("sai số cho phép «%(value)s» không phải là số (phần thập phân viết bằng dấu chấm, ví dụ 0.5)"),
+    "range start": N_("đầu khoảng «%(value)s» không phải là số (phần thập phân viết bằng dấu chấm, ví dụ 3.5)"),
+    "range end": N_("cuối khoảng «%(value)s» không phải là số (phần thập phân viết bằng dấu chấm, ví dụ 3.5)"),
+}
 
 
 def _numerical_value(value: str, line: int) -> GiftAnswer:
@@ -444,18 +518,18 @@ def _numerical_value(value: str, line: int) -> GiftAnswer:
         return GiftAnswer("*", 0.0)
     dots = value.find("..")
     if dots > 0:
-        low = _decimal(_php_trim(value[:dots]), line, "range start")
-        high = _decimal(_php_trim(value[dots + 2 :]), line, "range end")
+        low = _decimal(_php_trim(value[:dots]), line, _NOT_A_NUMBER["range start"])
+        high = _decimal(_php_trim(value[dots + 2 :]), line, _NOT_A_NUMBER["range end"])
         if low > high:
-            raise GiftError(line, f"range {value!r} ends below its start")
+            raise GiftError(line, N_("khoảng «%(range)s» có số cuối nhỏ hơn số đầu"), range=value)
         middle = (low + high) / 2
         return GiftAnswer(_number_text(middle), 0.0, "", float(high - middle), float(low), float(high))
     colon = value.find(":")
     if colon > 0:
-        number = _decimal(_php_trim(value[:colon]), line, "numerical answer")
-        tolerance = _decimal(_php_trim(value[colon + 1 :]), line, "tolerance")
+        number = _decimal(_php_trim(value[:colon]), line, _NOT_A_NUMBER["answer"])
+        tolerance = _decimal(_php_trim(value[colon + 1 :]), line, _NOT_A_NUMBER["tolerance"])
     else:
-        number, tolerance = _decimal(value, line, "numerical answer"), Decimal(0)
+        number, tolerance = _decimal(value, line, _NOT_A_NUMBER["answer"]), Decimal(0)
     return GiftAnswer(_number_text(number), 0.0, "", float(tolerance))
 
 
@@ -475,11 +549,13 @@ def _read_numerical(answer: _Src, qformat: str, line: int) -> list[GiftAnswer]:
         parsed = _numerical_value(value, segment.line)
         answers.append(replace(parsed, fraction=fraction, feedback=feedback))
     if not answers:
-        raise GiftError(line, "numerical question without an answer")
+        raise GiftError(line, N_("câu hỏi dạng số chưa có đáp án"))
     if other is not None:
         head, *rest_of_other = other.split("#", 1)
         if head.strip():
-            raise GiftError(other.line, "after '~' a numerical question takes only '#feedback' for other numbers")
+            raise GiftError(
+                other.line, N_("ở câu hỏi dạng số, sau «~» chỉ được viết «#phản hồi» cho mọi số khác")
+            )
         other_feedback = _part_text(rest_of_other[0].strip(), qformat) if rest_of_other else ""
         answers.append(GiftAnswer("*", 0.0, other_feedback))
     return answers
@@ -506,7 +582,9 @@ def _read_block(block: list[tuple[int, str]], category: str) -> GiftQuestion | s
         path = src[len("$CATEGORY:") :].text()
         if not path or "\n" in path:
             # Moodle would take every following line of the block as part of the path.
-            raise GiftError(start_line, "$CATEGORY: needs a path and a blank line after it")
+            raise GiftError(
+                start_line, N_("$CATEGORY: cần ghi tên danh mục, và ngay sau đó phải là một dòng trống")
+            )
         return path
     idnumber, tags = _annotations(comments)
 
@@ -514,25 +592,29 @@ def _read_block(block: list[tuple[int, str]], category: str) -> GiftQuestion | s
     if src.view.startswith("::"):
         close = src.find("::", 2)
         if close < 0:
-            raise GiftError(start_line, "question name is not closed with '::'")
+            raise GiftError(start_line, N_("tên câu hỏi thiếu «::» ở cuối"))
         name = src[2:close].text()
         src = src[close + 2 :].strip()
 
     opening, closing = src.find("{"), src.find("}")
     if opening < 0 and closing >= 0:
-        raise GiftError(src.line_at(closing), "'}' without an opening '{' (write a literal brace as \\})")
+        raise GiftError(
+            src.line_at(closing), N_("có «}» mà không có «{» mở trước (muốn viết dấu ngoặc nhọn thì gõ \\})")
+        )
     if closing < 0 and opening >= 0:
-        raise GiftError(src.line_at(opening), "answer block opened with '{' is never closed")
+        raise GiftError(src.line_at(opening), N_("khối đáp án mở bằng «{» nhưng không có «}» đóng lại"))
     if closing >= 0:
         if closing < opening:
-            raise GiftError(src.line_at(closing), "'}' before the answer block's '{'")
+            raise GiftError(src.line_at(closing), N_("«}» đứng trước «{» mở khối đáp án"))
         # Stricter than Moodle, which reads only the first block and shows the rest as text.
         for char, after in (("{", opening + 1), ("}", closing + 1)):
             extra = src.find(char, after)
             if extra >= 0:
                 raise GiftError(
                     src.line_at(extra),
-                    f"unexpected '{char}': one answer block per question (write a literal brace as \\{char})",
+                    N_("thừa «%(brace)s»: mỗi câu hỏi chỉ có một khối đáp án (muốn viết dấu ngoặc nhọn thì "
+                       "gõ \\%(brace)s)"),
+                    brace=char,
                 )
 
     if opening < 0:
@@ -565,7 +647,7 @@ def _read_block(block: list[tuple[int, str]], category: str) -> GiftQuestion | s
         answer = answer[:separator].strip()
     if not question.text:
         # Stricter than Moodle, which imports a question with nothing to read.
-        raise GiftError(start_line, "question has no text")
+        raise GiftError(start_line, N_("câu hỏi chưa có nội dung"))
 
     # Moodle's order of tests decides the type.
     if not answer:

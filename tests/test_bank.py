@@ -167,3 +167,18 @@ def test_editing_an_unused_question_changes_it_in_place(db):
     same = bank.revise_question(question, edited)
     assert same.id == question.id and same.version == 1 and same.text == "Thiết bị nhập là?"
     assert [o.text for o in same.options] == ["Bàn phím", "Loa"]
+
+
+def test_import_refusals_are_in_the_readers_language(app, db):
+    from flask_babel import force_locale
+
+    with pytest.raises(bank.ImportError_) as refused:
+        bank.import_gift("::Câu một:: Thư công vụ gửi qua hệ thống nào? {=Hệ thống thư công vụ ~Mạng xã hội}")
+    (line, message), = refused.value.errors
+    assert line == 1
+    assert "chưa gắn mô-đun khung kỹ năng" in str(message)  # a command's output: the site's language
+    with app.test_request_context(), force_locale("en"):
+        assert "no framework module" in str(message)
+    with pytest.raises(bank.ImportError_) as unknown:
+        bank.import_gift("::Câu một:: Câu hỏi? {TRUE}", default_module="IU99")
+    assert "không có mô-đun IU99" in str(unknown.value.errors[0][1])

@@ -2,6 +2,7 @@
 (GIFT and Excel, all or nothing), export, the Excel template, and a quiz's item analysis."""
 from __future__ import annotations
 
+import html
 import io
 import re
 from datetime import timedelta
@@ -109,15 +110,44 @@ def test_gift_upload_imports_and_shows_counts_per_type(client, db, users, logged
     assert {q.created_by_id for q in db.session.scalars(select(Question))} == {users["author"].id}
 
 
-def test_malformed_gift_shows_the_line_and_imports_nothing(client, db, logged_in):
+# Malformed GIFT files (the first question is fine): the line of the error, its message in Vietnamese
+# and in English.
+MALFORMED_GIFT = [
+    pytest.param("// [tag:IU01]\n::a::Câu một?{=Đúng ~Sai}\n\n// [tag:IU01]\n::b::Câu hai?{=Đúng ~Sai\n", 5,
+                 "khối đáp án mở bằng «{» nhưng không có «}» đóng lại",
+                 "answer block opened with '{' is never closed with '}'", id="unclosed-brace"),
+    pytest.param("// [tag:IU01]\n::a::Câu một?{=Đúng ~Sai}\n\n// [tag:IU01]\n::b::Bao nhiêu?{#\n=1,5\n}\n", 6,
+                 "đáp án số «1,5» không phải là số (phần thập phân viết bằng dấu chấm, ví dụ 3.5)",
+                 "numerical answer '1,5' is not a number (write decimals with a point, e.g. 3.5)", id="decimal-comma"),
+    pytest.param("// [tag:IU01]\n::a::Câu một?{=Đúng ~Sai}\n\n// [tag:IU01]\n::b::Câu hai?{\n=Đúng\n~%33%Sai\n}\n",
+                 7, "trọng số đáp án %33% không phải một mức điểm Moodle chấp nhận (hãy dùng ±100%, 90%",
+                 "answer weight %33% is not one Moodle accepts (use ±100%, 90%", id="weight"),
+]
+
+
+@pytest.mark.parametrize("text, line, vietnamese, english", MALFORMED_GIFT)
+def test_malformed_gift_shows_the_line_and_imports_nothing(client, db, logged_in, text, line, vietnamese, english):
     logged_in("author")
-    text = ("// [tag:IU01]\n::a::Câu một?{=Đúng ~Sai}\n\n"
-            "// [tag:IU01]\n::b::Câu hai?{=Đúng ~Sai\n")
     response = _upload(client, text.encode("utf-8"), "loi.gift")
-    page = response.get_data(as_text=True)
+    page = html.unescape(response.get_data(as_text=True))
     assert response.status_code == 400
-    assert "Chưa nhập câu hỏi nào" in page
-    assert "<tr><td>5</td><td>answer block opened with" in page
+    assert "Chưa nhập câu hỏi nào: tệp có 1 lỗi cần sửa" in page
+    assert f"<tr><td>{line}</td><td>{vietnamese}" in page
+    assert english not in page
+    assert _count(db) == 0
+
+
+@pytest.mark.parametrize("text, line, vietnamese, english", MALFORMED_GIFT)
+def test_malformed_gift_error_is_in_english_after_the_language_switch(client, db, logged_in, text, line, vietnamese,
+                                                                      english):
+    logged_in("author")
+    client.post("/language/en", data={"csrf_token": _token(client)})
+    response = _upload(client, text.encode("utf-8"), "loi.gift")
+    page = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 400
+    assert "No questions imported: the file has 1 error(s) to fix" in page
+    assert f"<tr><td>{line}</td><td>{english}" in page
+    assert vietnamese not in page
     assert _count(db) == 0
 
 
@@ -232,7 +262,7 @@ def test_an_edit_with_a_gift_error_shows_the_line_and_changes_nothing(client, db
     question = _questions(db)["chon-mot"]
     logged_in("author")
     page = _edit(client, question, "// [tag:IU01]\n::chon-mot::Câu?{\n=Đúng\n~%33%Sai\n}").get_data(as_text=True)
-    assert "Dòng 4:" in page
+    assert "Dòng 4: trọng số đáp án %33% không phải một mức điểm Moodle chấp nhận" in page
     page = _edit(client, question, "::a::Một?{T}\n\n::b::Hai?{F}").get_data(as_text=True)
     assert "đúng một câu hỏi (đang có 2)" in page
     db.session.refresh(question)

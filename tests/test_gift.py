@@ -1,4 +1,5 @@
-"""Tests for quizzes.gift, the Moodle GIFT reader and writer (no Flask app needed)."""
+"""Tests for quizzes.gift, the Moodle GIFT reader and writer (no Flask app needed, except to show
+its error messages in the site's languages)."""
 from __future__ import annotations
 
 import re
@@ -322,30 +323,30 @@ def test_empty_and_comment_only_input() -> None:
 GOOD = "// [tag:IU01]\n::ok::Câu hỏi hợp lệ?{T}\n\n"  # lines 1-3; the bad question starts on line 4
 
 ERRORS = [
-    pytest.param(GOOD + "::q::Hỏi gì?{\n=a\n~b\n", 4, "never closed", id="unclosed-brace"),
-    pytest.param(GOOD + "::q::Hỏi gì?\n=a\n~b}\n", 6, "without an opening", id="close-without-open"),
-    pytest.param(GOOD + "::q::Ghép cặp.{\n=a -> b\n}", 4, "at least two pairs", id="matching-one-pair"),
-    pytest.param(GOOD + "::q::Ghép cặp.{\n=a -> b\n=c\n}", 6, "without '->'", id="matching-no-arrow"),
-    pytest.param(GOOD + "::q::Ghép.{=a -> b#x =c -> d}", 4, "no feedback", id="matching-feedback"),
-    pytest.param(GOOD + "::q::Số?{#\n=1,5:0.1\n}", 5, "not a number", id="numerical-comma"),
-    pytest.param(GOOD + "::q::Số?{#abc}", 4, "not a number", id="numerical-word"),
-    pytest.param(GOOD + "::q::Số?{#1:x}", 4, "tolerance", id="numerical-tolerance"),
-    pytest.param(GOOD + "::q::Số?{#5..1}", 4, "ends below", id="numerical-range"),
-    pytest.param(GOOD + "::q::Số?{#}", 4, "without an answer", id="numerical-empty"),
-    pytest.param(GOOD + "::q::Số?{#5 ~ôi#sai}", 4, "only '#feedback'", id="numerical-tilde-text"),
-    pytest.param(GOOD + "::q Hỏi gì?{T}", 4, "not closed with '::'", id="name-unclosed"),
-    pytest.param(GOOD + "Hỏi {=a ~b} rồi {=c ~d}", 4, "one answer block", id="second-block"),
-    pytest.param(GOOD + "Hỏi?{\n=a {b\n~c}", 5, "unexpected '{'", id="brace-inside-block"),
-    pytest.param(GOOD + "Hỏi?{\n~%33%a\n~%67%b\n}", 5, "not one Moodle accepts", id="grade-33"),
-    pytest.param(GOOD + "Hỏi?{~%--50%a =b}", 4, "not a number", id="grade-double-minus"),
-    pytest.param(GOOD + "Hỏi?{~%50%a ~%25%b ~c}", 4, "add up to 100", id="multi-response-sum"),
-    pytest.param(GOOD + "Hỏi?{~a ~b}", 4, "add up to 100", id="choice-without-right-answer"),
-    pytest.param(GOOD + "Hỏi?{~a}", 4, "at least two answers", id="one-choice"),
-    pytest.param(GOOD + "Hỏi?{=a ~ }", 4, "empty answer", id="empty-choice"),
+    pytest.param(GOOD + "::q::Hỏi gì?{\n=a\n~b\n", 4, "khối đáp án mở bằng «{» nhưng không có «}» đóng lại", id="unclosed-brace"),
+    pytest.param(GOOD + "::q::Hỏi gì?\n=a\n~b}\n", 6, "có «}» mà không có «{» mở trước", id="close-without-open"),
+    pytest.param(GOOD + "::q::Ghép cặp.{\n=a -> b\n}", 4, "cần ít nhất hai cặp", id="matching-one-pair"),
+    pytest.param(GOOD + "::q::Ghép cặp.{\n=a -> b\n=c\n}", 6, "cặp ghép thiếu «->»", id="matching-no-arrow"),
+    pytest.param(GOOD + "::q::Ghép.{=a -> b#x =c -> d}", 4, "không có phản hồi", id="matching-feedback"),
+    pytest.param(GOOD + "::q::Số?{#\n=1,5:0.1\n}", 5, "đáp án số «1,5» không phải là số (phần thập phân viết bằng dấu chấm", id="numerical-comma"),
+    pytest.param(GOOD + "::q::Số?{#abc}", 4, "đáp án số «abc» không phải là số", id="numerical-word"),
+    pytest.param(GOOD + "::q::Số?{#1:x}", 4, "sai số cho phép «x» không phải là số", id="numerical-tolerance"),
+    pytest.param(GOOD + "::q::Số?{#5..1}", 4, "khoảng «5..1» có số cuối nhỏ hơn số đầu", id="numerical-range"),
+    pytest.param(GOOD + "::q::Số?{#}", 4, "câu hỏi dạng số chưa có đáp án", id="numerical-empty"),
+    pytest.param(GOOD + "::q::Số?{#5 ~ôi#sai}", 4, "sau «~» chỉ được viết «#phản hồi»", id="numerical-tilde-text"),
+    pytest.param(GOOD + "::q Hỏi gì?{T}", 4, "tên câu hỏi thiếu «::» ở cuối", id="name-unclosed"),
+    pytest.param(GOOD + "Hỏi {=a ~b} rồi {=c ~d}", 4, "chỉ có một khối đáp án", id="second-block"),
+    pytest.param(GOOD + "Hỏi?{\n=a {b\n~c}", 5, "thừa «{»", id="brace-inside-block"),
+    pytest.param(GOOD + "Hỏi?{\n~%33%a\n~%67%b\n}", 5, "trọng số đáp án %33% không phải một mức điểm Moodle chấp nhận", id="grade-33"),
+    pytest.param(GOOD + "Hỏi?{~%--50%a =b}", 4, "trọng số đáp án %--50% không phải là số", id="grade-double-minus"),
+    pytest.param(GOOD + "Hỏi?{~%50%a ~%25%b ~c}", 4, "phải cộng lại bằng 100 % (đang là 75 %)", id="multi-response-sum"),
+    pytest.param(GOOD + "Hỏi?{~a ~b}", 4, "hãy đánh dấu đáp án đó bằng «=»", id="choice-without-right-answer"),
+    pytest.param(GOOD + "Hỏi?{~a}", 4, "cần ít nhất hai đáp án", id="one-choice"),
+    pytest.param(GOOD + "Hỏi?{=a ~ }", 4, "đáp án trống", id="empty-choice"),
     pytest.param(GOOD + "Hỏi?{=%50%a ~b}", 4, "~%50%", id="equals-with-weight"),
-    pytest.param(GOOD + "Hỏi?{=}", 4, "empty answer", id="empty-short-answer"),
-    pytest.param(GOOD + "// [tag:IU01]\n{T}", 5, "no text", id="no-question-text"),
-    pytest.param(GOOD + "$CATEGORY: IU01\nHỏi?{T}", 4, "blank line", id="category-glued-to-question"),
+    pytest.param(GOOD + "Hỏi?{=}", 4, "đáp án trống (thừa một dấu «=»)", id="empty-short-answer"),
+    pytest.param(GOOD + "// [tag:IU01]\n{T}", 5, "câu hỏi chưa có nội dung", id="no-question-text"),
+    pytest.param(GOOD + "$CATEGORY: IU01\nHỏi?{T}", 4, "một dòng trống", id="category-glued-to-question"),
 ]
 
 
@@ -355,7 +356,7 @@ def test_errors_carry_line_numbers(source: str, line: int, fragment: str) -> Non
         parse_gift(source)
     assert caught.value.line == line
     assert fragment in caught.value.message
-    assert str(caught.value).startswith(f"line {line}: ")
+    assert str(caught.value) == f"dòng {line}: {caught.value.message}"
 
 
 def test_error_line_counts_crlf_and_bom() -> None:
@@ -369,6 +370,76 @@ def test_parse_is_all_or_nothing() -> None:
     assert len(parse_gift(good)) == 2
     with pytest.raises(GiftError):
         parse_gift(good + "Câu ba.{=a ~b")
+
+
+# --------------------------------------------------------------------------- error messages: Vietnamese, then English
+
+COMMA = "// [tag:IU01]\n::so::Bao nhiêu?{#\n=1,5\n}\n"  # the answer, on line 3, has a decimal comma
+COMMA_VI = "dòng 3: đáp án số «1,5» không phải là số (phần thập phân viết bằng dấu chấm, ví dụ 3.5)"
+COMMA_EN = "line 3: numerical answer '1,5' is not a number (write decimals with a point, e.g. 3.5)"
+
+
+def _error(source: str) -> GiftError:
+    with pytest.raises(GiftError) as caught:
+        parse_gift(source)
+    return caught.value
+
+
+def test_errors_are_vietnamese_without_flask() -> None:
+    error = _error(COMMA)
+    assert (error.line, error.message, str(error)) == (3, COMMA_VI.removeprefix("dòng 3: "), COMMA_VI)
+    assert error.template == "đáp án số «%(value)s» không phải là số (phần thập phân viết bằng dấu chấm, ví dụ 3.5)"
+    assert error.params == {"value": "1,5"}
+    assert str(_error("Hỏi?{=%50%a ~b}")) == (
+        "dòng 1: đáp án viết sau «=» luôn được 100 %; đáp án đúng một phần hãy viết dạng ~%50%đáp án")
+
+
+def test_errors_are_shown_in_the_language_of_the_request(app) -> None:
+    from flask import session
+
+    error = _error(COMMA)  # raised outside any request, translated when shown
+    with app.test_request_context("/"):
+        session["locale"] = "en"
+        assert str(error) == COMMA_EN
+        assert error.message == COMMA_EN.removeprefix("line 3: ")
+        assert str(_error("Hỏi?{~%50%a ~%25%b ~c}")) == (
+            "line 1: without '=' this is a multiple-response question, and the weights of its right answers "
+            "must add up to 100 % (they add up to 75 %). If only one answer is right, mark it with '='")
+    with app.test_request_context("/"):
+        session["locale"] = "vi"
+        assert str(error) == COMMA_VI
+    with app.app_context():  # a flask command: no visitor to choose, so the site's default language
+        assert str(error) == COMMA_VI
+    assert str(error) == COMMA_VI
+
+
+def test_every_error_message_has_an_english_translation() -> None:
+    """Each message id marked in quizzes/gift.py is in the English catalogue, with the same placeholders."""
+    from babel.messages.extract import extract_from_file
+    from babel.messages.pofile import read_po
+
+    with (REPO / "lms/translations/en/LC_MESSAGES/messages.po").open("rb") as handle:
+        catalog = read_po(handle)
+    ids = [message for _line, message, _comments, _context in
+           extract_from_file("python", REPO / "quizzes/gift.py", keywords={"N_": None})]
+    assert len(ids) >= 25
+    for message in ids:
+        assert catalog.get(message) is not None and catalog[message].string, message
+        placeholders = sorted(re.findall(r"%\((\w+)\)s", message))
+        assert sorted(re.findall(r"%\((\w+)\)s", catalog[message].string)) == placeholders, message
+
+
+def test_cli_import_prints_the_vietnamese_message(app, db, tmp_path) -> None:
+    from sqlalchemy import func, select
+
+    from quizzes.models import Question
+
+    bad = tmp_path / "loi.gift"
+    bad.write_text(COMMA, encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["questions", "import", str(bad)])
+    assert result.exit_code != 0
+    assert f"loi.gift: line 3: {COMMA_VI.removeprefix('dòng 3: ')}. Nothing was imported." in result.output
+    assert db.session.scalar(select(func.count()).select_from(Question)) == 0
 
 
 # --------------------------------------------------------------------------- writer
@@ -560,7 +631,7 @@ def test_writer_normalises_whitespace_nfc_and_grades() -> None:
         ),
         pytest.param(
             GiftQuestion(qtype="numerical", text="?", answers=[GiftAnswer("1,5", 1.0, tolerance=0.0)]),
-            "not a number",
+            "không phải là số",
             id="numerical-comma",
         ),
         pytest.param(GiftQuestion(qtype="cloze", text="?"), "unknown question type", id="unknown-type"),
