@@ -17,11 +17,13 @@ hello, and its ratio is its requests per second over hello's in those paired rou
 load on this shared 2-core machine drifts, and pairing keeps both sides of a ratio under the same
 conditions. Runs on SQLite (WAL, temporary directory) and, when it answers, on PostgreSQL at
 ``postgresql+psycopg://postgres@127.0.0.1:5432/bench_http`` (created if missing; its ``public``
-schema is rebuilt, the ``test`` database is never touched). ``BENCH_QUICK=1`` shortens everything.
+schema is rebuilt, the ``test`` database is never touched). ``BENCH_QUICK=1`` shortens everything;
+``BENCH_TRIAL=1`` (or ``sqlite``, ``postgresql``: that database only) prints the figures without writing docs/benchmarks.md.
 """
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 import tempfile
 from collections.abc import Awaitable, Callable
@@ -362,14 +364,16 @@ def run() -> bool:
     with tempfile.TemporaryDirectory(prefix="bench-http-") as directory:
         work = Path(directory)
         databases = [_server.sqlite_url(work)]
-        postgresql = _server.postgresql_url(POSTGRESQL_DATABASE)
+        postgresql = None if os.environ.get("BENCH_TRIAL") == "sqlite" else _server.postgresql_url(POSTGRESQL_DATABASE)
         if postgresql:
-            databases.append(postgresql)
+            databases = [postgresql] if os.environ.get("BENCH_TRIAL") == "postgresql" else databases + [postgresql]
         else:
             print("PostgreSQL: not reachable on 127.0.0.1:5432: skipped")
         hello_env = _server.server_environment(databases[0], work)
         with GunicornServer("bench.hello_app:app", hello_env, work) as hello_server:
             for url in databases:
                 measurements += asyncio.run(_measure_database(url, hello_server, work))
+    if os.environ.get("BENCH_TRIAL"):  # a trial while working on a path: figures printed, not written
+        return all(m.passed for m in measurements)
     write_section("HTTP throughput", _document(measurements, postgresql is None))
     return all(m.passed for m in measurements)

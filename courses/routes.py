@@ -17,7 +17,7 @@ from lms.content import MODULE_RE
 from lms.extensions import db, limiter
 from lms.models import Role
 from lms.pagecache import page_cache
-from lms.principal import principal
+from lms.principal import adopt_principal, principal, session_account_id
 from lms.services import module_codes
 from lms.timefmt import local_today
 
@@ -46,12 +46,23 @@ def course(slug: str):
     those inputs is reused (``lms.pagecache``: per worker, keyed by them, by the account and
     its roles, the language and the path, and never older than a minute).
     """
-    account = principal()
-    if account is None:
-        found, state = services.published_course_version(slug), None
-    else:
-        found = services.published_course_version_for(slug, account.id)
-        state = found[2] if found is not None else None
+    claimed = session_account_id()
+    state = None
+    if claimed is not None:
+        # One query for the course, the learner's progress and the signed-in account.
+        page = services.course_page_state(slug, claimed)
+        if page.account is not None:
+            adopt_principal(page.account.id, page.account.roles, page.account.locale)
+            found, state = page.course, page.learner
+        elif principal() is None:  # not an active account: Flask-Login decides (signed out)
+            found = page.course
+        else:
+            found, state = page.course, services.course_page_state(slug, principal().id).learner
+    elif principal() is None:
+        found = services.published_course_version(slug)
+    else:  # signed in some other way (remember cookie, a user loaded earlier in the request)
+        page = services.course_page_state(slug, principal().id)
+        found, state = page.course, page.learner
     if found is None:
         abort(404)
     course_id, version = found[0], found[1]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, event, func, inspect, literal_column, null, select, union_all, update
+from sqlalchemy import String, bindparam, event, func, inspect, literal_column, null, select, union_all, update
 from sqlalchemy.orm import Session
 
 from lms.markdown import render_markdown
@@ -12,7 +12,7 @@ from courses.signals import lesson_viewed
 from lms import fastsql
 from lms.database import utcnow
 from lms.extensions import db
-from lms.models import Agency, User
+from lms.models import Agency, RoleGrant, User
 from lms.text import fold
 
 
@@ -78,19 +78,26 @@ _PUBLISHED_VERSION = fastsql.Statement(
     .where(_course.c.slug == bindparam("slug"), _course.c.published.is_(True)))
 
 _enrolment, _view, _lesson = Enrolment.__table__, LessonView.__table__, Lesson.__table__
-# For a signed-in learner, the course's version, their enrolment and the lessons they have read,
-# in one query: kind 0 is the published course (id, updated_at), 1 the enrolment (last lesson
-# read), 2 each lesson read.
+_user, _grant = User.__table__, RoleGrant.__table__
+# For a visitor whose session names an account, in one query: kind 0 is the published course
+# (id, updated_at), 1 the enrolment (last lesson read), 2 each lesson read, 3 the account if it
+# is active (one row per role grant, or one with no role), 4 its preferred language.
 _COURSE_AND_LEARNER = fastsql.Statement(union_all(
-    select(literal_column("0").label("kind"), _course.c.id.label("value"), _course.c.updated_at.label("at"))
+    select(literal_column("0").label("kind"), _course.c.id.label("value"), _course.c.updated_at.label("at"),
+           null().cast(String).label("label"))
     .where(_course.c.slug == bindparam("slug"), _course.c.published.is_(True)),
-    select(literal_column("1"), _enrolment.c.last_lesson_id, null())
+    select(literal_column("1"), _enrolment.c.last_lesson_id, null(), null().cast(String))
     .select_from(_enrolment.join(_course, _course.c.id == _enrolment.c.course_id))
     .where(_course.c.slug == bindparam("slug"), _enrolment.c.user_id == bindparam("user_id")),
-    select(literal_column("2"), _view.c.lesson_id, null())
+    select(literal_column("2"), _view.c.lesson_id, null(), null().cast(String))
     .select_from(_view.join(_lesson, _lesson.c.id == _view.c.lesson_id)
                  .join(_course, _course.c.id == _lesson.c.course_id))
-    .where(_course.c.slug == bindparam("slug"), _view.c.user_id == bindparam("user_id"))))
+    .where(_course.c.slug == bindparam("slug"), _view.c.user_id == bindparam("user_id")),
+    select(literal_column("3"), _user.c.id, null(), _grant.c.role.cast(String))
+    .select_from(_user.outerjoin(_grant, _grant.c.user_id == _user.c.id))
+    .where(_user.c.id == bindparam("user_id"), _user.c.active.is_(True)),
+    select(literal_column("4"), _user.c.id, null(), _user.c.locale.cast(String))
+    .where(_user.c.id == bindparam("user_id"), _user.c.active.is_(True))))
 
 
 def published_course_version(slug: str) -> tuple[int, object] | None:
@@ -110,17 +117,38 @@ class LearnerState:
     viewed: frozenset[int]
 
 
-def published_course_version_for(slug: str, user_id: int) -> tuple[int, object, LearnerState] | None:
-    """``published_course_version`` and the person's ``LearnerState`` in the course, in one query."""
+@dataclass(frozen=True)
+class AccountRow:
+    """An active account as the course page's query read it: id, role grants, preferred language."""
+
+    id: int
+    roles: frozenset[str]
+    locale: str | None
+
+
+@dataclass(frozen=True)
+class CoursePageState:
+    """What the course page reads per request for a session that names an account."""
+
+    course: tuple[int, object] | None  # published course id and version; None: no such published course
+    learner: LearnerState
+    account: AccountRow | None  # None: no such active account
+
+
+def course_page_state(slug: str, user_id: int) -> CoursePageState:
+    """The published course's version, the person's ``LearnerState`` and their account, in one query."""
     with fastsql.connection() as connection:
         rows = _COURSE_AND_LEARNER.all(connection, slug=slug, user_id=user_id)
-    course = next((row for row in rows if row.kind == 0), None)
-    if course is None:
-        return None
+    course = next(((row.value, row.at) for row in rows if row.kind == 0), None)
     enrolments = [row.value for row in rows if row.kind == 1]
-    return course.value, course.at, LearnerState(
+    grants = [row for row in rows if row.kind == 3]
+    account = None
+    if grants:
+        locale = next((row.label for row in rows if row.kind == 4), None)
+        account = AccountRow(grants[0].value, frozenset(row.label for row in grants if row.label is not None), locale)
+    return CoursePageState(course, LearnerState(
         enrolled=bool(enrolments), last_lesson_id=enrolments[0] if enrolments else None,
-        viewed=frozenset(row.value for row in rows if row.kind == 2))
+        viewed=frozenset(row.value for row in rows if row.kind == 2)), account)
 
 
 def touch_courses_on_change(session, flush_context, instances) -> None:

@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.pool import Pool
 
+from lms.database import SQLITE_SYNCHRONOUS
 from lms.extensions import db
 
 
@@ -235,15 +236,22 @@ _THREAD_WRITE_LOCK = threading.Lock()
 
 
 @contextlib.contextmanager
-def write_lock() -> Iterator[None]:
-    """Hold the database's write turn, for a fast-path write (a no-op but on SQLite files).
+def durable_write() -> Iterator[None]:
+    """Run one fast-path write so that it is durable when the block is left.
 
-    SQLite lets one connection write at a time; a second writer that finds the database locked
-    sleeps in SQLite's busy handler for 1, 2, 5, 10… ms before it looks again, which under a
-    stream of short commits (each a few hundred microseconds, most of it waiting for fsync)
-    makes workers sleep far longer than they wait. An advisory lock on a file beside the
-    database (``flock``: the kernel wakes the next process as soon as it is released) queues the
-    fast path's writers instead. The lock is only ever taken around one statement.
+    PostgreSQL: nothing to add (the autocommit statement's commit waits for its WAL flush).
+
+    SQLite lets one connection write at a time, and in ``synchronous=FULL`` each commit holds
+    the write lock while it waits for fsync; a second writer that finds the database locked
+    sleeps in SQLite's busy handler for 1, 2, 5, 10… ms before it looks again. So on SQLite the
+    fast path's connection commits in ``synchronous=NORMAL`` (the log is written but not synced)
+    while holding an advisory lock on a file beside the database (``flock``: the kernel wakes the
+    next writer as soon as it is released), and then, with the lock released, syncs the
+    write-ahead log itself before returning. That is what FULL does, in another order: the
+    commit is on disk before anyone is told it is stored, and writers no longer queue behind
+    each other's disk waits (one fsync covers every commit written before it). If the log was
+    checkpointed and reset meanwhile, its frames are already in the synced database file.
+    With ``SQLITE_SYNCHRONOUS=NORMAL`` configured, the log is not synced here either.
     """
     engine = db.engine
     path = engine.url.database if engine.dialect.name == "sqlite" else None
@@ -260,6 +268,19 @@ def write_lock() -> Iterator[None]:
             yield
         finally:
             fcntl.flock(descriptor, fcntl.LOCK_UN)
+    if SQLITE_SYNCHRONOUS != "NORMAL":
+        _sync_file(f"{path}-wal")
+
+
+def _sync_file(path: str) -> None:
+    try:
+        descriptor = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return  # no log: everything was checkpointed into the (synced) database file
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def _checkout(engine):
@@ -269,6 +290,8 @@ def _checkout(engine):
         if hasattr(driver, "isolation_level") and not hasattr(driver, "pgconn"):  # sqlite3
             raw.info["fastsql_restore"] = ("isolation_level", driver.isolation_level)
             driver.isolation_level = None
+            # Commits are synced by ``durable_write`` after the write lock is released.
+            driver.execute("PRAGMA synchronous=NORMAL")
         else:  # psycopg
             raw.info["fastsql_restore"] = ("autocommit", driver.autocommit)
             driver.autocommit = True
@@ -297,5 +320,7 @@ def _restore_on_reset(dbapi_connection, connection_record, reset_state) -> None:
         return
     try:
         setattr(dbapi_connection, name, value)
+        if name == "isolation_level":  # sqlite3: back to the configured durability (see durable_write)
+            dbapi_connection.execute(f"PRAGMA synchronous={SQLITE_SYNCHRONOUS}")
     except Exception as error:  # a connection that cannot be put back as it was is not reused
         connection_record.invalidate(error)

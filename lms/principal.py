@@ -75,6 +75,14 @@ def _find() -> Principal | None:
     return _from_flask_login()
 
 
+def adopt_principal(account_id: int, roles: frozenset[str], locale: str | None) -> Principal:
+    """Record the request's account, read by the caller's own query from an id that
+    ``session_account_id`` returned and found active (so ``principal()`` needs no query)."""
+    found = g._lms_principal = Principal(id=account_id, roles=frozenset({Role.LEARNER.value} | set(roles)),
+                                         locale=locale)
+    return found
+
+
 def session_account_id() -> int | None:
     """The account id the session holds, when it passes session protection and Flask-Login has
     not loaded a user in this request; None otherwise (then ask ``principal()``).

@@ -99,7 +99,7 @@ def save_answer(attempt_id: int):
     200 when stored (or a repeat of a stored save), 409 for a stale save, 410 after the
     attempt ended (time up or submitted), 400 for malformed input, 404 for someone else's.
     The answer is committed before the 200 is sent. Runs on the fast path (no ORM, see
-    ``services.store_answer``): the question's form is remembered after its first save, so a
+    ``services.store_answer``): a shown question is remembered after its first save, so a
     save is one conditional upsert (its own transaction). Signed-in like ``login_required``:
     the session's account must be the attempt's owner and active (checked in that upsert),
     otherwise Flask-Login decides.
@@ -122,21 +122,15 @@ def save_answer(attempt_id: int):
                 or not isinstance(seq, int) or isinstance(seq, bool) or not 0 < seq < 2**31:
             refusal = _json_error(400, _("Dữ liệu không hợp lệ."))
     with fastsql.connection() as connection:
-        # Someone else's attempt is not revealed, whatever was sent.
-        if refusal is None:
-            form = services.answer_form(connection, attempt_id, question_id)
-            owner_id = form.user_id if form is not None else None
-        else:  # looked up afresh: an inactive owner is sent to sign in before being told the input is bad
-            slot = services.answer_slot(connection, attempt_id, 0)
-            owner_id = slot.user_id if slot is not None and slot.owner_active else None
-        if owner_id != account_id:
-            return _not_this_accounts_attempt()
-        if refusal is not None:
-            return refusal
         try:
-            result = services.store_answer(connection, form, payload.get("response"), seq)
+            if refusal is not None:
+                # Someone else's attempt is not revealed, whatever was sent.
+                services.check_owner(connection, attempt_id, account_id)
+                return refusal
+            result = services.store_answer(connection, attempt_id, account_id, question_id,
+                                           payload.get("response"), seq)
         except services.QuizError as error:
-            if error.code == "not-owner":  # the account was deactivated meanwhile, or the attempt is gone
+            if error.code == "not-owner":
                 return _not_this_accounts_attempt()
             if error.code in ("timeout", "finished"):
                 if error.code == "timeout" and services.finalise_if_expired(db.session.get(Attempt, attempt_id)):

@@ -182,22 +182,23 @@ def save_answer(attempt: Attempt, question_id: int, raw_response: dict | None, s
 
 # ----------------------------------------------------------------------------- autosave, fast path
 # The autosave API runs for every click of every candidate; it reads and writes through
-# ``lms.fastsql`` (Core statements on a pooled DBAPI connection, no ORM). What an attempt asks
-# (its owner, its questions and their options) is frozen when it starts, so each worker keeps it
-# after the first save of a question (``_FORMS``); a save is then one statement: an upsert whose
-# source row exists only while the attempt is open, belongs to the signed-in account, that
-# account is active and the attempt is the one the memo describes (same start time). Anything
-# else changes no row, and then (rarely) the reason is looked up. ``save_answer`` above is the
-# same rule for callers that hold an ORM attempt in a transaction.
+# ``lms.fastsql`` (Core statements on a pooled DBAPI connection, no ORM). A question that an
+# attempt has shown never changes again (an edit makes a new version), so each worker keeps
+# what validating an answer to it needs (its type and options) after first reading it
+# (``_QUESTIONS``). A save is then one statement: an upsert whose source row exists only while
+# the attempt is open, belongs to the signed-in account, that account is active and the attempt
+# asks that very question (same creation time as remembered). Anything else changes no row, and
+# then (rarely) the reason is looked up. ``save_answer`` above is the same rule for callers that
+# hold an ORM attempt in a transaction.
 
 _attempt, _slot, _question, _option, _answer = (Attempt.__table__, AttemptQuestion.__table__, Question.__table__,
                                                 QuestionOption.__table__, AttemptAnswer.__table__)
 _owner = User.__table__
 _ANSWER_SLOT = fastsql.Statement(
-    select(_attempt.c.user_id, _owner.c.active.label("owner_active"), _attempt.c.started_at, _attempt.c.submitted_at,
+    select(_attempt.c.user_id, _owner.c.active.label("owner_active"), _attempt.c.submitted_at,
            _attempt.c.finished_reason, _attempt.c.deadline,
-           _question.c.id.label("question_id"), _question.c.qtype, _option.c.id.label("option_id"),
-           _option.c.text.label("option_text"), _option.c.match_text)
+           _question.c.id.label("question_id"), _question.c.qtype, _question.c.created_at.label("question_created_at"),
+           _option.c.id.label("option_id"), _option.c.text.label("option_text"), _option.c.match_text)
     .select_from(_attempt
                  .join(_owner, _owner.c.id == _attempt.c.user_id)
                  .outerjoin(_slot, and_(_slot.c.attempt_id == _attempt.c.id,
@@ -212,7 +213,8 @@ _STORED_ANSWER = fastsql.Statement(
 
 
 def _upsert(dialect_insert):
-    """Store the answer if the attempt is open and its owner's, or overwrite it if this ``seq`` is newer.
+    """Store the answer if the attempt is open, its owner's and asks the question, or overwrite
+    the stored one if this ``seq`` is newer.
 
     The attempt row is read ``FOR SHARE`` on PostgreSQL: a submit (which claims the attempt with
     an UPDATE before grading) either waits for this save to commit and grades it, or has
@@ -220,12 +222,15 @@ def _upsert(dialect_insert):
     time, which gives the same order.
     """
     source = (
-        select(_attempt.c.id, bindparam("question_id", type_=_answer.c.question_id.type),
+        select(_attempt.c.id, _question.c.id,
                bindparam("response", type_=_answer.c.response.type), bindparam("seq", type_=_answer.c.seq.type),
                bindparam("saved_at", type_=_answer.c.saved_at.type), false())
-        .select_from(_attempt.join(_owner, _owner.c.id == _attempt.c.user_id))
+        .select_from(_attempt.join(_owner, _owner.c.id == _attempt.c.user_id)
+                     .join(_slot, _slot.c.attempt_id == _attempt.c.id)
+                     .join(_question, _question.c.id == _slot.c.question_id))
         .where(_attempt.c.id == bindparam("attempt_id"), _attempt.c.user_id == bindparam("user_id"),
-               _attempt.c.started_at == bindparam("started_at", type_=_attempt.c.started_at.type),
+               _slot.c.question_id == bindparam("question_id"),
+               _question.c.created_at == bindparam("question_created_at", type_=_question.c.created_at.type),
                _owner.c.active.is_(True), _attempt.c.submitted_at.is_(None),
                or_(_attempt.c.deadline.is_(None), _attempt.c.deadline >= bindparam("saved_at")))
         .with_for_update(read=True, of=_attempt))
@@ -249,48 +254,41 @@ class AnswerSlot:
     attempt_id: int
     user_id: int
     owner_active: bool
-    started_at: datetime
     submitted_at: datetime | None
     finished_reason: str | None
     deadline: datetime | None
-    question: SimpleNamespace | None  # qtype and options: what ``validate_response`` reads
+    question: SimpleNamespace | None  # id, qtype, created_at and options: what ``validate_response`` reads
 
     @property
     def finished(self) -> bool:
         return self.submitted_at is not None
 
 
-@dataclass(frozen=True)
-class FormSlot:
-    """What never changes about an attempt's question once the attempt started."""
+class _QuestionMemo:
+    """Per-process memo of shown questions (type and options) by database and question id (bounded)."""
 
-    attempt_id: int
-    user_id: int
-    started_at: datetime
-    question: SimpleNamespace | None
-
-
-class _FormMemo:
-    """Per-process memo of ``FormSlot``s by database, attempt and question (bounded)."""
-
-    limit = 50_000
+    limit = 20_000
 
     def __init__(self) -> None:
-        self.slots: dict[tuple, FormSlot] = {}
+        self.questions: dict[tuple, SimpleNamespace] = {}
 
-    def get(self, key: tuple) -> FormSlot | None:
-        return self.slots.get(key)
+    def get(self, key: tuple) -> SimpleNamespace | None:
+        return self.questions.get(key)
 
-    def put(self, key: tuple, slot: FormSlot) -> None:
-        if len(self.slots) >= self.limit:
-            self.slots.clear()  # a new busy period refills it in a few saves per candidate
-        self.slots[key] = slot
+    def put(self, key: tuple, question: SimpleNamespace) -> None:
+        if len(self.questions) >= self.limit:
+            self.questions.clear()  # refilled by one look-up per question
+        self.questions[key] = question
 
     def drop(self, key: tuple) -> None:
-        self.slots.pop(key, None)
+        self.questions.pop(key, None)
+
+    def clear(self) -> None:
+        self.questions.clear()
 
 
-_FORMS = _FormMemo()
+_QUESTIONS = _QuestionMemo()
+_UNCHECKED = object()
 
 
 def answer_slot(connection, attempt_id: int, question_id: int) -> AnswerSlot | None:
@@ -301,67 +299,75 @@ def answer_slot(connection, attempt_id: int, question_id: int) -> AnswerSlot | N
     first = rows[0]
     question = None
     if first.question_id is not None:
-        question = SimpleNamespace(id=first.question_id, qtype=QuestionType(first.qtype), options=[
-            SimpleNamespace(id=row.option_id, text=row.option_text, match_text=row.match_text)
-            for row in rows if row.option_id is not None])
-    return AnswerSlot(attempt_id, first.user_id, bool(first.owner_active), first.started_at, first.submitted_at,
+        question = SimpleNamespace(
+            id=first.question_id, qtype=QuestionType(first.qtype), created_at=first.question_created_at,
+            options=[SimpleNamespace(id=row.option_id, text=row.option_text, match_text=row.match_text)
+                     for row in rows if row.option_id is not None])
+        # Shown by an attempt, so frozen: remember it for the next save of any attempt.
+        _QUESTIONS.put((db.engine.url, question.id), question)
+    return AnswerSlot(attempt_id, first.user_id, bool(first.owner_active), first.submitted_at,
                       first.finished_reason, first.deadline, question)
 
 
-def answer_form(connection, attempt_id: int, question_id: int) -> FormSlot | None:
-    """The attempt's owner, start and question ``question_id`` (None if not asked); None: no attempt.
-
-    Remembered per process after the first look-up: none of it changes after the attempt starts.
-    """
-    key = (db.engine.url, attempt_id, question_id)
-    form = _FORMS.get(key)
-    if form is None:
-        slot = answer_slot(connection, attempt_id, question_id)
-        if slot is None:
-            return None
-        form = FormSlot(attempt_id, slot.user_id, slot.started_at, slot.question)
-        _FORMS.put(key, form)
-    return form
+def check_owner(connection, attempt_id: int, account_id: int) -> None:
+    """Raise ``QuizError("not-owner")`` unless the attempt exists and belongs to the active ``account_id``."""
+    slot = answer_slot(connection, attempt_id, 0)
+    if slot is None or slot.user_id != account_id or not slot.owner_active:
+        raise QuizError("not-owner")
 
 
-def store_answer(connection, form: FormSlot, raw_response: dict | None, seq: int) -> SaveResult:
-    """``save_answer`` on the fast path: validate, then upsert (committed before this returns).
+def store_answer(connection, attempt_id: int, account_id: int, question_id: int, raw_response: dict | None,
+                 seq: int) -> SaveResult:
+    """``save_answer`` on the fast path for the signed-in ``account_id``: validate, then upsert
+    (committed before this returns).
 
     The same rules: refused after submit or past the deadline (``"finished"``/``"timeout"``),
     for a question not in the attempt or an invalid response; a repeat of the stored save is
-    harmless (``stored`` False); a ``seq`` not newer than the stored one is ``"stale"``. A save
-    for an account that is no longer active is ``"not-owner"``. The answer is committed
-    (durable) when this returns.
+    harmless (``stored`` False); a ``seq`` not newer than the stored one is ``"stale"``. An
+    attempt that is not the active account's is ``"not-owner"``, whatever else is wrong.
     """
-    if form.question is None:
-        raise QuizError("unknown-question")
-    try:
-        response = validate_response(form.question, raw_response)
-    except InvalidResponse as error:
-        raise QuizError("invalid-response", str(error)) from error
+    question = _QUESTIONS.get((db.engine.url, question_id))
+    response = _UNCHECKED
+    if question is not None:
+        try:
+            response = validate_response(question, raw_response)
+        except InvalidResponse:
+            pass  # refused only after a fresh look (the memo may predate a rebuilt database)
+    if response is _UNCHECKED:
+        slot = answer_slot(connection, attempt_id, question_id)
+        if slot is None or slot.user_id != account_id or not slot.owner_active:
+            raise QuizError("not-owner")  # someone else's attempt stays a 404, whatever was sent
+        if slot.question is None:
+            raise QuizError("unknown-question")
+        question = slot.question
+        try:
+            response = validate_response(question, raw_response)
+        except InvalidResponse as error:
+            raise QuizError("invalid-response", str(error)) from error
     now = utcnow()
     # One statement in autocommit mode (``fastsql.connection``): committed when it returns.
-    with fastsql.write_lock():
+    with fastsql.durable_write():
         changed = _UPSERT_ANSWER[db.engine.dialect.name].execute(
-            connection, attempt_id=form.attempt_id, user_id=form.user_id, started_at=form.started_at,
-            question_id=form.question.id, response=response, seq=seq, saved_at=now)
+            connection, attempt_id=attempt_id, user_id=account_id, question_id=question_id,
+            question_created_at=question.created_at, response=response, seq=seq, saved_at=now)
     if changed == 1:
         return SaveResult(seq=seq, stored=True, saved_at=now)
-    return _why_not_stored(connection, form, raw_response, response, seq, now)
+    return _why_not_stored(connection, attempt_id, account_id, question, raw_response, response, seq, now)
 
 
-def _why_not_stored(connection, form: FormSlot, raw_response, response, seq: int, now: datetime) -> SaveResult:
-    slot = answer_slot(connection, form.attempt_id, form.question.id)
-    if slot is None or slot.started_at != form.started_at:
-        # Not the attempt this process remembered (a database restored or rebuilt under it).
-        _FORMS.drop((db.engine.url, form.attempt_id, form.question.id))
-        if slot is None or slot.user_id != form.user_id:
-            raise QuizError("not-owner")
-        return store_answer(connection, answer_form(connection, form.attempt_id, form.question.id), raw_response, seq)
-    if not slot.owner_active:
+def _why_not_stored(connection, attempt_id: int, account_id: int, question, raw_response, response, seq: int,
+                    now: datetime) -> SaveResult:
+    slot = answer_slot(connection, attempt_id, question.id)
+    if slot is None or slot.user_id != account_id or not slot.owner_active:
         raise QuizError("not-owner")
+    if slot.question is None:
+        raise QuizError("unknown-question")
+    if slot.question.created_at != question.created_at:
+        # Not the question this process remembered (a database restored or rebuilt under it);
+        # ``answer_slot`` has remembered the real one: validate against it and save again.
+        return store_answer(connection, attempt_id, account_id, question.id, raw_response, seq)
     _refuse_if_closed(slot, now)
-    stored = _STORED_ANSWER.first(connection, attempt_id=slot.attempt_id, question_id=form.question.id)
+    stored = _STORED_ANSWER.first(connection, attempt_id=attempt_id, question_id=question.id)
     if stored is not None and stored.seq == seq and stored.response == response:
         return SaveResult(seq=seq, stored=False, saved_at=stored.saved_at)
     raise QuizError("stale")

@@ -3,6 +3,7 @@ between requests, and that it never shows stale status, stale content or someone
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 from datetime import datetime, timedelta, timezone
 import re
 import time
@@ -76,6 +77,26 @@ def test_course_page_never_shows_one_learners_progress_to_another(app, client, d
     page = reader.get(url).get_data(as_text=True)
     assert _progress(page) == "2/2" and "Học tiếp: Bài 2" in page
     assert _progress(other.get(url).get_data(as_text=True)) == "0/2"
+
+
+def test_course_page_reads_the_account_with_the_course_and_follows_its_changes(app, client, db, users):
+    """The course page reads the signed-in account in the same query as the course: its language,
+    its roles (the menu) and whether it is still active are those of this moment."""
+    course = factories.course("Bảng tính", lessons=2)
+    record_lesson_view(users["learner"], course.lessons[0])
+    db.session.commit()
+    url = f"/courses/{course.slug}"
+    login(client, "learner")
+    page = client.get(url).get_data(as_text=True)
+    assert _progress(page) == "1/2" and 'lang="vi"' in page
+    users["learner"].locale = "en"
+    db.session.commit()
+    page = client.get(url).get_data(as_text=True)
+    assert _progress(page) == "1/2" and 'lang="en"' in page
+    users["learner"].active = False
+    db.session.commit()
+    page = client.get(url).get_data(as_text=True)
+    assert _progress(page) is None and "/login" in page  # signed out, as Flask-Login treats inactive accounts
 
 
 def test_cached_pages_carry_each_visitors_own_csrf_token(app, client, db):
@@ -300,26 +321,61 @@ def test_a_fast_path_connection_left_by_a_finished_thread_goes_back_to_the_pool_
                 savepoint.rollback()
 
 
-def test_a_remembered_form_that_no_longer_describes_the_attempt_is_looked_up_again(app, client, db, users):
-    """The worker remembers an attempt's questions after the first save; if the database under it
-    was rebuilt (same attempt id, another attempt), the save notices and stores the right one."""
+def test_a_remembered_question_that_is_not_the_one_in_the_database_is_looked_up_again(app, client, db, users):
+    """Each worker remembers a shown question's type and options after its first save. If the
+    database under it was rebuilt (same question id, another question), the save notices: the
+    upsert checks the question's creation time, and a response the memo would refuse is checked
+    against the database before it is refused."""
+    from quizzes import services as quiz_services
+
     course = factories.course(lessons=1)
     quiz = factories.quiz(course, questions=2)
     db.session.commit()
     login(client, "learner")
     attempt_id, token = _start(client, quiz.id)
     question = quiz.items[0].question
-    option = factories.correct_option_id(question)
-    assert _save(client, attempt_id, token, {"question_id": question.id, "response": {"option": option},
+    right, wrong = factories.correct_option_id(question), next(
+        o.id for o in question.options if o.id != factories.correct_option_id(question))
+    assert _save(client, attempt_id, token, {"question_id": question.id, "response": {"option": right},
                                             "seq": 1}).json["stored"] is True
-    db.session.execute(text("UPDATE attempt SET started_at = :t WHERE id = :a"),
-                       {"t": datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(minutes=1), "a": attempt_id})
+    key = (_db.engine.url, question.id)
+    remembered = quiz_services._QUESTIONS.get(key)
+    assert remembered is not None and {o.id for o in remembered.options} == {o.id for o in question.options}
+
+    # Another question under the same id: other creation time, and an option the memo never saw.
+    db.session.execute(text("UPDATE question SET created_at = :t WHERE id = :q"),
+                       {"t": datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(days=1), "q": question.id})
     db.session.commit()
-    saved = _save(client, attempt_id, token, {"question_id": question.id, "response": {"option": option}, "seq": 2})
+    saved = _save(client, attempt_id, token, {"question_id": question.id, "response": {"option": wrong}, "seq": 2})
+    assert saved.status_code == 200 and saved.json["stored"] is True
+    assert quiz_services._QUESTIONS.get(key).created_at != remembered.created_at
+
+    quiz_services._QUESTIONS.put(key, SimpleNamespace(id=question.id, qtype=remembered.qtype,
+                                                      created_at=quiz_services._QUESTIONS.get(key).created_at,
+                                                      options=[]))  # a memo that refuses every option
+    saved = _save(client, attempt_id, token, {"question_id": question.id, "response": {"option": right}, "seq": 3})
     assert saved.status_code == 200 and saved.json["stored"] is True
     with _db.engine.connect() as other:
         assert other.execute(text("SELECT seq FROM attempt_answer WHERE attempt_id = :a AND question_id = :q"),
-                             {"a": attempt_id, "q": question.id}).scalar() == 2
+                             {"a": attempt_id, "q": question.id}).scalar() == 3
+
+
+def test_an_invalid_answer_to_someone_elses_attempt_is_not_found_either(app, client, db, users):
+    course = factories.course(lessons=1)
+    quiz = factories.quiz(course, questions=1)
+    db.session.commit()
+    login(client, "learner")
+    attempt_id, token = _start(client, quiz.id)
+    question = quiz.items[0].question
+    assert _save(client, attempt_id, token, {"question_id": question.id, "response": {
+        "option": factories.correct_option_id(question)}, "seq": 1}).status_code == 200  # remembered now
+    other = app.test_client()
+    login(other, "author")
+    other_token = csrf_token_from(other.get("/dashboard").get_data(as_text=True))
+    for response in ({"option": 10**9}, {"option": "x"}, None):
+        refused = _save(other, attempt_id, other_token, {"question_id": question.id, "response": response, "seq": 2})
+        assert refused.status_code == 404
+    assert _save(other, attempt_id, other_token, {"question_id": 10**9, "response": None, "seq": 2}).status_code == 404
 
 
 def test_a_save_racing_a_submit_waits_for_it_and_is_refused(app, client, db, users):
@@ -356,3 +412,45 @@ def test_a_save_racing_a_submit_waits_for_it_and_is_refused(app, client, db, use
     with _db.engine.connect() as other:
         assert other.execute(text("SELECT count(*) FROM attempt_answer WHERE attempt_id = :a AND question_id = :q"),
                              {"a": attempt_id, "q": first.id}).scalar() == 0
+
+
+def test_sqlite_autosave_syncs_the_log_after_releasing_the_write_lock_and_before_answering(app, client, db, users,
+                                                                                           monkeypatch):
+    """The fast path commits without waiting for the disk while it holds the write turn, then
+    syncs the write-ahead log itself: an acknowledged save is on disk, as with synchronous=FULL."""
+    if _db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's write-ahead log")
+    import fcntl
+
+    from lms import fastsql
+
+    course = factories.course(lessons=1)
+    quiz = factories.quiz(course, questions=1)
+    db.session.commit()
+    login(client, "learner")
+    attempt_id, token = _start(client, quiz.id)
+    question = quiz.items[0].question
+    database = _db.engine.url.database
+    synced = []
+    real_sync = fastsql._sync_file
+
+    def observed_sync(path):
+        with open(f"{database}.write-lock", "rb") as lock:  # released before the sync
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(lock, fcntl.LOCK_UN)
+        with _db.engine.connect() as other:  # committed before the sync
+            seq = other.execute(text("SELECT seq FROM attempt_answer WHERE attempt_id = :a"), {"a": attempt_id}).scalar()
+        synced.append((path, seq))
+        real_sync(path)
+
+    monkeypatch.setattr(fastsql, "_sync_file", observed_sync)
+    from quizzes import services as quiz_services
+
+    quiz_services._QUESTIONS.clear()  # not a question of an earlier test under the same id: one write
+    saved = _save(client, attempt_id, token, {"question_id": question.id, "response": {
+        "option": factories.correct_option_id(question)}, "seq": 1})
+    assert saved.status_code == 200 and saved.json["stored"] is True
+    assert synced == [(f"{database}-wal", 1)]
+    for _ in range(_db.engine.pool.size() + 1):  # connections the ORM gets keep synchronous=FULL
+        with _db.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2
