@@ -157,6 +157,12 @@ class Quiz(db.Model):
     items: Mapped[list[QuizItem]] = relationship(
         back_populates="quiz", order_by="QuizItem.position", cascade="all, delete-orphan")
 
+    @property
+    def asked_items(self) -> list[QuizItem]:
+        """The items new attempts ask: those whose question is active. A retired (or draft)
+        question stays listed for the attempts that showed it, but is no longer asked."""
+        return [item for item in self.items if item.question.status is QuestionStatus.ACTIVE]
+
 
 class QuizItem(db.Model):
     """A question's place in a quiz."""

@@ -176,7 +176,7 @@ def self_check(slug: str):
     quiz = services.get_quiz_by_slug(slug)
     if quiz is None or not quiz.public:
         abort(404)
-    questions = [(item.question, item.question.options) for item in quiz.items]
+    questions = [(item.question, item.question.options) for item in quiz.asked_items]
     results = None
     if request.method == "POST":
         if not EmptyForm().validate_on_submit():

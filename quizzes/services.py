@@ -94,10 +94,10 @@ def start_attempt(user: User, quiz: Quiz, rng: random.Random | None = None) -> A
         Attempt.user_id == user.id, Attempt.quiz_id == quiz.id)) or 0
     if quiz.kind is not QuizKind.PRACTICE and quiz.max_attempts is not None and used >= quiz.max_attempts:
         raise QuizError("no-attempts-left")
-    if not quiz.items:
+    items = quiz.asked_items
+    if not items:
         raise QuizError("empty-quiz")
     rng = rng or random.SystemRandom()
-    items = list(quiz.items)
     if quiz.shuffle:
         rng.shuffle(items)
     now = utcnow()
@@ -553,7 +553,7 @@ def grade_unofficial(quiz: Quiz, raw_responses: dict[int, dict | None]) -> Unoff
     """Grade a public self-check in memory (nothing is written to the database)."""
     responses, credits = {}, {}
     total, counted = Decimal(0), 0
-    for item in quiz.items:
+    for item in quiz.asked_items:
         question = item.question
         try:
             response = validate_response(question, raw_responses.get(question.id))

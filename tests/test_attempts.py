@@ -365,3 +365,26 @@ def test_practice_questions_can_be_checked_at_once_but_exams_cannot(client, db, 
                           headers={"X-CSRFToken": token2})
     assert refused.status_code == 403
     assert "Kiểm tra câu này" not in client.get(f"/attempts/{exam_attempt}").get_data(as_text=True)
+
+
+def test_retired_questions_are_no_longer_asked_but_attempts_that_showed_them_keep_them(db, users):
+    from quizzes.models import QuestionStatus
+    from quizzes.services import QuizError, grade_unofficial, start_attempt
+    from tests import factories
+
+    quiz = factories.quiz(None, questions=3)
+    earlier = start_attempt(users["learner"], quiz)
+    retired = quiz.items[0].question
+    retired.status = QuestionStatus.RETIRED
+    quiz.items[1].question.status = QuestionStatus.DRAFT
+    db.session.flush()
+    later = start_attempt(users["author"], quiz)
+    assert {slot.question_id for slot in later.slots} == {quiz.items[2].question_id}
+    assert len(earlier.slots) == 3 and retired.id in {slot.question_id for slot in earlier.slots}
+    unofficial = grade_unofficial(quiz, {})
+    assert set(unofficial.responses) == {quiz.items[2].question_id}
+    quiz.items[2].question.status = QuestionStatus.RETIRED
+    db.session.flush()
+    with pytest.raises(QuizError) as refused:
+        start_attempt(users["hr"], quiz)
+    assert refused.value.code == "empty-quiz"
