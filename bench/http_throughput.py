@@ -349,9 +349,12 @@ def _document(measurements: list[_Measurement], postgresql_skipped: bool) -> str
         f"save a new option with a higher `seq` (so it is stored, an INSERT the first time a question is "
         f"answered and an UPDATE after), with the session cookie and the `X-CSRFToken` header. Verification "
         f"looks up a certificate issued by the app itself (a graduate read every lesson of `{COURSE_SLUG}` and "
-        f"passed its final quiz); each lookup also counts the verification (an UPDATE and a commit). Course "
+        f"passed its final quiz); each lookup is counted (in each worker's memory, written in batches: "
+        f"`VERIFICATION_COUNT_FLUSH_SECONDS`). Course "
         f"pages: `{COURSE_SLUG}`, anonymous (each client slot keeps its cookies, like a browser) and signed in "
-        f"as a candidate who has read two of its lessons."
+        f"as a candidate who has read two of its lessons. What each path does per request, and what it "
+        f"keeps between requests: docs/performance.md. On PostgreSQL the database server runs on the same "
+        f"2 cores, and its backends' CPU counts as the site's."
     )
     if postgresql_skipped:
         notes += "\n\nPostgreSQL did not answer on 127.0.0.1:5432: measured on SQLite only."
