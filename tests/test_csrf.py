@@ -7,9 +7,8 @@ import time
 from sqlalchemy import text
 
 from lms.extensions import db as _db
-from tests import factories
 from tests.conftest import login
-from tests.test_fast_paths import _save, _start
+from tests.test_fast_paths import _right, _save, _signed_in_attempt
 
 
 def _stored_seqs(attempt_id: int) -> list[int]:
@@ -18,22 +17,12 @@ def _stored_seqs(attempt_id: int) -> list[int]:
                                     {"a": attempt_id}).scalars())
 
 
-def _exam(db):
-    course = factories.course(lessons=1)
-    quiz = factories.quiz(course, questions=3)
-    db.session.commit()
-    return quiz
-
-
 def test_a_remembered_token_does_not_open_the_door_to_changed_tokens_or_other_sessions(app, client, db, users):
-    quiz = _exam(db)
-    login(client, "learner")
-    attempt_id, token = _start(client, quiz.id)
+    quiz, attempt_id, token = _signed_in_attempt(client, questions=3)
     questions = [item.question for item in quiz.items]
 
     def payload(number: int, seq: int) -> dict:
-        question = questions[number]
-        return {"question_id": question.id, "response": {"option": factories.correct_option_id(question)}, "seq": seq}
+        return _right(questions[number], seq)
 
     assert _save(client, attempt_id, token, payload(0, 1)).status_code == 200
     assert _save(client, attempt_id, token, payload(1, 2)).status_code == 200  # remembered
@@ -49,21 +38,15 @@ def test_a_remembered_token_does_not_open_the_door_to_changed_tokens_or_other_se
 
 
 def test_a_remembered_token_expires_when_flask_wtf_would_expire_it(app, client, db, users, monkeypatch):
-    quiz = _exam(db)
-    login(client, "learner")
-    monkeypatch.setitem(app.config, "WTF_CSRF_TIME_LIMIT", 600)
-    attempt_id, token = _start(client, quiz.id)
+    monkeypatch.setitem(app.config, "WTF_CSRF_TIME_LIMIT", 600)  # before the token is made
+    quiz, attempt_id, token = _signed_in_attempt(client, questions=1)
     question = quiz.items[0].question
-    option = factories.correct_option_id(question)
-    assert _save(client, attempt_id, token, {"question_id": question.id, "response": {"option": option},
-                                            "seq": 1}).status_code == 200
+    assert _save(client, attempt_id, token, _right(question, 1)).status_code == 200
     now = time.time()
     monkeypatch.setattr(time, "time", lambda: now + 599)
-    assert _save(client, attempt_id, token, {"question_id": question.id, "response": {"option": option},
-                                            "seq": 2}).status_code == 200
+    assert _save(client, attempt_id, token, _right(question, 2)).status_code == 200
     monkeypatch.setattr(time, "time", lambda: now + 602)
-    assert _save(client, attempt_id, token, {"question_id": question.id, "response": {"option": option},
-                                            "seq": 3}).status_code == 400
+    assert _save(client, attempt_id, token, _right(question, 3)).status_code == 400
     assert _stored_seqs(attempt_id) == [2]
 
 

@@ -237,38 +237,45 @@ def _save(client, attempt_id: int, token: str, payload: dict):
                        headers={"X-CSRFToken": token, "Content-Type": "application/json"})
 
 
-def test_autosave_is_durable_when_acknowledged_and_refuses_deactivated_accounts(app, client, db, users):
-    course = factories.course(lessons=1)
-    quiz = factories.quiz(course, questions=2)
-    db.session.commit()
+def _signed_in_attempt(client, questions: int) -> tuple[Quiz, int, str]:
+    """A course quiz of ``questions`` questions, and the learner signed in on ``client`` in an attempt of it."""
+    quiz = factories.quiz(factories.course(lessons=1), questions=questions)
+    _db.session.commit()
     login(client, "learner")
     attempt_id, token = _start(client, quiz.id)
-    question = quiz.items[0].question
-    payload = {"question_id": question.id, "response": {"option": factories.correct_option_id(question)}, "seq": 1}
-    assert _save(client, attempt_id, token, payload).json["stored"] is True
-    # Acknowledged means committed: another connection sees it at once.
+    return quiz, attempt_id, token
+
+
+def _right(question, seq: int) -> dict:
+    """A save of the right option of ``question`` with sequence number ``seq``."""
+    return {"question_id": question.id, "response": {"option": factories.correct_option_id(question)}, "seq": seq}
+
+
+def _stored_seq(attempt_id: int, question_id: int | None = None) -> int | None:
+    """The stored answer's ``seq`` (of the attempt's only answer when no question is named), read on another connection."""
+    sql = "SELECT seq FROM attempt_answer WHERE attempt_id = :a" + (" AND question_id = :q" if question_id else "")
     with _db.engine.connect() as other:
-        stored = other.execute(text("SELECT seq FROM attempt_answer WHERE attempt_id = :a AND question_id = :q"),
-                               {"a": attempt_id, "q": question.id}).scalar()
-    assert stored == 1
+        return other.execute(text(sql), {"a": attempt_id, "q": question_id}).scalar()
+
+
+def test_autosave_is_durable_when_acknowledged_and_refuses_deactivated_accounts(app, client, db, users):
+    quiz, attempt_id, token = _signed_in_attempt(client, questions=2)
+    question = quiz.items[0].question
+    payload = _right(question, 1)
+    assert _save(client, attempt_id, token, payload).json["stored"] is True
+    assert _stored_seq(attempt_id, question.id) == 1  # acknowledged means committed: another connection sees it
     assert _save(client, attempt_id, token, payload).json["stored"] is False  # a retry
     users["learner"].active = False
     db.session.commit()
     refused = _save(client, attempt_id, token, {**payload, "seq": 2})
     assert refused.status_code == 302 and "/login" in refused.headers["Location"]
-    with _db.engine.connect() as other:
-        assert other.execute(text("SELECT seq FROM attempt_answer WHERE attempt_id = :a"),
-                             {"a": attempt_id}).scalar() == 1
+    assert _stored_seq(attempt_id) == 1
 
 
 def test_autosave_of_someone_else_is_not_found_and_signed_out_is_sent_to_login(app, client, db, users):
-    course = factories.course(lessons=1)
-    quiz = factories.quiz(course, questions=1)
-    db.session.commit()
-    login(client, "learner")
-    attempt_id, token = _start(client, quiz.id)
+    quiz, attempt_id, token = _signed_in_attempt(client, questions=1)
     question = quiz.items[0].question
-    payload = {"question_id": question.id, "response": {"option": factories.correct_option_id(question)}, "seq": 1}
+    payload = _right(question, 1)
     other = app.test_client()
     login(other, "author")
     other_token = csrf_token_from(other.get("/dashboard").get_data(as_text=True))
@@ -328,11 +335,7 @@ def test_a_remembered_question_that_is_not_the_one_in_the_database_is_looked_up_
     against the database before it is refused."""
     from quizzes import services as quiz_services
 
-    course = factories.course(lessons=1)
-    quiz = factories.quiz(course, questions=2)
-    db.session.commit()
-    login(client, "learner")
-    attempt_id, token = _start(client, quiz.id)
+    quiz, attempt_id, token = _signed_in_attempt(client, questions=2)
     question = quiz.items[0].question
     right, wrong = factories.correct_option_id(question), next(
         o.id for o in question.options if o.id != factories.correct_option_id(question))
@@ -355,20 +358,13 @@ def test_a_remembered_question_that_is_not_the_one_in_the_database_is_looked_up_
                                                       options=[]))  # a memo that refuses every option
     saved = _save(client, attempt_id, token, {"question_id": question.id, "response": {"option": right}, "seq": 3})
     assert saved.status_code == 200 and saved.json["stored"] is True
-    with _db.engine.connect() as other:
-        assert other.execute(text("SELECT seq FROM attempt_answer WHERE attempt_id = :a AND question_id = :q"),
-                             {"a": attempt_id, "q": question.id}).scalar() == 3
+    assert _stored_seq(attempt_id, question.id) == 3
 
 
 def test_an_invalid_answer_to_someone_elses_attempt_is_not_found_either(app, client, db, users):
-    course = factories.course(lessons=1)
-    quiz = factories.quiz(course, questions=1)
-    db.session.commit()
-    login(client, "learner")
-    attempt_id, token = _start(client, quiz.id)
+    quiz, attempt_id, token = _signed_in_attempt(client, questions=1)
     question = quiz.items[0].question
-    assert _save(client, attempt_id, token, {"question_id": question.id, "response": {
-        "option": factories.correct_option_id(question)}, "seq": 1}).status_code == 200  # remembered now
+    assert _save(client, attempt_id, token, _right(question, 1)).status_code == 200  # remembered now
     other = app.test_client()
     login(other, "author")
     other_token = csrf_token_from(other.get("/dashboard").get_data(as_text=True))
@@ -383,20 +379,15 @@ def test_a_save_racing_a_submit_waits_for_it_and_is_refused(app, client, db, use
     must not be acknowledged and then left out of the grade: it waits and gets 410."""
     import threading
 
-    course = factories.course(lessons=1)
-    quiz = factories.quiz(course, questions=2)
-    db.session.commit()
-    login(client, "learner")
-    attempt_id, token = _start(client, quiz.id)
+    quiz, attempt_id, token = _signed_in_attempt(client, questions=2)
     first, second = (item.question for item in quiz.items[:2])
-    assert _save(client, attempt_id, token, {"question_id": second.id, "response": {
-        "option": factories.correct_option_id(second)}, "seq": 1}).json["stored"] is True  # form remembered
+    assert _save(client, attempt_id, token, _right(second, 1)).json["stored"] is True  # question remembered
     outcome = {}
     with _db.engine.connect() as submitter:
         submitter.execute(text("UPDATE attempt SET submitted_at = :now, finished_reason = 'submitted' WHERE id = :a"),
                           {"now": datetime.now(timezone.utc).replace(tzinfo=None), "a": attempt_id})
 
-        payload = {"question_id": first.id, "response": {"option": factories.correct_option_id(first)}, "seq": 2}
+        payload = _right(first, 2)
 
         def save_during_submit():
             with app.app_context():
@@ -424,11 +415,7 @@ def test_sqlite_autosave_syncs_the_log_after_releasing_the_write_lock_and_before
 
     from lms import fastsql
 
-    course = factories.course(lessons=1)
-    quiz = factories.quiz(course, questions=1)
-    db.session.commit()
-    login(client, "learner")
-    attempt_id, token = _start(client, quiz.id)
+    quiz, attempt_id, token = _signed_in_attempt(client, questions=1)
     question = quiz.items[0].question
     database = _db.engine.url.database
     synced = []
@@ -438,17 +425,14 @@ def test_sqlite_autosave_syncs_the_log_after_releasing_the_write_lock_and_before
         with open(f"{database}.write-lock", "rb") as lock:  # released before the sync
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             fcntl.flock(lock, fcntl.LOCK_UN)
-        with _db.engine.connect() as other:  # committed before the sync
-            seq = other.execute(text("SELECT seq FROM attempt_answer WHERE attempt_id = :a"), {"a": attempt_id}).scalar()
-        synced.append((path, seq))
+        synced.append((path, _stored_seq(attempt_id)))  # committed before the sync
         real_sync(path)
 
     monkeypatch.setattr(fastsql, "_sync_file", observed_sync)
     from quizzes import services as quiz_services
 
     quiz_services._QUESTIONS.clear()  # not a question of an earlier test under the same id: one write
-    saved = _save(client, attempt_id, token, {"question_id": question.id, "response": {
-        "option": factories.correct_option_id(question)}, "seq": 1})
+    saved = _save(client, attempt_id, token, _right(question, 1))
     assert saved.status_code == 200 and saved.json["stored"] is True
     assert synced == [(f"{database}-wal", 1)]
     for _ in range(_db.engine.pool.size() + 1):  # connections the ORM gets keep synchronous=FULL
