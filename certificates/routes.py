@@ -332,11 +332,12 @@ def job_status(job_id: int):
 
 
 def dashboard_panel(user) -> str | None:
-    """The dashboard's "my certificates" panel, with module attainments."""
+    """The dashboard's "my certificates" panel: module attainments, and what the person still
+    needs for the IT skill standard, each missing module linked to the courses that teach it."""
     attainments = list(db.session.scalars(select(ModuleAttainment).where(
         ModuleAttainment.user_id == user.id, ModuleAttainment.void.is_(False)).order_by(ModuleAttainment.module_code)))
     return render_template("certificates/_dashboard_panel.html", certificates=services.certificates_of(user),
-                           attainments=attainments, display_code=codes.display)
+                           attainments=attainments, display_code=codes.display, standing=services.standing(user))
 
 
 def exam_result_actions(session: ExamSession):

@@ -19,7 +19,7 @@ from courses.models import Course
 from lms import fastsql
 from lms.database import utcnow
 from lms.extensions import db
-from lms.models import CompetencyStandard, User
+from lms.models import CompetencyModule, CompetencyStandard, User
 from lms.services import audit
 from lms.text import fold, nfc
 from lms.timefmt import local
@@ -139,6 +139,44 @@ def attained_modules(user: User) -> set[str]:
     """Modules the person has attained (void attainments excluded)."""
     return set(db.session.scalars(select(ModuleAttainment.module_code).where(
         ModuleAttainment.user_id == user.id, ModuleAttainment.void.is_(False))))
+
+
+@dataclass(frozen=True)
+class StandardStanding:
+    """Where a person stands against the IT skill standard (the rules are the framework's data).
+
+    ``basic_missing`` and ``advanced_attained`` are module rows in the framework's order;
+    ``advanced_needed`` is how many advanced modules the advanced standard asks for.
+    """
+
+    basic_total: int
+    basic_missing: list[CompetencyModule]
+    advanced_attained: list[CompetencyModule]
+    advanced_needed: int
+
+    @property
+    def basic_met(self) -> bool:
+        """All basic modules attained."""
+        return not self.basic_missing
+
+    @property
+    def advanced_met(self) -> bool:
+        """The basic standard and enough advanced modules."""
+        return self.basic_met and len(self.advanced_attained) >= self.advanced_needed
+
+
+def standing(user: User) -> StandardStanding:
+    """The person's standing against the basic and advanced standards, from their attainments."""
+    attained = attained_modules(user)
+    basic, advanced = _standard_rule("BASIC"), _standard_rule("ADVANCED")
+    modules = {module.code: module for module in db.session.scalars(
+        select(CompetencyModule).order_by(CompetencyModule.position, CompetencyModule.code))}
+    ordered = [code for code in modules if code in set(basic["requires_all"]) | set(advanced["of"])]
+    return StandardStanding(
+        basic_total=len(basic["requires_all"]),
+        basic_missing=[modules[code] for code in ordered if code in basic["requires_all"] and code not in attained],
+        advanced_attained=[modules[code] for code in ordered if code in advanced["of"] and code in attained],
+        advanced_needed=int(advanced["requires_at_least"]))
 
 
 def holds_valid(user: User, kind: CertificateKind) -> bool:

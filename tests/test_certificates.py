@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from certificates import documents, services
 from certificates.models import Certificate, CertificateKind, CertificateStatus, ModuleAttainment
 from lms.database import utcnow
-from lms.models import AuditEntry, Role, User
+from lms.models import AuditEntry, CompetencyModule, Role, User
 from quizzes import bank, exams
 from quizzes.services import save_answer, submit_attempt
 from tests import factories
@@ -360,3 +360,40 @@ def test_jobs_go_through_redis_and_rq_when_configured(app, db, users, basic_sess
     db.session.expire_all()
     finished = db.session.get(Job, job.id)
     assert finished.status == "done" and finished.result["issued"] == 2
+
+
+def test_dashboard_tells_what_the_standard_still_needs_and_where_to_learn_it(client, db, users):
+    from datetime import date
+
+    learner = users["learner"]
+    login(client, "learner")
+
+    def attain(*codes: str, void: bool = False) -> None:
+        for code in codes:
+            db.session.add(ModuleAttainment(user_id=learner.id, holder_name=learner.full_name, module_code=code,
+                                            attained_on=date(2026, 11, 20), exam_title="Sát hạch", void=void))
+        db.session.commit()
+
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert "Chuẩn cơ bản: đã đạt 0/6 mô-đun" in page
+    for code in ("IU01", "IU02", "IU03", "IU04", "IU05", "IU06"):
+        assert f'href="/courses?module={code}"' in page
+    attain("IU01", "IU02", "IU03", "IU04", "IU05")
+    attain("IU06", void=True)  # voided (fraud): not counted
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert "Chuẩn cơ bản: đã đạt 5/6 mô-đun" in page and 'href="/courses?module=IU06"' in page
+    assert 'href="/courses?module=IU01"' not in page
+    attain("IU06", "IU07", "IU14")
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert "Bạn đã đạt đủ 6 mô-đun của chuẩn cơ bản." in page and "đã đạt 2/3 mô-đun nâng cao" in page
+    attain("IU09")
+    assert "Bạn đã đạt chuẩn nâng cao." in client.get("/dashboard").get_data(as_text=True)
+
+
+def test_missing_modules_are_named_in_english_for_english_readers(client, db, users):
+    login(client, "learner")
+    client.post("/language/en", data={"csrf_token": csrf_token_from(client.get("/dashboard").get_data(as_text=True))})
+    page = client.get("/dashboard").get_data(as_text=True)
+    module = db.session.get(CompetencyModule, "IU01")
+    assert module.title_en in page and module.title_vi not in page
+    assert "Basic standard: 0/6 modules attained" in page
