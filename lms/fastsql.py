@@ -255,19 +255,22 @@ def durable_write() -> Iterator[None]:
     """
     engine = db.engine
     path = engine.url.database if engine.dialect.name == "sqlite" else None
-    if not path or path == ":memory:" or fcntl is None:
+    if not path or path == ":memory:":
         yield
         return
-    key = f"{os.getpid()}:{path}"
-    descriptor = _LOCK_FILES.get(key)
-    if descriptor is None:
-        descriptor = _LOCK_FILES[key] = os.open(f"{path}.write-lock", os.O_RDWR | os.O_CREAT, 0o600)
     with _THREAD_WRITE_LOCK:  # flock queues processes; threads of one process share its descriptor
-        fcntl.flock(descriptor, fcntl.LOCK_EX)
-        try:
+        if fcntl is None:  # no flock (Windows): SQLite's own locking between processes
             yield
-        finally:
-            fcntl.flock(descriptor, fcntl.LOCK_UN)
+        else:
+            key = f"{os.getpid()}:{path}"
+            descriptor = _LOCK_FILES.get(key)
+            if descriptor is None:
+                descriptor = _LOCK_FILES[key] = os.open(f"{path}.write-lock", os.O_RDWR | os.O_CREAT, 0o600)
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(descriptor, fcntl.LOCK_UN)
     if SQLITE_SYNCHRONOUS != "NORMAL":
         _sync_file(f"{path}-wal")
 

@@ -438,3 +438,18 @@ def test_sqlite_autosave_syncs_the_log_after_releasing_the_write_lock_and_before
     for _ in range(_db.engine.pool.size() + 1):  # connections the ORM gets keep synchronous=FULL
         with _db.engine.connect() as connection:
             assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2
+
+
+def test_without_flock_the_log_is_still_synced_before_answering(app, client, db, users, monkeypatch):
+    """Where ``flock`` does not exist (Windows), writers rely on SQLite's own locking, and an
+    acknowledged save is still synced to disk first."""
+    if _db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's write-ahead log")
+    from lms import fastsql
+
+    quiz, attempt_id, token = _signed_in_attempt(client, questions=1)
+    synced = []
+    monkeypatch.setattr(fastsql, "fcntl", None)
+    monkeypatch.setattr(fastsql, "_sync_file", synced.append)
+    assert _save(client, attempt_id, token, _right(quiz.items[0].question, 1)).json["stored"] is True
+    assert synced and all(path.endswith("-wal") for path in synced)
