@@ -46,22 +46,16 @@ def course(slug: str):
     those inputs is reused (``lms.pagecache``: per worker, keyed by them, by the account and
     its roles, the language and the path, and never older than a minute).
     """
-    claimed = session_account_id()
-    state = None
-    if claimed is not None:
-        # One query for the course, the learner's progress and the signed-in account.
-        page = services.course_page_state(slug, claimed)
-        if page.account is not None:
-            adopt_principal(page.account.id, page.account.roles, page.account.locale)
-            found, state = page.course, page.learner
-        elif principal() is None:  # not an active account: Flask-Login decides (signed out)
-            found = page.course
-        else:
-            found, state = page.course, services.course_page_state(slug, principal().id).learner
-    elif principal() is None:
-        found = services.published_course_version(slug)
-    else:  # signed in some other way (remember cookie, a user loaded earlier in the request)
-        page = services.course_page_state(slug, principal().id)
+    account_id = session_account_id()
+    page = services.course_page_state(slug, account_id) if account_id is not None else None
+    if page is not None and page.account is not None:
+        # One query read the course, the learner's progress and the signed-in account.
+        adopt_principal(page.account.id, page.account.roles, page.account.locale)
+        found, state = page.course, page.learner
+    elif (account := principal()) is None:  # no active account in the session: Flask-Login agrees
+        found, state = (page.course if page is not None else services.published_course_version(slug)), None
+    else:  # signed in some other way Flask-Login knows (the remember cookie)
+        page = services.course_page_state(slug, account.id)
         found, state = page.course, page.learner
     if found is None:
         abort(404)

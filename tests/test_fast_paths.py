@@ -453,3 +453,18 @@ def test_without_flock_the_log_is_still_synced_before_answering(app, client, db,
     monkeypatch.setattr(fastsql, "_sync_file", synced.append)
     assert _save(client, attempt_id, token, _right(quiz.items[0].question, 1)).json["stored"] is True
     assert synced and all(path.endswith("-wal") for path in synced)
+
+
+def test_course_page_of_a_visitor_signed_in_by_the_remember_cookie_shows_their_progress(app, client, db, users):
+    """No account in the session, only Flask-Login's remember cookie: Flask-Login restores the
+    sign-in, and the page is that learner's."""
+    course = factories.course("Trình chiếu", lessons=2)
+    record_lesson_view(users["learner"], course.lessons[0])
+    db.session.commit()
+    token = csrf_token_from(client.get("/login").get_data(as_text=True))
+    client.post("/login", data={"login": "learner", "password": factories.PASSWORD, "remember": "y",
+                                "csrf_token": token})
+    assert client.get_cookie("remember_token") is not None
+    client.delete_cookie("session")  # the browser was closed: the session cookie is gone
+    page = client.get(f"/courses/{course.slug}").get_data(as_text=True)
+    assert _progress(page) == "1/2"
