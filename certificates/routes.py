@@ -337,7 +337,8 @@ def dashboard_panel(user) -> str | None:
     attainments = list(db.session.scalars(select(ModuleAttainment).where(
         ModuleAttainment.user_id == user.id, ModuleAttainment.void.is_(False)).order_by(ModuleAttainment.module_code)))
     return render_template("certificates/_dashboard_panel.html", certificates=services.certificates_of(user),
-                           attainments=attainments, display_code=codes.display, standing=services.standing(user))
+                           attainments=attainments, display_code=codes.display,
+                           standing=services.standing(a.module_code for a in attainments))
 
 
 def exam_result_actions(session: ExamSession):

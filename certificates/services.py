@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
@@ -165,9 +166,9 @@ class StandardStanding:
         return self.basic_met and len(self.advanced_attained) >= self.advanced_needed
 
 
-def standing(user: User) -> StandardStanding:
-    """The person's standing against the basic and advanced standards, from their attainments."""
-    attained = attained_modules(user)
+def standing(attained: Collection[str]) -> StandardStanding:
+    """Standing against the basic and advanced standards of someone who attained the modules ``attained``."""
+    attained = set(attained)
     basic, advanced = _standard_rule("BASIC"), _standard_rule("ADVANCED")
     modules = {module.code: module for module in db.session.scalars(
         select(CompetencyModule).order_by(CompetencyModule.position, CompetencyModule.code))}
@@ -387,8 +388,7 @@ def verification_facts(raw_code: str) -> Verification | None:
     code = codes.normalise(raw_code)
     if code is None:
         return None
-    with fastsql.connection() as connection:
-        raw = _VERIFICATION_QUERY.first_raw(connection, code=code)
+    raw = _VERIFICATION_QUERY.first_raw(code=code)
     if raw is None:
         return None
     try:

@@ -60,12 +60,8 @@ def course(slug: str):
     if found is None:
         abort(404)
     course_id, version = found[0], found[1]
-    return course_pages().page(("course", course_id, version, state), lambda: _render_course(slug, state))
-
-
-def course_pages():
-    """The rendered course pages of this worker."""
-    return page_cache("courses.course", size=512, max_age=60.0)
+    return page_cache("courses.course", size=512, max_age=60.0).page(
+        ("course", course_id, version, state), lambda: _render_course(slug, state))
 
 
 def _render_course(slug: str, state: services.LearnerState | None) -> str:

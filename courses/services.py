@@ -103,8 +103,7 @@ _COURSE_AND_LEARNER = fastsql.Statement(union_all(
 def published_course_version(slug: str) -> tuple[int, object] | None:
     """The published course's id and version (``updated_at``, which every change to the course,
     its sections, lessons or quizzes moves on), read now; None if there is no such published course."""
-    with fastsql.connection() as connection:
-        row = _PUBLISHED_VERSION.first(connection, slug=slug)
+    row = _PUBLISHED_VERSION.first(slug=slug)
     return (row.id, row.updated_at) if row is not None else None
 
 
@@ -137,8 +136,7 @@ class CoursePageState:
 
 def course_page_state(slug: str, user_id: int) -> CoursePageState:
     """The published course's version, the person's ``LearnerState`` and their account, in one query."""
-    with fastsql.connection() as connection:
-        rows = _COURSE_AND_LEARNER.all(connection, slug=slug, user_id=user_id)
+    rows = _COURSE_AND_LEARNER.all(slug=slug, user_id=user_id)
     course = next(((row.value, row.at) for row in rows if row.kind == 0), None)
     enrolments = [row.value for row in rows if row.kind == 1]
     grants = [row for row in rows if row.kind == 3]

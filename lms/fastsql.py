@@ -96,61 +96,62 @@ class _Compiled:
 
 
 class Statement:
-    """A Core statement compiled once per dialect and run on a raw pooled connection."""
+    """A Core statement compiled once per dialect and run on this thread's raw pooled connection."""
 
     def __init__(self, statement):
         self.statement = statement
         self._compiled: dict[str, _Compiled] = {}
 
-    def _for(self, connection) -> _Compiled:
+    def _for(self) -> _Compiled:
         dialect = db.engine.dialect
         compiled = self._compiled.get(dialect.name)
         if compiled is None:
             compiled = self._compiled[dialect.name] = _Compiled(self.statement, dialect)
         return compiled
 
-    def _run(self, connection: Connection, values: dict, fetch):
-        compiled = self._for(connection)
+    def _run(self, values: dict, fetch):
+        compiled = self._for()
         parameters = compiled.parameters(values)
+        held = connection()
         for retry in (False, True):
-            raw = connection.current()
+            raw = held.current()
             cursor = raw.cursor()
             try:
                 cursor.execute(compiled.sql, parameters)
                 return fetch(compiled, cursor)
             except Exception as error:
-                if retry or not connection.lost(error, raw, cursor):
+                if retry or not held.lost(error, raw, cursor):
                     raise
             finally:
                 with contextlib.suppress(Exception):
                     cursor.close()
         raise AssertionError("unreachable")
 
-    def all(self, connection: Connection, **values) -> list[Row]:
+    def all(self, **values) -> list[Row]:
         """Every row the statement returns."""
-        return self._run(connection, values, lambda compiled, cursor: compiled.rows(cursor))
+        return self._run(values, lambda compiled, cursor: compiled.rows(cursor))
 
-    def first(self, connection: Connection, **values) -> Row | None:
+    def first(self, **values) -> Row | None:
         """The first row, or None."""
-        rows = self.all(connection, **values)
+        rows = self.all(**values)
         return rows[0] if rows else None
 
-    def first_raw(self, connection: Connection, **values) -> tuple | None:
+    def first_raw(self, **values) -> tuple | None:
         """The first row as the driver returned it (no type conversion), or None; see ``process``.
 
         For callers that memoise what they make of a row: the raw row is the memo's key, and
         conversion happens only on a miss.
         """
-        rows = self._run(connection, values, lambda compiled, cursor: compiled.raw_rows(cursor))
+        rows = self._run(values, lambda compiled, cursor: compiled.raw_rows(cursor))
         return tuple(rows[0]) if rows else None
 
     def process(self, raw: tuple) -> Row:
         """A raw row from ``first_raw`` with its columns converted, as ``first`` returns it."""
         return self._compiled[db.engine.dialect.name].row(raw)
 
-    def execute(self, connection: Connection, **values) -> int:
+    def execute(self, **values) -> int:
         """Run a statement that returns no rows; the number of rows it changed."""
-        return self._run(connection, values, lambda compiled, cursor: cursor.rowcount)
+        return self._run(values, lambda compiled, cursor: cursor.rowcount)
 
 
 class Connection:
@@ -221,14 +222,13 @@ def _release_all() -> None:
             held.raw = None
 
 
-@contextlib.contextmanager
-def connection() -> Iterator[Connection]:
-    """This thread's ``Connection`` (see there)."""
+def connection() -> Connection:
+    """This thread's ``Connection`` (see there); every ``Statement`` runs on it."""
     held = getattr(_threads, "connection", None)
     if held is None:
         held = _threads.connection = Connection()
         _HELD.add(held)
-    yield held
+    return held
 
 
 _LOCK_FILES: dict[str, int] = {}

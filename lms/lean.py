@@ -115,10 +115,10 @@ class _InlineExpiry:
         return True
 
     def cancel(self) -> None:
-        pass
+        """Nothing to stop: no thread was started."""
 
     def join(self, timeout: float | None = None) -> None:
-        pass
+        """Nothing to wait for: no thread was started."""
 
 
 def skip_idle_limiter_check(app: Flask, limiter) -> None:

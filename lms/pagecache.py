@@ -42,15 +42,6 @@ class PageCache:
         self.max_age = max_age
         self._pages: OrderedDict[Hashable, tuple[float, str, bool]] = OrderedDict()
         self._lock = threading.Lock()
-        self.hits = self.misses = 0
-
-    def clear(self) -> None:
-        """Forget every page."""
-        with self._lock:
-            self._pages.clear()
-
-    def __len__(self) -> int:
-        return len(self._pages)
 
     def render(self, key: Hashable, template_name: str, **context) -> str:
         """``render_template(template_name, **context)``, or the page rendered earlier under ``key``.
@@ -73,7 +64,6 @@ class PageCache:
             entry = self._pages.get(full_key)
             if entry is not None and now - entry[0] < self.max_age:
                 self._pages.move_to_end(full_key)
-                self.hits += 1
             else:
                 entry = None
         if entry is not None:
@@ -85,7 +75,6 @@ class PageCache:
         has_token = bool(token) and token in html
         stored = html.replace(token, _TOKEN_SLOT) if has_token else html
         with self._lock:
-            self.misses += 1
             self._pages[full_key] = (now, stored, has_token)
             self._pages.move_to_end(full_key)
             while len(self._pages) > self.size:

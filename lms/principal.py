@@ -18,7 +18,6 @@ Everything else in the request may still use ``current_user`` as usual.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import wraps
 
 from flask import current_app, g, request, session
 from flask_login import current_user
@@ -67,20 +66,17 @@ def _find() -> Principal | None:
         if user_id is None and not may_be_signed_in():
             return None
         if isinstance(user_id, str) and user_id.isdigit() and _protected_session_matches():
-            with fastsql.connection() as connection:
-                rows = _ACCOUNT.all(connection, user_id=int(user_id))
+            rows = _ACCOUNT.all(user_id=int(user_id))
             if rows and rows[0].active:
                 roles = {Role.LEARNER.value} | {Role(row.role).value for row in rows if row.role is not None}
                 return Principal(id=rows[0].id, roles=frozenset(roles), locale=rows[0].locale)
     return _from_flask_login()
 
 
-def adopt_principal(account_id: int, roles: frozenset[str], locale: str | None) -> Principal:
+def adopt_principal(account_id: int, roles: frozenset[str], locale: str | None) -> None:
     """Record the request's account, read by the caller's own query from an id that
     ``session_account_id`` returned and found active (so ``principal()`` needs no query)."""
-    found = g._lms_principal = Principal(id=account_id, roles=frozenset({Role.LEARNER.value} | set(roles)),
-                                         locale=locale)
-    return found
+    g._lms_principal = Principal(id=account_id, roles=frozenset({Role.LEARNER.value} | set(roles)), locale=locale)
 
 
 def session_account_id() -> int | None:
@@ -111,14 +107,3 @@ def _from_flask_login() -> Principal | None:
     return Principal(id=int(user.get_id()), roles=frozenset(role.value for role in user.roles),
                      locale=getattr(user, "locale", None))
 
-
-def principal_required(view):
-    """``login_required`` for views that only need ``principal()`` (same refusal: the login redirect)."""
-
-    @wraps(view)
-    def guarded(*args, **kwargs):
-        if request.method != "OPTIONS" and not current_app.config.get("LOGIN_DISABLED") and principal() is None:
-            return current_app.login_manager.unauthorized()
-        return view(*args, **kwargs)
-
-    return guarded

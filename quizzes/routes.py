@@ -5,7 +5,6 @@ from flask import abort, current_app, flash, jsonify, redirect, render_template,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from lms import fastsql
 from lms.auth import EmptyForm
 from lms.database import utcnow
 from lms.extensions import db
@@ -121,24 +120,22 @@ def save_answer(attempt_id: int):
         if not isinstance(payload, dict) or not isinstance(question_id, int) or isinstance(question_id, bool) \
                 or not isinstance(seq, int) or isinstance(seq, bool) or not 0 < seq < 2**31:
             refusal = _json_error(400, _("Dữ liệu không hợp lệ."))
-    with fastsql.connection() as connection:
-        try:
-            if refusal is not None:
-                # Someone else's attempt is not revealed, whatever was sent.
-                services.check_owner(connection, attempt_id, account_id)
-                return refusal
-            result = services.store_answer(connection, attempt_id, account_id, question_id,
-                                           payload.get("response"), seq)
-        except services.QuizError as error:
-            if error.code == "not-owner":
-                return _not_this_accounts_attempt()
-            if error.code in ("timeout", "finished"):
-                if error.code == "timeout" and services.finalise_if_expired(db.session.get(Attempt, attempt_id)):
-                    db.session.commit()
-                return _json_error(410, _closed_message(error.code), code=error.code)
-            if error.code == "stale":
-                return _json_error(409, _("Đã có câu trả lời mới hơn cho câu này."), code="stale")
-            return _json_error(400, _("Câu trả lời không hợp lệ."), code=error.code)
+    try:
+        if refusal is not None:
+            # Someone else's attempt is not revealed, whatever was sent.
+            services.check_owner(attempt_id, account_id)
+            return refusal
+        result = services.store_answer(attempt_id, account_id, question_id, payload.get("response"), seq)
+    except services.QuizError as error:
+        if error.code == "not-owner":
+            return _not_this_accounts_attempt()
+        if error.code in ("timeout", "finished"):
+            if error.code == "timeout" and services.finalise_if_expired(db.session.get(Attempt, attempt_id)):
+                db.session.commit()
+            return _json_error(410, _closed_message(error.code), code=error.code)
+        if error.code == "stale":
+            return _json_error(409, _("Đã có câu trả lời mới hơn cho câu này."), code="stale")
+        return _json_error(400, _("Câu trả lời không hợp lệ."), code=error.code)
     return jsonify({"saved": True, "seq": result.seq, "stored": result.stored,
                     "saved_at": result.saved_at.isoformat()})
 

@@ -280,9 +280,6 @@ class _QuestionMemo:
             self.questions.clear()  # refilled by one look-up per question
         self.questions[key] = question
 
-    def drop(self, key: tuple) -> None:
-        self.questions.pop(key, None)
-
     def clear(self) -> None:
         self.questions.clear()
 
@@ -291,9 +288,9 @@ _QUESTIONS = _QuestionMemo()
 _UNCHECKED = object()
 
 
-def answer_slot(connection, attempt_id: int, question_id: int) -> AnswerSlot | None:
+def answer_slot(attempt_id: int, question_id: int) -> AnswerSlot | None:
     """The attempt and its question ``question_id`` with the question's options (one query); None: no attempt."""
-    rows = _ANSWER_SLOT.all(connection, attempt_id=attempt_id, question_id=question_id)
+    rows = _ANSWER_SLOT.all(attempt_id=attempt_id, question_id=question_id)
     if not rows:
         return None
     first = rows[0]
@@ -309,14 +306,14 @@ def answer_slot(connection, attempt_id: int, question_id: int) -> AnswerSlot | N
                       first.finished_reason, first.deadline, question)
 
 
-def check_owner(connection, attempt_id: int, account_id: int) -> None:
+def check_owner(attempt_id: int, account_id: int) -> None:
     """Raise ``QuizError("not-owner")`` unless the attempt exists and belongs to the active ``account_id``."""
-    slot = answer_slot(connection, attempt_id, 0)
+    slot = answer_slot(attempt_id, 0)
     if slot is None or slot.user_id != account_id or not slot.owner_active:
         raise QuizError("not-owner")
 
 
-def store_answer(connection, attempt_id: int, account_id: int, question_id: int, raw_response: dict | None,
+def store_answer(attempt_id: int, account_id: int, question_id: int, raw_response: dict | None,
                  seq: int) -> SaveResult:
     """``save_answer`` on the fast path for the signed-in ``account_id``: validate, then upsert
     (committed before this returns).
@@ -327,14 +324,9 @@ def store_answer(connection, attempt_id: int, account_id: int, question_id: int,
     attempt that is not the active account's is ``"not-owner"``, whatever else is wrong.
     """
     question = _QUESTIONS.get((db.engine.url, question_id))
-    response = _UNCHECKED
-    if question is not None:
-        try:
-            response = validate_response(question, raw_response)
-        except InvalidResponse:
-            pass  # refused only after a fresh look (the memo may predate a rebuilt database)
-    if response is _UNCHECKED:
-        slot = answer_slot(connection, attempt_id, question_id)
+    response = _accepted_by(question, raw_response)
+    if response is _UNCHECKED:  # not remembered, or refused by the memo: the database decides
+        slot = answer_slot(attempt_id, question_id)
         if slot is None or slot.user_id != account_id or not slot.owner_active:
             raise QuizError("not-owner")  # someone else's attempt stays a 404, whatever was sent
         if slot.question is None:
@@ -348,16 +340,28 @@ def store_answer(connection, attempt_id: int, account_id: int, question_id: int,
     # One statement in autocommit mode (``fastsql.connection``): committed when it returns.
     with fastsql.durable_write():
         changed = _UPSERT_ANSWER[db.engine.dialect.name].execute(
-            connection, attempt_id=attempt_id, user_id=account_id, question_id=question_id,
+            attempt_id=attempt_id, user_id=account_id, question_id=question_id,
             question_created_at=question.created_at, response=response, seq=seq, saved_at=now)
     if changed == 1:
         return SaveResult(seq=seq, stored=True, saved_at=now)
-    return _why_not_stored(connection, attempt_id, account_id, question, raw_response, response, seq, now)
+    return _why_not_stored(attempt_id, account_id, question, raw_response, response, seq, now)
 
 
-def _why_not_stored(connection, attempt_id: int, account_id: int, question, raw_response, response, seq: int,
+def _accepted_by(question: SimpleNamespace | None, raw_response: dict | None):
+    """The response validated against a remembered ``question``, or ``_UNCHECKED`` when there is
+    none or it refuses the response (a memo may predate a rebuilt database: only a fresh look
+    refuses)."""
+    if question is None:
+        return _UNCHECKED
+    try:
+        return validate_response(question, raw_response)
+    except InvalidResponse:
+        return _UNCHECKED
+
+
+def _why_not_stored(attempt_id: int, account_id: int, question, raw_response, response, seq: int,
                     now: datetime) -> SaveResult:
-    slot = answer_slot(connection, attempt_id, question.id)
+    slot = answer_slot(attempt_id, question.id)
     if slot is None or slot.user_id != account_id or not slot.owner_active:
         raise QuizError("not-owner")
     if slot.question is None:
@@ -365,9 +369,9 @@ def _why_not_stored(connection, attempt_id: int, account_id: int, question, raw_
     if slot.question.created_at != question.created_at:
         # Not the question this process remembered (a database restored or rebuilt under it);
         # ``answer_slot`` has remembered the real one: validate against it and save again.
-        return store_answer(connection, attempt_id, account_id, question.id, raw_response, seq)
+        return store_answer(attempt_id, account_id, question.id, raw_response, seq)
     _refuse_if_closed(slot, now)
-    stored = _STORED_ANSWER.first(connection, attempt_id=attempt_id, question_id=question.id)
+    stored = _STORED_ANSWER.first(attempt_id=attempt_id, question_id=question.id)
     if stored is not None and stored.seq == seq and stored.response == response:
         return SaveResult(seq=seq, stored=False, saved_at=stored.saved_at)
     raise QuizError("stale")

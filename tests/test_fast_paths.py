@@ -306,8 +306,7 @@ def test_a_fast_path_connection_left_by_a_finished_thread_goes_back_to_the_pool_
 
     def hold_and_finish():
         with app.app_context():
-            with fastsql.connection() as connection:
-                connection.current()  # checked out and switched to autocommit, never released
+            fastsql.connection().current()  # checked out and switched to autocommit, never released
 
     for _ in range(3):  # more threads than the pool would otherwise have idle connections for
         worker = threading.Thread(target=hold_and_finish)
