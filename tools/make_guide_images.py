@@ -621,11 +621,39 @@ def dang_nhap_vneid_1():
     return ph
 
 
-def dang_nhap_vneid_2():
-    """The portal's home page in the browser: check the address, tap Đăng nhập."""
+def portal_screen(account: str | None) -> Phone:
+    """A phone showing the portal in the browser, its header with ``account`` ("login", "user" or None)."""
     ph = Phone()
     ph.browser()
-    ph.portal_header("login")
+    ph.portal_header(account)
+    return ph
+
+
+def case_screen(code: str, procedure: str, status: str, color, background, after: float) -> Phone:
+    """One case of the signed-in user: its (example) code, the procedure, a status badge, then ``after`` of space."""
+    ph = portal_screen("user")
+    ph.gap(16)
+    ph.small(f"Mã hồ sơ (ví dụ): {code}", size=12)
+    ph.title(procedure, size=17)
+    ph.gap(8)
+    ph.badge(CX0, ph.y, status, color, background, size=12.5)
+    ph.y += after
+    return ph
+
+
+def success_screen(title: str, gap: float) -> Phone:
+    """The portal after a step went through: ``gap`` below the header, a large tick and ``title`` in green."""
+    ph = portal_screen("user")
+    ph.gap(gap)
+    ph.icon_check(179, ph.y + 30, r=30)
+    ph.y += 78
+    ph.y = ph.para(CX0, ph.y, title, size=19, bold=True, fill=GREEN, center=True, maxw=CX1 - CX0)
+    return ph
+
+
+def dang_nhap_vneid_2():
+    """The portal's home page in the browser: check the address, tap Đăng nhập."""
+    ph = portal_screen("login")
     ph.box(SX0, ph.y, SX1, ph.y + 150, fill=(232, 236, 242))   # a plain banner
     ph.y += 150
     ph.gap(20)
@@ -643,9 +671,7 @@ def dang_nhap_vneid_2():
 
 def dang_nhap_vneid_3():
     """The login form: VNeID chosen, 12-digit number, password, then Đăng nhập."""
-    ph = Phone()
-    ph.browser()
-    ph.portal_header(None)
+    ph = portal_screen(None)
     ph.gap(18)
     ph.title("Đăng nhập")
     ph.gap(10)
@@ -666,9 +692,7 @@ def dang_nhap_vneid_3():
 
 def tim_thu_tuc_1():
     """Type a few words and tap Tìm kiếm."""
-    ph = Phone()
-    ph.browser()
-    ph.portal_header("login")
+    ph = portal_screen("login")
     ph.gap(22)
     ph.title("Tìm thủ tục hành chính")
     ph.gap(4)
@@ -683,9 +707,7 @@ def tim_thu_tuc_1():
 
 def tim_thu_tuc_2():
     """On the procedure's page: choose the province, the commune and the receiving office."""
-    ph = Phone()
-    ph.browser()
-    ph.portal_header("login")
+    ph = portal_screen("login")
     ph.gap(18)
     ph.small("Thủ tục (ví dụ)", size=12)
     ph.title("Đăng ký khai sinh", size=17)
@@ -709,9 +731,7 @@ def tim_thu_tuc_2():
 
 def tim_thu_tuc_3():
     """The procedure's information page: the sections to read."""
-    ph = Phone()
-    ph.browser()
-    ph.portal_header("login")
+    ph = portal_screen("login")
     ph.gap(18)
     ph.small("Thủ tục (ví dụ)", size=12)
     ph.title("Đăng ký khai sinh", size=17)
@@ -743,9 +763,7 @@ def tim_thu_tuc_3():
 
 def nop_ho_so_truc_tuyen_1():
     """The procedure's page after logging in: the Nộp trực tuyến button."""
-    ph = Phone()
-    ph.browser()
-    ph.portal_header("user")
+    ph = portal_screen("user")
     ph.gap(18)
     ph.small("Thủ tục (ví dụ)", size=12)
     ph.title("Đăng ký khai sinh", size=17)
@@ -766,9 +784,7 @@ def nop_ho_so_truc_tuyen_1():
 
 def nop_ho_so_truc_tuyen_2():
     """The form: pre-filled boxes, a required box, and attaching a photo of a paper."""
-    ph = Phone()
-    ph.browser()
-    ph.portal_header("user")
+    ph = portal_screen("user")
     ph.gap(14)
     ph.title("Tờ khai", size=17)
     ph.text(CX1, ph.y - 18, "* là ô bắt buộc", size=11.5, fill=RED, anchor="ra")
@@ -800,14 +816,7 @@ def nop_ho_so_truc_tuyen_2():
 
 def nop_ho_so_truc_tuyen_3():
     """Sent: the case code to write down."""
-    ph = Phone()
-    ph.browser()
-    ph.portal_header("user")
-    ph.gap(40)
-    ph.icon_check(179, ph.y + 30, r=30)
-    ph.y += 78
-    ph.y = ph.para(CX0, ph.y, "Nộp hồ sơ thành công", size=19, bold=True, fill=GREEN, center=True,
-                   maxw=CX1 - CX0)
+    ph = success_screen("Nộp hồ sơ thành công", gap=40)
     ph.gap(16)
     ph.y = ph.para(CX0, ph.y, "Mã hồ sơ của bạn (mã ví dụ):", size=14, fill=MUTED, center=True,
                    maxw=CX1 - CX0)
@@ -876,9 +885,7 @@ def _case_card(ph, code, name, date, status, fg, bg, key=None):
 
 def theo_doi_ho_so_2():
     """The list of cases with the search box and status badges."""
-    ph = Phone()
-    ph.browser()
-    ph.portal_header("user")
+    ph = portal_screen("user")
     ph.gap(16)
     ph.title("Hồ sơ đã nộp", size=17)
     ph.gap(8)
@@ -899,15 +906,7 @@ def theo_doi_ho_so_2():
 
 def theo_doi_ho_so_3():
     """A case asked for more papers: the officer's note and the Bổ sung hồ sơ button."""
-    ph = Phone()
-    ph.browser()
-    ph.portal_header("user")
-    ph.gap(16)
-    ph.small("Mã hồ sơ (ví dụ): H00-250620-0007", size=12)
-    ph.title("Chứng thực bản sao", size=17)
-    ph.gap(8)
-    ph.badge(CX0, ph.y, "Yêu cầu bổ sung", ORANGE, ORANGE_BG, size=12.5)
-    ph.y += 40
+    ph = case_screen("H00-250620-0007", "Chứng thực bản sao", "Yêu cầu bổ sung", ORANGE, ORANGE_BG, after=40)
     ph.text(CX0, ph.y, "Lời nhắn của cán bộ", size=13.5, bold=True)
     ph.y += 24
     ph.note_box("Ảnh giấy tờ bị mờ, chưa đọc được. Đề nghị chụp lại cho rõ, đủ bốn góc rồi gửi bổ sung. "
@@ -921,15 +920,7 @@ def theo_doi_ho_so_3():
 
 def thanh_toan_truc_tuyen_1():
     """A case waiting for payment: the Thanh toán button."""
-    ph = Phone()
-    ph.browser()
-    ph.portal_header("user")
-    ph.gap(16)
-    ph.small("Mã hồ sơ (ví dụ): H00-250701-0001", size=12)
-    ph.title("Đăng ký khai sinh", size=17)
-    ph.gap(8)
-    ph.badge(CX0, ph.y, "Chưa thanh toán", ORANGE, ORANGE_BG, size=12.5)
-    ph.y += 42
+    ph = case_screen("H00-250701-0001", "Đăng ký khai sinh", "Chưa thanh toán", ORANGE, ORANGE_BG, after=42)
     ph.row("Phí, lệ phí", "50.000 đ")
     ph.small("(số tiền ví dụ; mức thật ghi trong thủ tục)", size=11.5)
     ph.divider()
@@ -943,9 +934,7 @@ def thanh_toan_truc_tuyen_1():
 
 def thanh_toan_truc_tuyen_2():
     """Before paying: check the amount, the procedure and the case code; choose bank or e-wallet."""
-    ph = Phone()
-    ph.browser()
-    ph.portal_header("user")
+    ph = portal_screen("user")
     ph.gap(16)
     ph.title("Thanh toán", size=17)
     ph.gap(10)
@@ -974,14 +963,7 @@ def thanh_toan_truc_tuyen_2():
 
 def thanh_toan_truc_tuyen_3():
     """Paid: download the receipt."""
-    ph = Phone()
-    ph.browser()
-    ph.portal_header("user")
-    ph.gap(36)
-    ph.icon_check(179, ph.y + 30, r=30)
-    ph.y += 78
-    ph.y = ph.para(CX0, ph.y, "Thanh toán thành công", size=19, bold=True, fill=GREEN, center=True,
-                   maxw=CX1 - CX0)
+    ph = success_screen("Thanh toán thành công", gap=36)
     ph.gap(16)
     ph.row("Số tiền", "50.000 đ")
     ph.row("Mã hồ sơ", "H00-250701-0001")
@@ -998,9 +980,7 @@ def thanh_toan_truc_tuyen_3():
 
 def nhan_ket_qua_1():
     """Choosing how to receive the result when filing."""
-    ph = Phone()
-    ph.browser()
-    ph.portal_header("user")
+    ph = portal_screen("user")
     ph.gap(16)
     ph.title("Cách nhận kết quả", size=17)
     ph.gap(4)
@@ -1023,15 +1003,7 @@ def nhan_ket_qua_1():
 
 def nhan_ket_qua_2():
     """A finished case: open and download the electronic result."""
-    ph = Phone()
-    ph.browser()
-    ph.portal_header("user")
-    ph.gap(16)
-    ph.small("Mã hồ sơ (ví dụ): H00-250602-0003", size=12)
-    ph.title("Cấp bản sao trích lục", size=17)
-    ph.gap(8)
-    ph.badge(CX0, ph.y, "Có kết quả", GREEN, GREEN_BG, size=12.5)
-    ph.y += 42
+    ph = case_screen("H00-250602-0003", "Cấp bản sao trích lục", "Có kết quả", GREEN, GREEN_BG, after=42)
     ph.text(CX0, ph.y, "Kết quả giải quyết", size=14, bold=True)
     ph.y += 26
     top = ph.y
@@ -1086,9 +1058,7 @@ def nhan_ket_qua_3():
 
 def nhan_dien_lua_dao_1():
     """The address bar: the real site ends with .gov.vn (an enlarged view of the bar)."""
-    ph = Phone()
-    ph.browser()
-    ph.portal_header("login")
+    ph = portal_screen("login")
     ph.gap(186)
     ph.grey_lines([0.7])
     ph.gap(8)
