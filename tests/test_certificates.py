@@ -386,6 +386,7 @@ def test_dashboard_tells_what_the_standard_still_needs_and_where_to_learn_it(cli
     attain("IU06", "IU07", "IU14")
     page = client.get("/dashboard").get_data(as_text=True)
     assert "Bạn đã đạt đủ 6 mô-đun của chuẩn cơ bản." in page and "đã đạt 2/3 mô-đun nâng cao" in page
+    assert 'href="/courses?level=advanced"' in page
     attain("IU09")
     assert "Bạn đã đạt chuẩn nâng cao." in client.get("/dashboard").get_data(as_text=True)
 
