@@ -6,6 +6,9 @@ STAMP := $(VENV)/.installed
 FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 HOST ?= 127.0.0.1
+# `flask run` serves there, and development certificates print that address (lms.config._site_url).
+export FLASK_RUN_HOST := $(HOST)
+export FLASK_RUN_PORT := $(PORT)
 
 .PHONY: run test setup translations db demo bench test-sqlite test-postgres lint clean help
 
@@ -39,7 +42,7 @@ demo: db
 run: demo
 	@echo ""
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	$(FLASK) run
 
 test: setup
 	@[ -x /usr/bin/chromium ] || echo "*** NOTICE: /usr/bin/chromium is missing: the browser test will be SKIPPED (apt-get install chromium) ***"

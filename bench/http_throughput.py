@@ -187,7 +187,7 @@ def _seed(database_url: str) -> _Seed:
             raise RuntimeError(f"course {COURSE_SLUG!r} has no final quiz")
         final = quizzes.start_attempt(graduate, final_quiz, rng)
         for seq, slot in enumerate(final.slots, start=1):
-            quizzes.save_answer(final, slot.question_id, _right_answer(slot.question), seq)
+            quizzes.save_answer(final.id, final.user_id, slot.question_id, _right_answer(slot.question), seq)
         quizzes.submit_attempt(final)  # graded and passed: the certificates listener issues one
         certificate = course_certificate_of(graduate, course)
         if certificate is None:

@@ -191,7 +191,7 @@ def _time(functions: Sequence[Callable[[str], object]], queries: list[str],
                 function(query)
                 fastest[number] = min(fastest[number], (time.perf_counter() - started) * 1000)
                 after_each()
-        for timings, best in zip(samples, fastest):
+        for timings, best in zip(samples, fastest, strict=True):
             timings.append(best)
     return samples
 

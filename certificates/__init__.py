@@ -9,7 +9,9 @@ def init_app(app: Flask) -> None:
     from certificates import routes  # noqa: F401  (attaches the views to bp)
     from certificates import listeners
     from certificates.demo import load_demo_certificates
-    from lms.main import add_dashboard_panel, add_demo_loader
+    from flask_babel import lazy_gettext as _l
+
+    from lms.main import add_nav_entry, add_dashboard_panel, add_demo_loader
 
     from certificates.cli import certificates_cli
 
@@ -18,5 +20,7 @@ def init_app(app: Flask) -> None:
     # The exam result list (quizzes) offers issuance without quizzes knowing certificates.
     app.add_template_global(routes.exam_result_actions, "exam_result_actions")
     add_dashboard_panel(app, routes.dashboard_panel)
+    add_nav_entry(app, "certificates.register", _l("Sổ gốc"), ("examiner", "hr"))
+    add_nav_entry(app, "certificates.bulk_verify", _l("Kiểm tra hàng loạt"), ("hr",))
     add_demo_loader(app, "IT-skill exam and certificates", load_demo_certificates)
     listeners.connect()

@@ -30,7 +30,7 @@ def issue_command(session_id: int, sign: bool) -> None:
         db.session.commit()
     else:
         job = create_job(f"Cấp chứng chỉ kỳ thi {session_id}", "certificates.jobs:issue_session_job",
-                         {"session_id": session_id})
+                         {"session_id": session_id}, start=False)
         db.session.commit()
         job = run_job(job.id)
         if job.status == "failed":

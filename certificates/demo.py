@@ -44,7 +44,7 @@ def load_demo_certificates() -> None:
         for index, slot in enumerate(attempt.slots):
             options = sorted(slot.question.options, key=lambda o: o.fraction, reverse=index < right)
             if options and slot.question.qtype.value in ("single_choice", "true_false"):
-                save_answer(attempt, slot.question_id, {"option": options[0].id}, seq=1)
+                save_answer(attempt.id, attempt.user_id, slot.question_id, {"option": options[0].id}, seq=1)
         submit_attempt(attempt)
         exams.set_practical_score(exams.candidate_of(session, person), Decimal(practical), examiner)
     session.closes_at = now - timedelta(hours=1)

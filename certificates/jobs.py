@@ -9,10 +9,9 @@ from lms.extensions import db
 def issue_session_job(progress, session_id: int) -> dict:
     """Issue an approved session's certificates, then sign and store each PDF."""
     result = services.issue_for_session(session_id, progress=None)
-    db.session.commit()
     issued = list(db.session.scalars(db.select(Certificate).where(Certificate.exam_session_id == session_id,
                                                                  Certificate.pdf_sha256.is_(None))))
-    progress(0, len(issued), "Ký số và lưu tệp PDF")
+    progress(0, len(issued), "Ký số và lưu tệp PDF")  # commits the certificates issued above
     for index, certificate in enumerate(issued, start=1):
         documents.signed_pdf(certificate)
         if index % 25 == 0 or index == len(issued):

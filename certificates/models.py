@@ -14,7 +14,7 @@ from sqlalchemy import JSON, Date, ForeignKey, Integer, Numeric, String, Text, U
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.database import UTCDateTime, str_enum, utcnow
-from lms.extensions import db
+from lms.extensions import Model
 
 
 class CertificateKind(str, enum.Enum):
@@ -38,7 +38,7 @@ class CertificateStatus(str, enum.Enum):
     SUPERSEDED = "superseded"  # replaced by a reissued certificate
 
 
-class Issuer(db.Model):
+class Issuer(Model):
     """Who issues certificates (a testing centre), how it numbers them and who signs."""
 
     __tablename__ = "issuer"
@@ -57,7 +57,7 @@ class Issuer(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class SerialCounter(db.Model):
+class SerialCounter(Model):
     """The last number given per issuer, certificate type and year (numbers restart each year)."""
 
     __tablename__ = "serial_counter"
@@ -70,7 +70,7 @@ class SerialCounter(db.Model):
     last_number: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class Certificate(db.Model):
+class Certificate(Model):
     """An issued certificate: one entry of the issuance register (sổ gốc)."""
 
     __tablename__ = "certificate"
@@ -123,7 +123,7 @@ class Certificate(db.Model):
     superseded_by: Mapped[Certificate | None] = relationship(remote_side=[id])
 
 
-class ModuleAttainment(db.Model):
+class ModuleAttainment(Model):
     """Evidence that a person met one framework module: when, with what score, from which exam.
 
     Attainments outlive any single certificate (a revoked certificate does not erase the

@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import (Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for)
+from flask import (Response, abort, current_app, flash, jsonify, make_response, redirect, render_template, request,
+                   url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -15,9 +16,8 @@ from certificates.forms import BulkCheckForm, BulkRevokeForm, PdfUploadForm, Rev
 from certificates.models import Certificate, CertificateKind, CertificateStatus, Issuer, ModuleAttainment
 from lms.auth import EmptyForm
 from lms.extensions import db, limiter
-from lms.jobs import Job, create_job, dispatch
-from lms.pagecache import page_cache
-from lms.ratelimit import per_client
+from lms.jobs import Job, create_job
+from lms.web import not_modified, page_etag, revalidated
 from lms.models import Role, User
 from lms.permissions import can_act_on_agency, role_required
 from quizzes.models import ExamSession
@@ -54,7 +54,6 @@ def download(code: str):
     except documents.SigningNotConfigured:
         current_app.logger.error("certificate signing is not configured")
         abort(503)
-    db.session.commit()  # the stored file's hash
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{certificate.serial}.pdf"'})
 
@@ -106,19 +105,22 @@ def verify():
 
 
 @bp.route("/verify/<code>")
-@per_client("RATELIMIT_VERIFY")
+@limiter.limit(_verify_limit)
 def verify_code(code: str):
     """Public verification page: status and the facts HR needs.
 
     The facts are read from the database on every request (a revoked certificate shows as
-    revoked at once, in every worker); only the rendering of the same facts is reused.
+    revoked at once, in every worker); a browser that holds the page for the same facts gets
+    304 (ETag made of them).
     """
     found = services.verification_facts(code)
     if found is None:
         return render_template("certificates/verify_unknown.html", code=code[:64]), 404
     services.count_verification(found.certificate_id)
-    return page_cache("certificates.verify", size=512).render(found.key, "certificates/verify.html",
-                                                              facts=found.facts)
+    tag = page_etag("verify", found.key)
+    if request.if_none_match.contains(tag):
+        return not_modified(tag)
+    return revalidated(make_response(render_template("certificates/verify.html", facts=found.facts)), tag)
 
 
 @bp.route("/verify/pdf", methods=["POST"])
@@ -140,13 +142,12 @@ def verify_pdf():
         abort(503)
     if check.certificate is not None:
         services.count_verification(check.certificate)
-        db.session.commit()
     return render_template("certificates/verify_pdf.html", check=check,
                            facts=services.public_facts(check.certificate) if check.certificate else None)
 
 
 @bp.route("/api/v1/certificates/<code>")
-@per_client("RATELIMIT_VERIFY")
+@limiter.limit(_verify_limit)
 def api_certificate(code: str):
     """JSON verification: the same facts as the page."""
     found = services.verification_facts(code)
@@ -166,13 +167,13 @@ def _identifiers_from_upload(storage) -> list[str]:
 
         try:
             sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
-        except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-            raise ValueError(_("Không đọc được tệp Excel."))
+        except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
+            raise ValueError(_("Không đọc được tệp Excel.")) from error
         return [str(row[0]).strip() if row and row[0] is not None else "" for row in sheet.iter_rows(values_only=True)]
     try:
         text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValueError(_("Tệp CSV phải là văn bản UTF-8."))
+    except UnicodeDecodeError as error:
+        raise ValueError(_("Tệp CSV phải là văn bản UTF-8.")) from error
     return [row[0] if row else "" for row in csv.reader(io.StringIO(text))]
 
 
@@ -251,7 +252,6 @@ def revoke(code: str):
     else:
         services.revoke([certificate], reason=form.reason.data, decision=form.decision.data, by=current_user,
                         void_attainments=form.void_attainments.data)
-        db.session.commit()
         flash(_("Đã thu hồi chứng chỉ %(serial)s.", serial=certificate.serial), "success")
     return redirect(url_for("certificates.view", code=certificate.code))
 
@@ -272,7 +272,6 @@ def reissue(code: str):
         db.session.rollback()
         flash(str(error), "error")
         return redirect(url_for("certificates.view", code=certificate.code))
-    db.session.commit()
     flash(_("Đã cấp lại: số hiệu mới %(serial)s.", serial=replacement.serial), "success")
     return redirect(url_for("certificates.view", code=replacement.code))
 
@@ -293,7 +292,6 @@ def bulk_revoke():
         else:
             changed = services.revoke(found, reason=form.reason.data, decision=form.decision.data, by=current_user,
                                       void_attainments=form.void_attainments.data)
-            db.session.commit()
             flash(_("Đã thu hồi %(n)s chứng chỉ theo quyết định %(d)s.", n=changed, d=form.decision.data), "success")
             return redirect(url_for("certificates.register", status="revoked"))
     return render_template("certificates/bulk_revoke.html", form=form)
@@ -313,8 +311,6 @@ def issue_session(session_id: int):
         return redirect(url_for("quizzes.exam_results", session_id=session.id))
     job = create_job(f"Cấp chứng chỉ: {session.title}", "certificates.jobs:issue_session_job",
                      {"session_id": session.id}, created_by=current_user)
-    db.session.commit()
-    dispatch(job)
     return redirect(url_for("certificates.job_status", job_id=job.id))
 
 

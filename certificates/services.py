@@ -17,7 +17,6 @@ from certificates.models import (Certificate, CertificateKind, CertificateStatus
                                  SerialCounter)
 from courses import services as course_services
 from courses.models import Course
-from lms import fastsql
 from lms.database import utcnow
 from lms.extensions import db
 from lms.models import CompetencyModule, CompetencyStandard, User
@@ -342,7 +341,7 @@ def count_verification(certificate: Certificate | int) -> None:
     every ``VERIFICATION_COUNT_FLUSH_SECONDS`` and when the worker exits), so a lookup is not a
     database write; the caller's commit is not needed for it.
     """
-    counter_for(current_app._get_current_object()).add(
+    counter_for(current_app.app_context().app).add(
         certificate if isinstance(certificate, int) else certificate.id)
 
 
@@ -354,10 +353,9 @@ def _verification_query():
         "id", "code", "serial", "register_number", "status", "kind", "holder_name", "holder_date_of_birth",
         "title", "modules", "score", "practical_score", "issued_at", "valid_until", "issuer_name", "revoked_at",
         "revocation_reason", "revocation_decision")]
-    return fastsql.Statement(
-        select(*columns, replacement.c.code.label("superseded_by_code"))
-        .select_from(table.outerjoin(replacement, replacement.c.id == table.c.superseded_by_id))
-        .where(table.c.code == bindparam("code")))
+    return (select(*columns, replacement.c.code.label("superseded_by_code"))
+            .select_from(table.outerjoin(replacement, replacement.c.id == table.c.superseded_by_id))
+            .where(table.c.code == bindparam("code")))
 
 
 _VERIFICATION_QUERY = _verification_query()
@@ -366,7 +364,7 @@ _VERIFICATION_QUERY = _verification_query()
 @dataclass(frozen=True)
 class Verification:
     """A lookup's result: the certificate's id, its ``public_facts`` (shared: do not change them)
-    and a hashable key naming those facts."""
+    and a hashable key naming those facts (the page's ETag is made of it)."""
 
     certificate_id: int
     facts: dict
@@ -380,29 +378,22 @@ _verifications_lock = threading.Lock()
 def verification_facts(raw_code: str) -> Verification | None:
     """The certificate's ``public_facts`` as the database holds them now, or None.
 
-    One indexed query per call, on the fast path (no ORM). What is made of a row (types
-    converted, status worked out, dates formatted) is kept per worker, keyed by the raw row
-    itself and today's date, so any change to the certificate (revocation, reissue) is a new
-    key and shows at once.
+    One indexed query per call. What is made of a row (status worked out, dates formatted) is
+    kept per worker, keyed by the row itself and today's date, so any change to the
+    certificate (revocation, reissue) is a new key and shows at once.
     """
     code = codes.normalise(raw_code)
     if code is None:
         return None
-    raw = _VERIFICATION_QUERY.first_raw(code=code)
-    if raw is None:
+    row = db.session.execute(_VERIFICATION_QUERY, {"code": code}).first()
+    if row is None:
         return None
-    try:
-        key = (raw, local(utcnow()).date())
-        hash(key)
-    except TypeError:  # a driver returned a list (JSON): compare by representation
-        key = (repr(raw), local(utcnow()).date())
+    key = (tuple(tuple(value) if isinstance(value, list) else value for value in row), local(utcnow()).date())
     with _verifications_lock:
         found = _verifications.get(key)
     if found is None:
-        row = _VERIFICATION_QUERY.process(raw)
         facts = _facts(row, row.superseded_by_code)
-        found = Verification(row.id, facts, tuple(
-            (name, tuple(value) if isinstance(value, list) else value) for name, value in facts.items()))
+        found = Verification(row.id, facts, key)
         with _verifications_lock:
             _verifications[key] = found
             while len(_verifications) > 1024:

@@ -6,7 +6,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from courses.models import Course, Lesson, LessonAsset, LessonRevision, Section
-from courses.services import set_lesson_body
+from courses.services import set_lesson_body, touch_course
 from courses.uploads import check_upload, store
 from lms.content import SLUG_RE
 from lms.database import utcnow
@@ -58,6 +58,7 @@ def update_course(course: Course, *, author: User, **fields) -> None:
             setattr(course, name, value)
     if changed:
         db.session.flush()
+        touch_course(course.id)
         audit("course.update", f"course:{course.id}", changed, actor=author)
 
 
@@ -68,6 +69,7 @@ def set_published(course: Course, published: bool, author: User) -> None:
     if course.published != published:
         course.published = published
         db.session.flush()
+        touch_course(course.id)
         audit("course.publish" if published else "course.unpublish", f"course:{course.id}", {}, actor=author)
 
 
@@ -79,6 +81,7 @@ def add_section(course: Course, title: str, author: User) -> Section:
     section = Section(title=title, position=len(course.sections) + 1)
     course.sections.append(section)
     db.session.flush()
+    touch_course(course.id)
     audit("course.section", f"course:{course.id}", {"title": title}, actor=author)
     return section
 
@@ -97,6 +100,7 @@ def create_lesson(course: Course, title: str, author: User, section: Section | N
                     published=False, section=section)
     course.lessons.append(lesson)
     db.session.flush()
+    touch_course(course.id)
     save_revision(lesson, title=title, body_md="", note="Tạo bài học", author=author)
     return lesson
 
@@ -133,6 +137,7 @@ def publish_revision(revision: LessonRevision, author: User) -> None:
     lesson.published = True
     revision.published_at = utcnow()
     db.session.flush()
+    touch_course(lesson.course_id)
     index_document("lesson", lesson.id, f"/courses/{lesson.course.slug}/lessons/{lesson.slug}", lesson.title,
                    lesson.body_md)
     audit("lesson.publish", f"course:{lesson.course_id}", {"lesson": lesson.title, "revision": revision.number},
@@ -150,6 +155,7 @@ def move_lesson(lesson: Lesson, direction: int, author: User) -> None:
     for position, item in enumerate(lessons, start=1):
         item.position = position
     db.session.flush()
+    touch_course(lesson.course_id)
     audit("lesson.move", f"course:{lesson.course_id}", {"lesson": lesson.title, "to": target + 1}, actor=author)
 
 

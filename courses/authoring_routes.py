@@ -50,7 +50,6 @@ def author_course_new():
         flash(str(error), "error")
         return redirect(url_for("courses.author_courses"))
     course.description_md = form.description_md.data or ""
-    db.session.commit()
     return redirect(url_for("courses.author_course", course_id=course.id))
 
 
@@ -66,7 +65,6 @@ def author_course(course_id: int):
         authoring.update_course(course, author=current_user, title=form.title.data, summary=form.summary.data or "",
                                 description_md=form.description_md.data or "", modules=form.module_list(),
                                 level=form.level.data, audience=form.audience.data)
-        db.session.commit()
         flash(_("Đã lưu."), "success")
         return redirect(url_for("courses.author_course", course_id=course.id))
     return render_template("courses/author/course.html", course=course, form=form, title_form=TitleForm(),
@@ -86,7 +84,6 @@ def author_course_publish(course_id: int):
         db.session.rollback()
         flash(str(error), "error")
     else:
-        db.session.commit()
         flash(_("Khóa học đã được xuất bản.") if course.published else _("Đã ngừng xuất bản khóa học."), "success")
     return redirect(url_for("courses.author_course", course_id=course.id))
 
@@ -99,7 +96,6 @@ def author_section_new(course_id: int):
     form = TitleForm()
     if form.validate_on_submit():
         authoring.add_section(course, form.title.data, current_user)
-        db.session.commit()
     else:
         flash(_("Cần tên phần."), "error")
     return redirect(url_for("courses.author_course", course_id=course.id))
@@ -115,7 +111,6 @@ def author_lesson_new(course_id: int):
         flash(_("Cần tên bài học."), "error")
         return redirect(url_for("courses.author_course", course_id=course.id))
     lesson = authoring.create_lesson(course, form.title.data, current_user)
-    db.session.commit()
     return redirect(url_for("courses.author_lesson", lesson_id=lesson.id))
 
 
@@ -127,7 +122,6 @@ def author_lesson_move(lesson_id: int):
     if not EmptyForm().validate_on_submit() or request.args.get("direction") not in ("up", "down"):
         abort(400)
     authoring.move_lesson(lesson, -1 if request.args["direction"] == "up" else 1, current_user)
-    db.session.commit()
     return redirect(url_for("courses.author_course", course_id=lesson.course_id) + "#lessons")
 
 
@@ -155,7 +149,6 @@ def author_lesson(lesson_id: int):
                                                note=form.note.data or "", author=current_user)
             if action == "publish":
                 authoring.publish_revision(revision, current_user)
-            db.session.commit()
             flash(_("Đã xuất bản phiên bản %(n)s.", n=revision.number) if action == "publish"
                   else _("Đã lưu phiên bản %(n)s (chưa xuất bản).", n=revision.number), "success")
             return redirect(url_for("courses.author_lesson", lesson_id=lesson.id))
@@ -181,7 +174,6 @@ def author_lesson_upload(lesson_id: int):
         db.session.rollback()
         flash(_("Không nhận tệp: %(why)s", why=str(error)), "error")
     else:
-        db.session.commit()
         flash(_("Đã tải lên %(name)s. Dùng tên này trong bài: ![mô tả](%(name)s)", name=asset.original_name), "success")
     return redirect(url_for("courses.author_lesson", lesson_id=lesson.id))
 
@@ -194,7 +186,6 @@ def author_revision_publish(revision_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     authoring.publish_revision(revision, current_user)
-    db.session.commit()
     flash(_("Đã xuất bản lại phiên bản %(n)s.", n=revision.number), "success")
     return redirect(url_for("courses.author_lesson", lesson_id=revision.lesson_id))
 
@@ -230,7 +221,6 @@ def assign(slug: str):
             target["position"] = value
         if not form.value.errors:
             services.assign(course, due_on=form.due_on.data, by=current_user, **target)
-            db.session.commit()
             flash(_("Đã giao khóa học."), "success")
             return redirect(url_for("courses.course", slug=course.slug))
     return render_template("courses/assign.html", course=course, form=form)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from courses.models import Course, Guide, Lesson, Section
 from courses.search import index_document
-from courses.services import set_lesson_body
+from courses.services import set_lesson_body, touch_course
 from courses.uploads import UploadError, check_upload
 from lms.content import (ContentError, Document, Problem, module_list, optional_int, read_document, require_slug,
                          require_text)
@@ -160,6 +160,7 @@ def _store_course(source: CourseSource) -> Course:
     course.lessons = wanted  # lessons removed from the folder are removed from the course
     course.sections = wanted_sections
     db.session.flush()
+    touch_course(course.id)
     # Paths mirror the routes in courses/routes.py (a test opens every indexed URL).
     index_document("course", course.id, f"/courses/{course.slug}", course.title,
                    f"{course.summary}\n\n{course.description_md}")

@@ -7,10 +7,10 @@ from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueCons
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.database import UTCDateTime, utcnow
-from lms.extensions import db
+from lms.extensions import Model
 
 
-class Course(db.Model):
+class Course(Model):
     """A course: lessons to read, and usually a final quiz."""
 
     __tablename__ = "course"
@@ -27,6 +27,8 @@ class Course(db.Model):
     published: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Moves whenever what the course page shows changes (courses.services.touch_course).
+    content_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     lessons: Mapped[list[Lesson]] = relationship(
         back_populates="course", order_by="Lesson.position", cascade="all, delete-orphan"
@@ -36,7 +38,7 @@ class Course(db.Model):
     )
 
 
-class Section(db.Model):
+class Section(Model):
     """A part of a course grouping lessons ("Phần 1: Làm quen")."""
 
     __tablename__ = "section"
@@ -49,7 +51,7 @@ class Section(db.Model):
     course: Mapped[Course] = relationship(back_populates="sections")
 
 
-class Lesson(db.Model):
+class Lesson(Model):
     """One lesson of a course, written in Markdown and rendered to sanitised HTML.
 
     ``title``, ``body_md`` and ``body_html`` are the published version, the only one learners
@@ -79,7 +81,7 @@ class Lesson(db.Model):
         back_populates="lesson", order_by="LessonAsset.id", cascade="all, delete-orphan")
 
 
-class LessonRevision(db.Model):
+class LessonRevision(Model):
     """A saved version of a lesson: who wrote what, when, and whether it was published."""
 
     __tablename__ = "lesson_revision"
@@ -99,7 +101,7 @@ class LessonRevision(db.Model):
     lesson: Mapped[Lesson] = relationship(back_populates="revisions")
 
 
-class LessonAsset(db.Model):
+class LessonAsset(Model):
     """An uploaded file of a lesson: an image, a downloadable attachment, a video or its captions."""
 
     __tablename__ = "lesson_asset"
@@ -118,7 +120,7 @@ class LessonAsset(db.Model):
     lesson: Mapped[Lesson] = relationship(back_populates="assets")
 
 
-class Enrolment(db.Model):
+class Enrolment(Model):
     """A person taking a course."""
 
     __tablename__ = "enrolment"
@@ -135,7 +137,7 @@ class Enrolment(db.Model):
     last_lesson: Mapped[Lesson | None] = relationship()
 
 
-class LessonView(db.Model):
+class LessonView(Model):
     """That a person has read a lesson (first and latest time)."""
 
     __tablename__ = "lesson_view"
@@ -148,7 +150,7 @@ class LessonView(db.Model):
     last_viewed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Guide(db.Model):
+class Guide(Model):
     """A public self-learning guide: citizens read it without an account."""
 
     __tablename__ = "guide"
@@ -168,7 +170,7 @@ class Guide(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
-class Assignment(db.Model):
+class Assignment(Model):
     """A course assigned to a person, everyone in an agency (and below), or a position."""
 
     __tablename__ = "assignment"

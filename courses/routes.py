@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
 
-from flask import (abort, current_app, flash, redirect, render_template, request, send_from_directory, session,
-                   url_for)
+from flask import (abort, current_app, flash, make_response, redirect, render_template, request, send_from_directory,
+                   session, url_for)
 from sqlalchemy import select
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -16,8 +15,7 @@ from lms.auth import EmptyForm
 from lms.content import MODULE_RE
 from lms.extensions import db, limiter
 from lms.models import Role
-from lms.pagecache import page_cache
-from lms.principal import adopt_principal, principal, session_account_id
+from lms.web import not_modified, page_etag, revalidated
 from lms.services import module_codes
 from lms.timefmt import local_today
 
@@ -38,47 +36,32 @@ def catalogue():
 
 @bp.route("/courses/<slug>")
 def course(slug: str):
-    """A course's description, lessons and the learner's progress.
+    """A course's description, lessons and, for a signed-in learner, their progress.
 
-    Every request reads whether the course is published and its version (``updated_at``,
-    moved by any change to the course, its sections, lessons or quizzes) and, for a signed-in
-    learner, their enrolment and the lessons they have read; the page rendered from exactly
-    those inputs is reused (``lms.pagecache``: per worker, keyed by them, by the account and
-    its roles, the language and the path, and never older than a minute).
+    An anonymous visitor's page depends only on the course's content version, the language and
+    the visitor's own CSRF token (in the language form): it carries an ETag made of those, and a
+    browser that already has it gets 304 without the page being rendered again.
     """
-    account_id = session_account_id()
-    page = services.course_page_state(slug, account_id) if account_id is not None else None
-    if page is not None and page.account is not None:
-        # One query read the course, the learner's progress and the signed-in account.
-        adopt_principal(page.account.id, page.account.roles, page.account.locale)
-        found, state = page.course, page.learner
-    elif (account := principal()) is None:  # no active account in the session: Flask-Login agrees
-        found, state = (page.course if page is not None else services.published_course_version(slug)), None
-    else:  # signed in some other way Flask-Login knows (the remember cookie)
-        page = services.course_page_state(slug, account.id)
-        found, state = page.course, page.learner
-    if found is None:
-        abort(404)
-    course_id, version = found[0], found[1]
-    return page_cache("courses.course", size=512, max_age=60.0).page(
-        ("course", course_id, version, state), lambda: _render_course(slug, state))
+    found = services.get_published_course(slug) or abort(404)
+    if not current_user.is_authenticated:
+        tag = page_etag("course", found.id, found.content_version)
+        if request.if_none_match.contains(tag):
+            return not_modified(tag)
+        response = make_response(_render_course(found, None))
+        return revalidated(response, tag)
+    return _render_course(found, current_user)
 
 
-def _render_course(slug: str, state: services.LearnerState | None) -> str:
-    """The course page for a visitor in ``state`` (None: not signed in)."""
-    course = services.get_published_course(slug) or abort(404)
+def _render_course(course, user) -> str:
+    """The course page for ``user`` (None: not signed in)."""
+    lessons = services.visible_lessons(course)
     progress = enrolment = None
     viewed: set[int] = set()
-    lessons = services.visible_lessons(course)
-    if state is not None:
-        viewed = set(state.viewed)
+    if user is not None:
+        viewed = services.viewed_lesson_ids(user, course)
         published = {lesson.id for lesson in lessons}
         progress = services.Progress(viewed=len(viewed & published), total=len(published))
-        if state.enrolled:
-            last = next((lesson for lesson in course.lessons if lesson.id == state.last_lesson_id), None)
-            if last is None and state.last_lesson_id is not None:
-                last = db.session.get(services.Lesson, state.last_lesson_id)
-            enrolment = SimpleNamespace(last_lesson=last)
+        enrolment = services.get_enrolment(user, course)
     return render_template("courses/course.html", course=course, progress=progress, viewed=viewed,
                            enrolment=enrolment, form=EmptyForm(), groups=services.lessons_by_section(lessons))
 
@@ -90,7 +73,6 @@ def enrol(slug: str):
     course = services.get_published_course(slug) or abort(404)
     if EmptyForm().validate_on_submit():
         services.enrol(current_user, course)
-        db.session.commit()
         flash(_("Bạn đã ghi danh vào khóa học."), "success")
     return redirect(url_for("courses.course", slug=slug))
 
@@ -102,7 +84,6 @@ def lesson(slug: str, lesson_slug: str):
     course = services.get_published_course(slug) or abort(404)
     lesson = services.get_lesson(course, lesson_slug) or abort(404)
     services.record_lesson_view(current_user, lesson)
-    db.session.commit()
     lessons = services.visible_lessons(course)
     index = lessons.index(lesson)
     previous_lesson = lessons[index - 1] if index > 0 else None
@@ -166,7 +147,6 @@ def guide_vote(slug: str):
     votes = session.get("guide_votes", [])
     if slug not in votes:
         services.record_guide_vote(guide, answer == "yes")
-        db.session.commit()
         session["guide_votes"] = [*votes, slug][-50:]
     flash(_("Cảm ơn bạn đã góp ý!"), "success")
     return redirect(url_for("courses.guide", slug=slug) + "#feedback")

@@ -45,7 +45,7 @@ from sqlalchemy import literal_column, select, text, union_all
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.database import UNMODELLED_INFO_KEY, UTCDateTime, utcnow
-from lms.extensions import db
+from lms.extensions import Model, db
 from lms.markdown import CALLOUTS
 from lms.text import fold, nfc
 
@@ -72,7 +72,7 @@ _PG_VECTOR = literal_column("search_document.search_vector")
 _PG_WEIGHTS = literal_column("'{0.01, 0.02, 0.1, 1.0}'")
 
 
-class SearchDocument(db.Model):
+class SearchDocument(Model):
     """The searchable text of one lesson, guide or course, and its folded form."""
 
     __tablename__ = "search_document"

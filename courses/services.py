@@ -3,16 +3,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import String, bindparam, event, func, inspect, literal_column, null, select, union_all, update
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select, update
 
 from lms.markdown import render_markdown
-from courses.models import Course, Enrolment, Guide, Lesson, LessonView
+from courses.models import Assignment, Course, Enrolment, Guide, Lesson, LessonView
 from courses.signals import lesson_viewed
-from lms import fastsql
 from lms.database import utcnow
 from lms.extensions import db
-from lms.models import Agency, RoleGrant, User
+from lms.models import Agency, User
 from lms.text import fold
 
 
@@ -68,136 +66,16 @@ def visible_lessons(course: Course) -> list[Lesson]:
     return [lesson for lesson in course.lessons if lesson.published]
 
 
-# ----------------------------------------------------------------------------- course page, fast path
-# The course page is served from rendered HTML kept per worker (lms.pagecache), keyed by what
-# it shows; these two statements are all it reads per request.
+def touch_course(course_id: int) -> None:
+    """Record that what the course page shows changed (its lessons, sections or quizzes).
 
-_course = Course.__table__
-_PUBLISHED_VERSION = fastsql.Statement(
-    select(_course.c.id, _course.c.updated_at)
-    .where(_course.c.slug == bindparam("slug"), _course.c.published.is_(True)))
-
-_enrolment, _view, _lesson = Enrolment.__table__, LessonView.__table__, Lesson.__table__
-_user, _grant = User.__table__, RoleGrant.__table__
-# For a visitor whose session names an account, in one query: kind 0 is the published course
-# (id, updated_at), 1 the enrolment (last lesson read), 2 each lesson read, 3 the account if it
-# is active (one row per role grant, or one with no role), 4 its preferred language.
-_COURSE_AND_LEARNER = fastsql.Statement(union_all(
-    select(literal_column("0").label("kind"), _course.c.id.label("value"), _course.c.updated_at.label("at"),
-           null().cast(String).label("label"))
-    .where(_course.c.slug == bindparam("slug"), _course.c.published.is_(True)),
-    select(literal_column("1"), _enrolment.c.last_lesson_id, null(), null().cast(String))
-    .select_from(_enrolment.join(_course, _course.c.id == _enrolment.c.course_id))
-    .where(_course.c.slug == bindparam("slug"), _enrolment.c.user_id == bindparam("user_id")),
-    select(literal_column("2"), _view.c.lesson_id, null(), null().cast(String))
-    .select_from(_view.join(_lesson, _lesson.c.id == _view.c.lesson_id)
-                 .join(_course, _course.c.id == _lesson.c.course_id))
-    .where(_course.c.slug == bindparam("slug"), _view.c.user_id == bindparam("user_id")),
-    select(literal_column("3"), _user.c.id, null(), _grant.c.role.cast(String))
-    .select_from(_user.outerjoin(_grant, _grant.c.user_id == _user.c.id))
-    .where(_user.c.id == bindparam("user_id"), _user.c.active.is_(True)),
-    select(literal_column("4"), _user.c.id, null(), _user.c.locale.cast(String))
-    .where(_user.c.id == bindparam("user_id"), _user.c.active.is_(True))))
-
-
-def published_course_version(slug: str) -> tuple[int, object] | None:
-    """The published course's id and version (``updated_at``, which every change to the course,
-    its sections, lessons or quizzes moves on), read now; None if there is no such published course."""
-    row = _PUBLISHED_VERSION.first(slug=slug)
-    return (row.id, row.updated_at) if row is not None else None
-
-
-@dataclass(frozen=True)
-class LearnerState:
-    """A person's standing in one course: enrolled or not, the last lesson read, the lessons read."""
-
-    enrolled: bool
-    last_lesson_id: int | None
-    viewed: frozenset[int]
-
-
-@dataclass(frozen=True)
-class AccountRow:
-    """An active account as the course page's query read it: id, role grants, preferred language."""
-
-    id: int
-    roles: frozenset[str]
-    locale: str | None
-
-
-@dataclass(frozen=True)
-class CoursePageState:
-    """What the course page reads per request for a session that names an account."""
-
-    course: tuple[int, object] | None  # published course id and version; None: no such published course
-    learner: LearnerState
-    account: AccountRow | None  # None: no such active account
-
-
-def course_page_state(slug: str, user_id: int) -> CoursePageState:
-    """The published course's version, the person's ``LearnerState`` and their account, in one query."""
-    rows = _COURSE_AND_LEARNER.all(slug=slug, user_id=user_id)
-    course = next(((row.value, row.at) for row in rows if row.kind == 0), None)
-    enrolments = [row.value for row in rows if row.kind == 1]
-    grants = [row for row in rows if row.kind == 3]
-    account = None
-    if grants:
-        locale = next((row.label for row in rows if row.kind == 4), None)
-        account = AccountRow(grants[0].value, frozenset(row.label for row in grants if row.label is not None), locale)
-    return CoursePageState(course, LearnerState(
-        enrolled=bool(enrolments), last_lesson_id=enrolments[0] if enrolments else None,
-        viewed=frozenset(row.value for row in rows if row.kind == 2)), account)
-
-
-def touch_courses_on_change(session, flush_context, instances) -> None:
-    """Before a flush: move ``updated_at`` of every course whose sections, lessons or quizzes change.
-
-    The course page is cached by the course's ``updated_at``; a course's own columns move it
-    (``onupdate``), and this listener makes changes to what the page lists do so too. Quizzes
-    belong to the quizzes package: they are recognised by their table, not imported.
+    Every service that changes a course's parts calls it; the course page's ETag is made of
+    ``content_version``, so browsers fetch the page again. A Core statement, so it works from
+    any kind of write and never races with another request's increment.
     """
-    touched: set[int] = set()
-    courses: list[Course] = []
-    changed = [*session.new, *session.deleted]
-    changed += [obj for obj in session.dirty if getattr(obj, "__tablename__", None) in _COURSE_PARTS
-                and session.is_modified(obj)]
-    for obj in changed:
-        if getattr(obj, "__tablename__", None) not in _COURSE_PARTS:
-            continue
-        for course in _courses_of(obj):
-            if isinstance(course, Course):
-                courses.append(course)
-            elif course is not None:
-                touched.add(course)
-    now = utcnow()
-    for course in courses:
-        course.updated_at = now
-        touched.discard(course.id)
-    if touched:
-        with session.no_autoflush:
-            for course_id in touched:
-                course = session.get(Course, course_id)
-                if course is not None:
-                    course.updated_at = now
-
-
-_COURSE_PARTS = {"lesson", "section", "quiz"}
-
-
-def _courses_of(obj) -> list:
-    """The course (object, or id) an object belonged to before this flush and belongs to now."""
-    state = inspect(obj)
-    found = []
-    course = state.dict.get("course")
-    if course is not None:
-        found.append(course)
-    history = state.attrs.course_id.history if "course_id" in state.attrs.keys() else None
-    if history is not None:
-        found.extend(value for value in (*history.added, *history.unchanged, *history.deleted) if value is not None)
-    return found
-
-
-event.listen(Session, "before_flush", touch_courses_on_change)
+    db.session.execute(update(Course).where(Course.id == course_id)
+                       .values(content_version=Course.content_version + 1, updated_at=utcnow())
+                       .execution_options(synchronize_session=False))
 
 
 def get_published_course(slug: str) -> Course | None:
@@ -300,9 +178,8 @@ def record_guide_vote(guide: Guide, helpful: bool) -> None:
 
 
 def assign(course: Course, *, due_on=None, user: User | None = None, agency: Agency | None = None,
-           position: str | None = None, by: User) -> "Assignment":
+           position: str | None = None, by: User) -> Assignment:
     """Assign a course to one person, an agency (with its units) or everyone holding a position."""
-    from courses.models import Assignment
     from lms.services import audit
     from lms.text import nfc
 
@@ -321,7 +198,6 @@ def assign(course: Course, *, due_on=None, user: User | None = None, agency: Age
 
 def assignments_for(user: User) -> list[tuple[Course, object]]:
     """Courses assigned to the person (directly, via their agency or position), earliest due first."""
-    from courses.models import Assignment
 
     candidates = db.session.scalars(select(Assignment).join(Course).where(Course.published.is_(True)))
     position = fold(user.position or "")

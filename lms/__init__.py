@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import os
 
-from flask import Flask, session
+from flask import Flask, Response, current_app, has_request_context, session
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 # Sent with every answer (unless a view set its own): the page may not be framed, sniffed or fed
 # scripts or styles from anywhere but the site itself.
@@ -16,7 +17,9 @@ SECURITY_HEADERS = (
      "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
      "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"),
 )
-_SECURITY_HEADER_NAMES = frozenset(name.lower() for name, _value in SECURITY_HEADERS)
+
+# The feature packages, in the order their blueprints, catalogues and hooks are registered.
+FEATURES = ("courses", "quizzes", "certificates")
 
 
 def create_app(config_overrides: dict | None = None) -> Flask:
@@ -27,109 +30,94 @@ def create_app(config_overrides: dict | None = None) -> Flask:
 
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.update(load_config(app.instance_path, config_overrides))
+    register_proxy_fix(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
     register_template_helpers(app)
+    register_transactions(app)
     return app
 
 
-def select_locale():
+def register_proxy_fix(app: Flask) -> None:
+    """Believe ``TRUSTED_PROXIES`` proxies about the client's address, scheme and host (ProxyFix)."""
+    trusted = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if trusted > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted, x_proto=trusted, x_host=trusted)  # type: ignore[method-assign]
+
+
+def select_locale() -> str:
     """The interface language: the visitor's choice, then the account's, then Vietnamese.
 
-    Returned as a ``babel.Locale`` made once per language (Flask-Babel would otherwise parse
-    the code into a new ``Locale`` on every request). Outside a request (a ``flask`` command)
-    there is no visitor: the site's default language.
+    Outside a request (a ``flask`` command) there is no visitor: the site's default language.
     """
-    from flask import current_app, has_request_context
-
-    from lms.principal import principal
-
     languages = current_app.config["LANGUAGES"]
-    chosen = session.get("locale") if has_request_context() else current_app.config["BABEL_DEFAULT_LOCALE"]
-    if chosen not in languages:
-        account = principal()  # the account's language without loading the whole account
-        chosen = account.locale if account is not None and account.locale in languages else \
-            current_app.config["BABEL_DEFAULT_LOCALE"]
-    locale = _LOCALES.get(chosen)
-    if locale is None:
-        from babel import Locale
-
-        locale = _LOCALES[chosen] = Locale.parse(chosen)
-    return locale
-
-
-_LOCALES: dict = {}
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    if not has_request_context():
+        return default
+    chosen = session.get("locale")
+    if chosen in languages:
+        return chosen
+    try:
+        account_language = getattr(current_user, "locale", None)
+    except SQLAlchemyError:  # the database is down: the error page still needs a language
+        account_language = None
+    return account_language if account_language in languages else default
 
 
 def register_extensions(app: Flask) -> None:
     """Bind the unbound extension objects to ``app``."""
+    from lms import accounts, transactions, web
     from lms import jobs  # noqa: F401  (its model belongs to the schema)
-    from lms import lean
     from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
-    from lms.models import User
 
+    transactions.declare_write_intent(app)  # before anything reads the database
+    web.init_app(app)  # input limits next: CSRF checking reads the form
     db.init_app(app)
     # Batch mode lets Alembic alter SQLite tables (it copies them), the same migrations serve both.
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
                      render_as_batch=True, compare_type=True)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=select_locale, default_translation_directories="translations")
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=";".join(translation_directories(app)))
     limiter.init_app(app)
-    lean.expire_memory_limits_inline(limiter)
-    lean.skip_idle_limiter_check(app, limiter)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.session_protection = "strong"
-    from flask_babel import lazy_gettext as _l
+    from lms.auth import unauthorized
 
-    login_manager.login_message = _l("Vui lòng đăng nhập để tiếp tục.")
-    login_manager.login_message_category = "info"
+    login_manager.unauthorized_handler(unauthorized)
+    # Server-side login sessions (lms.accounts) make a stolen cookie revocable; a changed
+    # address or browser marks the session not fresh rather than signing out a phone that
+    # moved from Wi-Fi to mobile data.
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(accounts.load_user)
 
-    from sqlalchemy.orm import joinedload
 
-    # Every signed-in request loads its user: one query with the role grants joined, not the
-    # user and then a second (selectin) query for the grants.
-    user_options = (joinedload(User.grants),)
-
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(User, int(user_id), options=user_options) if user_id.isdigit() else None
-
-    @app.before_request
-    def pin_anonymous_session():
-        # Strong session protection compares the session's "_id" (a hash of the visitor's
-        # address and browser) with the request's. An anonymous visitor's session (it holds
-        # only the CSRF token) has none, so the check failed on every request that looked at
-        # the user: Flask-Login then cleared the session and re-sent both the session and the
-        # remember cookie each time. Stamp such a session with the identifier once; a visitor
-        # whose address or browser changes still fails the check, as before.
-        if session and "_id" not in session and "_user_id" not in session:
-            session["_id"] = login_manager._session_identifier_generator()
-
-    app.session_interface = lean.ReusedSerializerSessionInterface()
-    lean.remember_session_identifiers(login_manager)
-
-    @app.teardown_request
-    def rollback_on_error(exc):
-        # Views commit explicitly once; anything left uncommitted after an error is undone.
-        if exc is not None:
-            db.session.rollback()
+def translation_directories(app: Flask) -> list[str]:
+    """The kernel's message catalogue and each feature package's that has one."""
+    root = os.path.dirname(app.root_path)
+    found = [os.path.join(app.root_path, "translations")]
+    for package in FEATURES:
+        path = os.path.join(root, package, "translations")
+        if os.path.isdir(path):
+            found.append(path)
+    return found
 
 
 def register_blueprints(app: Flask) -> None:
     """Register the kernel's blueprints and each feature package's."""
-    import certificates
-    import courses
-    import quizzes
+    import importlib
+
     from lms.auth import bp as auth_bp
     from lms.main import bp as main_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
-    for feature in (courses, quizzes, certificates):
-        feature.init_app(app)
+    for name in FEATURES:
+        importlib.import_module(name).init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -146,8 +134,23 @@ def register_commands(app: Flask) -> None:
     register(app)
 
 
+def register_transactions(app: Flask) -> None:
+    """One commit per request, after the view (registered last, so it runs before other hooks)."""
+    from lms import transactions
+
+    transactions.commit_at_the_end(app)
+
+
+def has_role(*names: str) -> bool:
+    """Template helper: the signed-in person holds one of the roles ``names`` (or is an administrator)."""
+    if not current_user.is_authenticated:
+        return False
+    held = {role.value for role in current_user.roles}
+    return "admin" in held or bool(held & set(names))
+
+
 def register_template_helpers(app: Flask) -> None:
-    """Filters and globals the templates use."""
+    """Filters and globals the templates use, and the security headers of every answer."""
     from flask_babel import get_locale
 
     from lms import timefmt
@@ -157,16 +160,18 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["score"] = timefmt.format_score
     app.jinja_env.filters["iso_date"] = timefmt.format_iso_date
 
+    from lms.main import nav_entries
+
+    app.add_template_global(nav_entries, "nav_entries")
+    app.add_template_global(has_role, "has_role")
+
     @app.context_processor
     def inject_globals():
-        roles = {role.value for role in current_user.roles} if current_user.is_authenticated else set()
         return {"current_locale": str(get_locale()), "languages": app.config["LANGUAGES"],
-                "site_name": app.config["SITE_NAME"], "user_roles": roles}
+                "site_name": app.config["SITE_NAME"]}
 
     @app.after_request
-    def security_headers(response):
-        headers = response.headers
-        present = {name.lower() for name, _value in headers.items()} & _SECURITY_HEADER_NAMES
-        headers.extend(SECURITY_HEADERS if not present else
-                       [(name, value) for name, value in SECURITY_HEADERS if name.lower() not in present])
+    def security_headers(response: Response) -> Response:
+        for name, value in SECURITY_HEADERS:
+            response.headers.setdefault(name, value)
         return response

@@ -32,13 +32,14 @@ def load_content(root: Path) -> None:
 
     try:
         load_framework()  # questions refer to the framework's modules
-        for name, loader in current_app.extensions.get("lms.content_loaders", []):
+        for _name, loader in current_app.extensions.get("lms.content_loaders", []):
             loader(root)
         db.session.commit()
     except ContentError as error:
         db.session.rollback()
         lines = "\n".join(f"  {problem}" for problem in error.problems)
-        raise click.ClickException(f"content not loaded ({len(error.problems)} problems), nothing changed:\n{lines}")
+        raise click.ClickException(
+            f"content not loaded ({len(error.problems)} problems), nothing changed:\n{lines}") from error
 
 
 @framework_cli.command("load")
@@ -79,8 +80,16 @@ def users_create(username: str, full_name: str, password: str, roles: tuple[str,
     from lms.models import Agency, Role
     from lms.services import create_user, find_user_by_login, grant_role
 
+    from lms.accounts import AccountError, check_password_policy
+
     if find_user_by_login(username):
         raise click.ClickException(f"An account named {username!r} already exists.")
+    try:
+        check_password_policy(password, username=username, full_name=full_name)
+    except AccountError as error:
+        from lms.auth import password_policy_message
+
+        raise click.ClickException(password_policy_message(error)) from error
     agency = None
     if agency_code:
         agency = db.session.scalar(select(Agency).where(Agency.code == agency_code))

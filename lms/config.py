@@ -7,6 +7,7 @@ guessable key.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -45,13 +46,18 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
-        "SITE_URL": os.environ.get("SITE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "SITE_URL": _site_url(env),
         "SITE_NAME": os.environ.get("SITE_NAME", "Học và thi kỹ năng CNTT"),
         "ORGANISATION_NAME": os.environ.get("ORGANISATION_NAME", "Ủy ban nhân dân tỉnh Nghệ An"),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 16 * 1024 * 1024)),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _bool(os.environ.get("SESSION_COOKIE_SECURE"), env == "production"),
+        # Server-side login sessions (lms.accounts): a sign-in lasts LOGIN_SESSION_HOURS, or
+        # REMEMBER_DAYS with "remember me"; logging out or a password change ends it at once.
+        "LOGIN_SESSION_LIFETIME": timedelta(hours=float(os.environ.get("LOGIN_SESSION_HOURS", 12))),
+        "REMEMBER_COOKIE_DURATION": timedelta(days=float(os.environ.get("REMEMBER_DAYS", 7))),
+        "PERMANENT_SESSION_LIFETIME": timedelta(days=float(os.environ.get("REMEMBER_DAYS", 7))),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": _bool(os.environ.get("SESSION_COOKIE_SECURE"), env == "production"),
@@ -59,10 +65,18 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "BABEL_DEFAULT_LOCALE": "vi",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
         "LANGUAGES": {"vi": "Tiếng Việt", "en": "English"},
-        "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_VERIFY": os.environ.get("RATELIMIT_VERIFY", "60 per minute"),
-        "RATELIMIT_LOGIN": os.environ.get("RATELIMIT_LOGIN", "10 per minute"),
+        # Failed sign-ins per client address (successful ones are not counted), so one person's
+        # mistakes never lock out an office behind one address; per login name, exponential
+        # backoff after LOGIN_BACKOFF_AFTER failures (lms.accounts.throttle_for).
+        "RATELIMIT_LOGIN": os.environ.get("RATELIMIT_LOGIN", "30 per minute"),
+        "LOGIN_BACKOFF_AFTER": int(os.environ.get("LOGIN_BACKOFF_AFTER", 5)),
+        "LOGIN_BACKOFF_MAX": int(os.environ.get("LOGIN_BACKOFF_MAX", 900)),
+        # How many proxies in front of the site may be believed about the client's address and
+        # scheme (X-Forwarded-For, X-Forwarded-Proto): werkzeug's ProxyFix. 0: none.
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", 0)),
         "VERIFICATION_COUNT_FLUSH_SECONDS": float(os.environ.get("VERIFICATION_COUNT_FLUSH_SECONDS", 5.0)),
         "CERTIFICATE_FONT_DIR": str(PROJECT_ROOT / "lms" / "static" / "fonts"),
         "CERTIFICATE_STORAGE_DIR": os.environ.get("CERTIFICATE_STORAGE_DIR",
@@ -86,6 +100,22 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     config.update(overrides)
     config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", _engine_options(config["SQLALCHEMY_DATABASE_URI"]))
     return config
+
+
+def _site_url(env: str) -> str:
+    """The site's absolute address, printed in certificate QR codes and links in e-mail.
+
+    Production must say it (a wrong address on a signed certificate cannot be taken back).
+    In development it follows the address ``flask run`` serves (``make run HOST=… PORT=…``
+    exports ``FLASK_RUN_HOST``/``FLASK_RUN_PORT``), so QR codes open the site being tried.
+    """
+    configured = os.environ.get("SITE_URL", "").strip().rstrip("/")
+    if configured:
+        return configured
+    if env == "production":
+        raise ConfigError("SITE_URL must be set in production (the address printed on certificates).")
+    host = os.environ.get("FLASK_RUN_HOST") or "127.0.0.1"
+    return f"http://{host}:{os.environ.get('FLASK_RUN_PORT') or 5000}"
 
 
 def _engine_options(database_url: str) -> dict:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from contextvars import ContextVar
 from datetime import datetime, timezone
 from typing import Any
 
@@ -82,22 +83,44 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(timezone.utc)
 
 
-# FULL: a commit returns once the write-ahead log is on disk (an acknowledged autosave survives
-# a power cut). NORMAL (opt-in, ``SQLITE_SYNCHRONOUS=NORMAL``): the log is synced at checkpoints
-# only, so a commit survives the process being killed but not a power cut or kernel crash; see
-# the README.
-SQLITE_SYNCHRONOUS = "NORMAL" if os.environ.get("SQLITE_SYNCHRONOUS", "").strip().upper() == "NORMAL" else "FULL"
+# How a SQLite transaction starts. SQLite lets one connection write at a time; a transaction that
+# began as a reader and then writes fails at once (SQLITE_BUSY_SNAPSHOT, no waiting) if another
+# connection committed in between. So a transaction that will write takes the write lock when it
+# begins (BEGIN IMMEDIATE), waiting in SQLite's busy handler for its turn; read-only work begins
+# a plain deferred transaction and runs beside writers. Requests decide by their method and by
+# ``@writes`` on views that write on GET (``lms.transactions``); CLI commands and jobs write.
+_sqlite_begin_immediately: ContextVar[bool] = ContextVar("sqlite_begin_immediately", default=True)
+
+
+def begin_immediately(value: bool) -> None:
+    """Whether SQLite transactions begun from now on in this context take the write lock first."""
+    _sqlite_begin_immediately.set(value)
 
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):
-    """Turn on WAL and foreign keys for every SQLite connection (no effect elsewhere)."""
+    """SQLite connections: WAL, foreign keys, a busy timeout, FULL sync; transactions begun by us.
+
+    ``synchronous=FULL`` in WAL mode syncs the log at every commit, so an acknowledged answer
+    survives a power cut. The driver's own transaction handling is switched off (the recipe in
+    SQLAlchemy's pysqlite documentation) so that ``_sqlite_begin`` decides how each one begins.
+    """
     module = type(dbapi_connection).__module__
     if not module.startswith("sqlite3"):
         return
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.execute(f"PRAGMA synchronous={SQLITE_SYNCHRONOUS}")
+    cursor.execute(f"PRAGMA busy_timeout={int(os.environ.get('SQLITE_BUSY_TIMEOUT_MS', 30000))}")
+    cursor.execute("PRAGMA synchronous=FULL")
     cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection):
+    """Begin each SQLite transaction, taking the write lock first when the work will write."""
+    if connection.dialect.name != "sqlite" or \
+            connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+        return
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if _sqlite_begin_immediately.get() else "BEGIN")

@@ -11,18 +11,18 @@ import threading
 from datetime import datetime
 
 import click
-from flask import Flask, current_app
+from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.database import UTCDateTime, utcnow
-from lms.extensions import db
+from lms.extensions import Model, db
 
 QUEUE_NAME = "lms"
 
 
-class Job(db.Model):
+class Job(Model):
     """One run of a long task and how far it has got."""
 
     __tablename__ = "job"
@@ -61,15 +61,30 @@ class Progress:
         db.session.commit()  # visible to the page polling it; the work itself is idempotent
 
 
-def create_job(name: str, target: str, arguments: dict, created_by=None) -> Job:
-    """Record a job (flush only); the caller commits, then calls ``dispatch``."""
+def create_job(name: str, target: str, arguments: dict, created_by=None, *, start: bool = True) -> Job:
+    """Record a job and, unless ``start`` is False (a command that runs it itself with
+    ``run_job``), start it once the caller's transaction commits (flush only here).
+
+    The job runs elsewhere (a worker, a thread) and reads its row from the database, so it must
+    not start before the row is committed; if the transaction rolls back, it never starts.
+    """
     job = Job(name=name, target=target, arguments=arguments, created_by_id=created_by.id if created_by else None)
     db.session.add(job)
     db.session.flush()
+    if not start:
+        return job
+    job_id = job.id
+    context = current_app.app_context()
+
+    def start_after_commit(session) -> None:
+        with context:
+            dispatch(job_id)
+
+    event.listen(db.session(), "after_commit", start_after_commit, once=True)
     return job
 
 
-def dispatch(job: Job) -> None:
+def dispatch(job_id: int) -> None:
     """Hand a committed job to RQ (when ``REDIS_URL`` is set) or to a background thread."""
     redis_url = current_app.config.get("REDIS_URL")
     if redis_url:
@@ -77,16 +92,16 @@ def dispatch(job: Job) -> None:
         from rq import Queue
 
         Queue(QUEUE_NAME, connection=Redis.from_url(redis_url)).enqueue(
-            run_job_in_worker, job.id, job_timeout=3600, result_ttl=86400)
+            run_job_in_worker, job_id, job_timeout=3600, result_ttl=86400)
         return
-    app = current_app._get_current_object()
-    thread = threading.Thread(target=_run_in_thread, args=(app, job.id), name=f"job-{job.id}", daemon=True)
+    context = current_app.app_context()  # pushed by the thread: same application, its own context
+    thread = threading.Thread(target=_run_in_thread, args=(context, job_id), name=f"job-{job_id}", daemon=True)
     thread.start()
-    app.extensions.setdefault("lms.job_threads", []).append(thread)
+    current_app.extensions.setdefault("lms.job_threads", []).append(thread)
 
 
-def _run_in_thread(app: Flask, job_id: int) -> None:
-    with app.app_context():
+def _run_in_thread(context, job_id: int) -> None:
+    with context:
         run_job(job_id)
 
 

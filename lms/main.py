@@ -1,7 +1,8 @@
 """Home page, the personal dashboard, and the hooks features use to add to them."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from flask import Blueprint, Flask, current_app, render_template
 from flask_login import current_user, login_required
@@ -15,6 +16,30 @@ DashboardPanel = Callable[[object], Markup | str | None]
 def add_dashboard_panel(app: Flask, panel: DashboardPanel) -> None:
     """Let a feature add a panel to the dashboard: ``panel(user)`` returns HTML or None."""
     app.extensions.setdefault("lms.dashboard_panels", []).append(panel)
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """A link in the site's main navigation, shown to signed-in people holding one of ``roles``
+    (administrators see every entry; an empty ``roles`` means everyone signed in)."""
+
+    endpoint: str
+    label: object  # a lazy gettext string
+    roles: frozenset[str]
+
+
+def add_nav_entry(app: Flask, endpoint: str, label: object, roles: tuple[str, ...] = ()) -> None:
+    """Let a feature add a link to the main navigation for people with one of ``roles``."""
+    app.extensions.setdefault("lms.nav_entries", []).append(NavEntry(endpoint, label, frozenset(roles)))
+
+
+def nav_entries() -> list[NavEntry]:
+    """The navigation links the current visitor may follow (none for anonymous visitors)."""
+    if not current_user.is_authenticated:
+        return []
+    held = {role.value for role in current_user.roles}
+    return [entry for entry in current_app.extensions.get("lms.nav_entries", [])
+            if not entry.roles or "admin" in held or entry.roles & held]
 
 
 def add_demo_loader(app: Flask, name: str, loader: Callable[[], None]) -> None:

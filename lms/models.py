@@ -8,11 +8,11 @@ from datetime import date, datetime
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_login import UserMixin
-from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.database import UTCDateTime, str_enum, utcnow
-from lms.extensions import db
+from lms.extensions import Model
 from lms.text import fold, name_sort_key
 
 _hasher = PasswordHasher()
@@ -24,6 +24,7 @@ class Role(str, enum.Enum):
     LEARNER = "learner"
     AUTHOR = "author"
     EXAMINER = "examiner"
+    BOARD_CHAIR = "board_chair"  # chair of an exam board: approves result lists (not their preparer)
     HR = "hr"
     ADMIN = "admin"
 
@@ -61,7 +62,7 @@ def agency_parent_code(code: str) -> str | None:
     return f"000.{z}.{y}.{x}"
 
 
-class Agency(db.Model):
+class Agency(Model):
     """A state agency or unit; agencies form a tree of any depth."""
 
     __tablename__ = "agency"
@@ -86,7 +87,7 @@ class Agency(db.Model):
         return f"<Agency {self.code} {self.name}>"
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A person with an account. Names are stored in NFC; a folded copy serves search."""
 
     __tablename__ = "user"
@@ -106,11 +107,25 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A temporary password (set by an administrator, or at import) must be changed at next sign-in.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     agency: Mapped[Agency | None] = relationship()
     grants: Mapped[list[RoleGrant]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
+
+    # The secret of the login session this object was loaded for (``lms.accounts``); not stored.
+    login_token = None  # type: str | None
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session and the remember cookie: the account id and the
+        secret of one server-side login session, so ending that session ends the cookie too
+        (Flask-Login's "alternative tokens")."""
+        if not self.login_token:
+            raise RuntimeError("get_id() of an account that was not signed in through lms.accounts")
+        return f"{self.id}:{self.login_token}"
 
     def set_password(self, password: str) -> None:
         """Hash ``password`` with Argon2id and keep only the hash."""
@@ -159,7 +174,31 @@ class User(UserMixin, db.Model):
         return f"<User {self.username}>"
 
 
-class RoleGrant(db.Model):
+class LoginSession(Model):
+    """One signed-in browser: ended by logging out, by a password change, by deactivation or by
+    "sign out everywhere"; an ended or expired session's cookies no longer sign anyone in.
+
+    Only a hash of the session's secret is stored: a copy of the database signs no one in.
+    """
+
+    __tablename__ = "login_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    remember: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ip_address: Mapped[str] = mapped_column(String(64), default="")
+    user_agent: Mapped[str] = mapped_column(String(255), default="")
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_reason: Mapped[str | None] = mapped_column(String(32))
+
+    user: Mapped[User] = relationship()
+
+
+class RoleGrant(Model):
     """A role given to a user, limited to an agency subtree (or everything when agency is None)."""
 
     __tablename__ = "role_grant"
@@ -174,7 +213,7 @@ class RoleGrant(db.Model):
     agency: Mapped[Agency | None] = relationship(lazy="joined")
 
 
-class CompetencyModule(db.Model):
+class CompetencyModule(Model):
     """A module of the IT skill standard (IU01–IU15), loaded from the framework file."""
 
     __tablename__ = "competency_module"
@@ -186,7 +225,7 @@ class CompetencyModule(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class CompetencyStandard(db.Model):
+class CompetencyStandard(Model):
     """A rule over modules (basic: all six; advanced: basic plus three), as data."""
 
     __tablename__ = "competency_standard"
@@ -197,7 +236,7 @@ class CompetencyStandard(db.Model):
     rule: Mapped[dict] = mapped_column(JSON)
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     """Who did what to which record, and when. Never updated, never deleted."""
 
     __tablename__ = "audit_entry"

@@ -7,7 +7,9 @@ bp = Blueprint("quizzes", __name__, template_folder="templates", static_folder="
 
 def init_app(app: Flask) -> None:
     """Register the blueprint and the demo loader."""
-    from lms.main import add_content_loader, add_dashboard_panel, add_demo_loader
+    from flask_babel import lazy_gettext as _l
+
+    from lms.main import add_nav_entry, add_content_loader, add_dashboard_panel, add_demo_loader
     from quizzes.content import load_quiz_content
     from quizzes import bank_routes, exam_routes, routes  # noqa: F401  (attach the views to bp)
     from quizzes.demo import load_demo_quiz
@@ -30,5 +32,7 @@ def init_app(app: Flask) -> None:
     app.add_template_global(lambda guide: get_quiz_by_slug(f"huong-dan-{guide.slug}"), "guide_self_check")
     app.add_template_global(lambda q: Markup(render_question_text(q.text, q.text_format)), "question_html")
     add_demo_loader(app, "quiz", load_demo_quiz)
+    add_nav_entry(app, "quizzes.exam_list", _l("Kỳ thi"), ("examiner", "board_chair"))
+    add_nav_entry(app, "quizzes.bank_list", _l("Ngân hàng câu hỏi"), ("author",))
     add_dashboard_panel(app, exam_routes.dashboard_panel)
     add_content_loader(app, "questions and quizzes", load_quiz_content)

@@ -203,7 +203,7 @@ def pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
     mean_x, mean_y = _mean(xs), _mean(ys)
     dx = [x - mean_x for x in xs]
     dy = [y - mean_y for y in ys]
-    r = math.fsum(a * b for a, b in zip(dx, dy)) / math.sqrt(
+    r = math.fsum(a * b for a, b in zip(dx, dy, strict=True)) / math.sqrt(
         math.fsum(a * a for a in dx) * math.fsum(b * b for b in dy))
     # Rounding can push a perfect correlation a hair past 1.
     return max(-1.0, min(1.0, r))
@@ -225,7 +225,7 @@ def cronbach_alpha(item_scores: Sequence[Sequence[float]]) -> float | None:
     totals = [math.fsum(row) for row in item_scores]
     if _no_spread(totals):
         return None
-    item_variance = math.fsum(_variance(column) for column in zip(*item_scores))
+    item_variance = math.fsum(_variance(column) for column in zip(*item_scores, strict=True))
     return k / (k - 1) * (1.0 - item_variance / _variance(totals))
 
 

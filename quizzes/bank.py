@@ -123,7 +123,7 @@ def import_gift(text: str, *, default_category: str | None = None, default_modul
     if errors:
         raise ImportError_(errors)
     entries = [(gift, module, (gift.category if file_categories else "") or default_category or module, "")
-               for gift, module in zip(parsed, modules)]
+               for gift, module in zip(parsed, modules, strict=True)]
     return _add_questions(entries, author)
 
 

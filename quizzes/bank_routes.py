@@ -163,7 +163,6 @@ def bank_question(question_id: int):
             else:
                 audit("question.edit", f"question:{result.id}",
                       {"outcome": outcome.value, "previous": question.id, "version": result.version})
-                db.session.commit()
                 flash(_("Đã lưu phiên bản %(v)s. Các bài làm cũ vẫn giữ phiên bản %(old)s mà thí sinh đã thấy.",
                         v=result.version, old=question.version) if outcome is bank.EditOutcome.NEW_VERSION
                       else _("Đã sửa câu hỏi. Câu này chưa có ai làm nên được sửa trực tiếp."), "success")
@@ -186,7 +185,6 @@ def _set_status(question_id: int, status: QuestionStatus, action: str, message: 
         return redirect(url_for("quizzes.bank_question", question_id=bank.current_version(question).id))
     bank.set_status(question, status)
     audit(action, f"question:{question.id}")
-    db.session.commit()
     flash(message, "success")
     return redirect(url_for("quizzes.bank_question", question_id=question.id))
 
@@ -252,7 +250,6 @@ def bank_import():
         return _render("quizzes/bank/import.html", status, form=form, report=None, problems=problems, gift=not excel)
     audit("question.import", f"file:{form.file.data.filename}",
           {"total": report.total, "counts": dict(report.counts), "questions": [q.id for q in report.questions]})
-    db.session.commit()
     categories = sorted({q.category for q in report.questions if q.category}, key=lambda c: c.path)
     return _render("quizzes/bank/import.html", form=form, report=report, problems=[], categories=categories)
 

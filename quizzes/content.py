@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from courses.models import Course, Guide
+from courses.services import touch_course
 from lms.content import ContentError, Problem, read_document
 from lms.extensions import db
 from lms.services import module_codes
@@ -155,6 +156,7 @@ def load_quiz_content(root: Path) -> None:
         questions = _sync_category(f"Khóa học/{path.parent.name}", gifts)
         quiz = _quiz(f"{path.parent.name}-luyen-tap")
         quiz.title, quiz.kind, quiz.course_id = f"Luyện tập: {course.title}", QuizKind.PRACTICE, course.id
+        touch_course(course.id)
         quiz.description = "Câu hỏi luyện tập có giải thích; làm bao nhiêu lần cũng được, không tính điểm chính thức."
         quiz.shuffle, quiz.max_attempts = True, None
         _set_items(quiz, questions)
@@ -177,6 +179,7 @@ def load_quiz_content(root: Path) -> None:
             continue
         quiz = _quiz(f"{slug}-cuoi-khoa")
         quiz.title, quiz.kind, quiz.course_id = f"Bài kiểm tra cuối khóa: {course.title}", QuizKind.COURSE, course.id
+        touch_course(course.id)
         quiz.pass_mark, quiz.shuffle, quiz.max_attempts = pass_mark, True, None
         quiz.description = "Đạt bài kiểm tra này và học hết các bài để nhận giấy chứng nhận hoàn thành khóa học."
         _set_items(quiz, questions)

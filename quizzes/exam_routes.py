@@ -72,7 +72,6 @@ def exam_new():
             db.session.rollback()
             flash(str(error), "error")
         else:
-            db.session.commit()
             flash(_("Đã tạo kỳ thi. Hãy lập ma trận đề và danh sách thí sinh."), "success")
             return redirect(url_for("quizzes.exam_detail", session_id=session.id))
     return render_template("quizzes/exams/new.html", form=form)
@@ -104,7 +103,6 @@ def exam_blueprint(session_id: int):
             db.session.rollback()
             flash(_("Chưa lưu ma trận đề: %(why)s", why=str(error)), "error")
         else:
-            db.session.commit()
             flash(_("Đã lưu ma trận đề: %(n)s câu mỗi thí sinh.", n=session.question_count), "success")
     else:
         flash(" ".join(str(e) for e in form.rules.errors) or _("Dữ liệu không hợp lệ."), "error")
@@ -124,7 +122,6 @@ def exam_candidates(session_id: int):
             db.session.rollback()
             flash(_("Không thêm ai vì có người không tìm thấy: %(who)s", who=str(error)), "error")
         else:
-            db.session.commit()
             flash(_("Đã thêm %(n)s thí sinh.", n=added), "success")
     else:
         flash(_("Danh sách trống hoặc quá dài."), "error")
@@ -140,7 +137,6 @@ def exam_extra_time(session_id: int, candidate_id: int):
     form = ExtraTimeForm()
     if form.validate_on_submit():
         exams.set_extra_time(candidate, form.minutes.data)
-        db.session.commit()
         flash(_("Đã cộng thời gian cho %(name)s.", name=candidate.user.full_name), "success")
     else:
         flash(_("Số phút phải từ 0 đến 240."), "error")
@@ -171,7 +167,6 @@ def exam_marking(session_id: int):
             exams.set_practical_score(_candidate(session, int(target)), score_form.score.data, current_user)
         else:
             abort(400)
-        db.session.commit()
         flash(_("Đã lưu điểm."), "success")
         return redirect(url_for("quizzes.exam_marking", session_id=session.id))
     essays = []
@@ -208,7 +203,6 @@ def exam_approve(session_id: int):
         db.session.rollback()
         flash(_("Chưa thể phê duyệt: %(why)s", why=str(error)), "error")
     else:
-        db.session.commit()
         flash(_("Đã phê duyệt danh sách kết quả. Kết quả là chính thức."), "success")
     return redirect(url_for("quizzes.exam_results", session_id=session.id))
 
@@ -227,7 +221,6 @@ def exam_remark(session_id: int, candidate_id: int):
             db.session.rollback()
             flash(str(error), "error")
         else:
-            db.session.commit()
             flash(_("Đã ghi nhận phúc khảo."), "success")
     else:
         flash(_("Cần điểm từ 0 đến 10 và lý do."), "error")
@@ -261,7 +254,6 @@ def my_exam(session_id: int):
                         "not-enough": _("Ngân hàng câu hỏi không đủ câu. Vui lòng báo giám thị.")}
             flash(messages.get(error.code, _("Không thể bắt đầu bài thi.")), "error")
         else:
-            db.session.commit()
             return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
     return render_template("quizzes/exams/start.html", session=session, candidate=candidate, form=form)
 

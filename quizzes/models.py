@@ -9,7 +9,7 @@ from sqlalchemy import JSON, Float, ForeignKey, Integer, Numeric, String, Text, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.database import UTCDateTime, str_enum, utcnow
-from lms.extensions import db
+from lms.extensions import Model
 from lms.models import Agency, User
 
 
@@ -52,7 +52,7 @@ class QuizKind(str, enum.Enum):
     EXAM = "exam"
 
 
-class QuestionCategory(db.Model):
+class QuestionCategory(Model):
     """A bank or category of questions; ``path`` is the full name ("IU01/Phần cứng")."""
 
     __tablename__ = "question_category"
@@ -66,7 +66,7 @@ class QuestionCategory(db.Model):
         return self.path.rsplit("/", 1)[-1]
 
 
-class Question(db.Model):
+class Question(Model):
     """One version of a question, tagged with the framework module it assesses.
 
     Versions of the same question share ``family_id`` (the id of the first version); only
@@ -107,7 +107,7 @@ class Question(db.Model):
     )
 
 
-class QuestionOption(db.Model):
+class QuestionOption(Model):
     """An answer of a question; ``fraction`` is the credit it earns (1.0 = full marks).
 
     Per type: choices and true/false ("true"/"false") are options; short answers are the
@@ -132,7 +132,7 @@ class QuestionOption(db.Model):
     question: Mapped[Question] = relationship(back_populates="options")
 
 
-class Quiz(db.Model):
+class Quiz(Model):
     """A set of questions with a pass mark (out of 10)."""
 
     __tablename__ = "quiz"
@@ -164,7 +164,7 @@ class Quiz(db.Model):
         return [item for item in self.items if item.question.status is QuestionStatus.ACTIVE]
 
 
-class QuizItem(db.Model):
+class QuizItem(Model):
     """A question's place in a quiz."""
 
     __tablename__ = "quiz_item"
@@ -179,7 +179,7 @@ class QuizItem(db.Model):
     question: Mapped[Question] = relationship()
 
 
-class Attempt(db.Model):
+class Attempt(Model):
     """One sitting of a quiz. Its questions and their order are frozen when it starts.
 
     The server is the only clock: ``deadline`` is fixed at the start (None = untimed), and
@@ -212,7 +212,7 @@ class Attempt(db.Model):
         return self.submitted_at is not None
 
 
-class AttemptQuestion(db.Model):
+class AttemptQuestion(Model):
     """A question version as placed in one attempt, with the option order shown."""
 
     __tablename__ = "attempt_question"
@@ -228,7 +228,7 @@ class AttemptQuestion(db.Model):
     question: Mapped[Question] = relationship(lazy="joined")
 
 
-class AttemptAnswer(db.Model):
+class AttemptAnswer(Model):
     """A candidate's answer to one question of an attempt, as validated JSON.
 
     ``response`` per type: ``{"option": id}``, ``{"options": [ids]}``, ``{"text": "..."}``,
@@ -253,7 +253,7 @@ class AttemptAnswer(db.Model):
     attempt: Mapped[Attempt] = relationship(back_populates="answers")
 
 
-class ExamSession(db.Model):
+class ExamSession(Model):
     """A proctored certification exam: window, candidates, blueprint, time, parts and pass marks.
 
     Each candidate's attempt belongs to the session's exam quiz but draws its own form from
@@ -300,7 +300,7 @@ class ExamSession(db.Model):
         return sum(rule.count for rule in self.rules)
 
 
-class BlueprintRule(db.Model):
+class BlueprintRule(Model):
     """Draw ``count`` active questions of a module (and difficulty, if given) for every candidate."""
 
     __tablename__ = "blueprint_rule"
@@ -314,7 +314,7 @@ class BlueprintRule(db.Model):
     session: Mapped[ExamSession] = relationship(back_populates="rules")
 
 
-class ExamCandidate(db.Model):
+class ExamCandidate(Model):
     """A person on a session's candidate list, with their attempt and results."""
 
     __tablename__ = "exam_candidate"
@@ -337,7 +337,7 @@ class ExamCandidate(db.Model):
     remarks: Mapped[list[Remark]] = relationship(back_populates="candidate", order_by="Remark.at")
 
 
-class Remark(db.Model):
+class Remark(Model):
     """A re-mark (phúc khảo) after approval: who, when, why, before and after."""
 
     __tablename__ = "remark"

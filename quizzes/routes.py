@@ -1,14 +1,14 @@
 """Quiz views: overview, taking an attempt (page and JSON autosave), result."""
 from __future__ import annotations
 
-from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from lms.auth import EmptyForm
 from lms.database import utcnow
 from lms.extensions import db
-from lms.principal import principal, session_account_id
+from lms.web import body_limit
 from lms.timefmt import format_datetime
 from quizzes import bp, services
 from quizzes.grading import correct_answer_text, feedback_for, response_from_form, right_hand_texts
@@ -51,11 +51,9 @@ def start(quiz_id: int):
     try:
         attempt = services.start_attempt(current_user, quiz)
     except services.QuizError as error:
-        db.session.commit()
         flash(_("Bạn đã dùng hết số lần làm bài cho phép.") if error.code == "no-attempts-left"
               else _("Bài kiểm tra này chưa có câu hỏi."), "error")
         return redirect(url_for("quizzes.overview", quiz_id=quiz.id))
-    db.session.commit()
     return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
 
 
@@ -65,7 +63,6 @@ def attempt(attempt_id: int):
     """Show the questions with the saved answers; POST submits the page and grades it."""
     attempt = _own_attempt(attempt_id)
     if services.finalise_if_expired(attempt):
-        db.session.commit()
         flash(_closed_message("timeout"), "info")
     if attempt.finished:
         return redirect(url_for("quizzes.result", attempt_id=attempt.id))
@@ -77,13 +74,12 @@ def attempt(attempt_id: int):
         seen = {}
         for question, _options in questions:
             raw = request.form.get(f"seen-{question.id}", "0")
-            seen[question.id] = int(raw) if raw.isdigit() and len(raw) < 12 else 0
+            seen[question.id] = int(raw) if raw.isdigit() and len(raw) <= 10 and int(raw) < services.MAX_SEQ else 0
         try:
             services.submit_attempt(attempt, responses, page_seen=seen)
         except services.QuizError:
             db.session.rollback()
             abort(400)
-        db.session.commit()
         return redirect(url_for("quizzes.result", attempt_id=attempt.id))
     return render_template("quizzes/attempt.html", attempt=attempt, questions=questions, form=EmptyForm(),
                            saved=services.saved_responses(attempt), right_hand_texts=right_hand_texts,
@@ -92,60 +88,38 @@ def attempt(attempt_id: int):
 
 
 @bp.route("/api/v1/attempts/<int:attempt_id>/answers", methods=["POST"])
+@body_limit(MAX_JSON_BYTES)
+@login_required
 def save_answer(attempt_id: int):
     """Autosave one answer: ``{"question_id": 1, "response": {...}, "seq": 7}``.
 
     200 when stored (or a repeat of a stored save), 409 for a stale save, 410 after the
-    attempt ended (time up or submitted), 400 for malformed input, 404 for someone else's.
-    The answer is committed before the 200 is sent. Runs on the fast path (no ORM, see
-    ``services.store_answer``): a shown question is remembered after its first save, so a
-    save is one conditional upsert (its own transaction). Signed-in like ``login_required``:
-    the session's account must be the attempt's owner and active (checked in that upsert),
-    otherwise Flask-Login decides.
+    attempt ended (time up or submitted), 400 for malformed input, 404 for someone else's,
+    401 when no one is signed in. The answer is committed before the 200 is sent.
     """
-    account_id = session_account_id()
-    if account_id is None:
-        account = principal()
-        if account is None:
-            return current_app.login_manager.unauthorized()
-        account_id = account.id
-    refusal = None
-    payload = question_id = seq = None
-    if request.content_length is not None and request.content_length > MAX_JSON_BYTES:
-        refusal = _json_error(413, _("Dữ liệu gửi lên quá lớn."))
-    else:
-        payload = request.get_json(silent=True)
-        if isinstance(payload, dict):
-            question_id, seq = payload.get("question_id"), payload.get("seq")
-        if not isinstance(payload, dict) or not isinstance(question_id, int) or isinstance(question_id, bool) \
-                or not isinstance(seq, int) or isinstance(seq, bool) or not 0 < seq < 2**31:
-            refusal = _json_error(400, _("Dữ liệu không hợp lệ."))
+    payload = request.get_json(silent=True)
+    question_id = payload.get("question_id") if isinstance(payload, dict) else None
+    seq = payload.get("seq") if isinstance(payload, dict) else None
     try:
-        if refusal is not None:
-            # Someone else's attempt is not revealed, whatever was sent.
-            services.check_owner(attempt_id, account_id)
-            return refusal
-        result = services.store_answer(attempt_id, account_id, question_id, payload.get("response"), seq)
+        if not isinstance(payload, dict):
+            raise services.QuizError("invalid-payload")
+        result = services.save_answer(attempt_id, current_user.id, question_id, payload.get("response"), seq)
     except services.QuizError as error:
         if error.code == "not-owner":
-            return _not_this_accounts_attempt()
+            abort(404)
         if error.code in ("timeout", "finished"):
-            if error.code == "timeout" and services.finalise_if_expired(db.session.get(Attempt, attempt_id)):
-                db.session.commit()
+            if error.code == "timeout":
+                attempt = db.session.get(Attempt, attempt_id)
+                if attempt is not None:
+                    services.finalise_if_expired(attempt)
             return _json_error(410, _closed_message(error.code), code=error.code)
         if error.code == "stale":
             return _json_error(409, _("Đã có câu trả lời mới hơn cho câu này."), code="stale")
+        if error.code in ("invalid-payload", "invalid-seq"):
+            return _json_error(400, _("Dữ liệu không hợp lệ."), code=error.code)
         return _json_error(400, _("Câu trả lời không hợp lệ."), code=error.code)
     return jsonify({"saved": True, "seq": result.seq, "stored": result.stored,
                     "saved_at": result.saved_at.isoformat()})
-
-
-def _not_this_accounts_attempt():
-    """Not this account's attempt, or not an active account: Flask-Login decides who is signed in
-    (the login redirect for no one), and then the attempt is not theirs (404)."""
-    if principal() is None:
-        return current_app.login_manager.unauthorized()
-    abort(404)
 
 
 def _json_error(status: int, message: str, code: str | None = None):
@@ -157,8 +131,7 @@ def _json_error(status: int, message: str, code: str | None = None):
 def result(attempt_id: int):
     """Score, pass/fail and, after the attempt, each answer with its feedback and explanation."""
     attempt = _own_attempt(attempt_id)
-    if services.finalise_if_expired(attempt):
-        db.session.commit()
+    services.finalise_if_expired(attempt)
     if not attempt.finished:
         return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
     answers = {a.question_id: a for a in attempt.answers}

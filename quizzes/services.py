@@ -11,20 +11,17 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from types import SimpleNamespace
 
 from sqlalchemy import and_, bindparam, false, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
-from lms import fastsql
 from lms.database import utcnow
 from lms.extensions import db
 from lms.models import User
 from quizzes.grading import InvalidResponse, grade, validate_response
-from quizzes.models import (Attempt, AttemptAnswer, AttemptQuestion, Question, QuestionOption, QuestionType, Quiz,
+from quizzes.models import (Attempt, AttemptAnswer, AttemptQuestion, Question, QuestionType, Quiz,
                              QuizKind)
 from quizzes.signals import attempt_graded
 
@@ -136,244 +133,103 @@ def _slot_question(attempt: Attempt, question_id: int) -> Question:
     return question
 
 
-def _refuse_if_closed(attempt: Attempt, now: datetime) -> None:
-    if attempt.finished:
+def _refuse_if_closed(attempt, now: datetime) -> None:
+    """Raise ``"finished"`` or ``"timeout"`` for an attempt (or a row with its columns) no longer open."""
+    if attempt.submitted_at is not None:
         raise QuizError("timeout" if attempt.finished_reason == "timeout" else "finished")
     if attempt.deadline is not None and now > attempt.deadline:
         raise QuizError("timeout")
 
 
-def save_answer(attempt: Attempt, question_id: int, raw_response: dict | None, seq: int) -> SaveResult:
-    """Save one answer, idempotently.
-
-    ``seq`` is the client's increasing sequence number for this attempt. Saving the same
-    ``seq`` again with the same response is a harmless retry; a ``seq`` older than the one
-    stored for the question is a stale write and is refused (``QuizError("stale")``), as is
-    any save after submit or past the deadline (``"finished"`` / ``"timeout"``).
-    """
-    now = utcnow()
-    _refuse_if_closed(attempt, now)
-    question = _slot_question(attempt, question_id)
-    try:
-        response = validate_response(question, raw_response)
-    except InvalidResponse as error:
-        raise QuizError("invalid-response", str(error)) from error
-    existing = db.session.scalar(select(AttemptAnswer).where(
-        AttemptAnswer.attempt_id == attempt.id, AttemptAnswer.question_id == question_id))
-    if existing is not None:
-        if seq == existing.seq and existing.response == response:
-            return SaveResult(seq=seq, stored=False, saved_at=existing.saved_at)
-        # Conditional update: of two racing saves only the newer sequence number can win.
-        changed = db.session.execute(
-            update(AttemptAnswer).where(AttemptAnswer.id == existing.id, AttemptAnswer.seq < seq)
-            .values(response=response, seq=seq, saved_at=now).execution_options(synchronize_session=False)).rowcount
-        if changed != 1:
-            raise QuizError("stale")
-        return SaveResult(seq=seq, stored=True, saved_at=now)
-    try:
-        with db.session.begin_nested():
-            db.session.add(AttemptAnswer(attempt_id=attempt.id, question_id=question_id, response=response,
-                                         seq=seq, saved_at=now))
-    except IntegrityError:
-        # Another request inserted the first answer to this question at the same moment.
-        return save_answer(attempt, question_id, raw_response, seq)
-    return SaveResult(seq=seq, stored=True, saved_at=now)
+# Sequence numbers are the client's milliseconds since the attempt began (quizzes/static/attempt.js).
+MAX_SEQ = 2**31 - 1
+_attempt, _slot, _answer = Attempt.__table__, AttemptQuestion.__table__, AttemptAnswer.__table__
 
 
-# ----------------------------------------------------------------------------- autosave, fast path
-# The autosave API runs for every click of every candidate; it reads and writes through
-# ``lms.fastsql`` (Core statements on a pooled DBAPI connection, no ORM). A question that an
-# attempt has shown never changes again (an edit makes a new version), so each worker keeps
-# what validating an answer to it needs (its type and options) after first reading it
-# (``_QUESTIONS``). A save is then one statement: an upsert whose source row exists only while
-# the attempt is open, belongs to the signed-in account, that account is active and the attempt
-# asks that very question (same creation time as remembered). Anything else changes no row, and
-# then (rarely) the reason is looked up. ``save_answer`` above is the same rule for callers that
-# hold an ORM attempt in a transaction.
+def _answer_upsert(dialect_insert):
+    """One statement that stores an answer, or replaces the stored one when ``seq`` is newer.
 
-_attempt, _slot, _question, _option, _answer = (Attempt.__table__, AttemptQuestion.__table__, Question.__table__,
-                                                QuestionOption.__table__, AttemptAnswer.__table__)
-_owner = User.__table__
-_ANSWER_SLOT = fastsql.Statement(
-    select(_attempt.c.user_id, _owner.c.active.label("owner_active"), _attempt.c.submitted_at,
-           _attempt.c.finished_reason, _attempt.c.deadline,
-           _question.c.id.label("question_id"), _question.c.qtype, _question.c.created_at.label("question_created_at"),
-           _option.c.id.label("option_id"), _option.c.text.label("option_text"), _option.c.match_text)
-    .select_from(_attempt
-                 .join(_owner, _owner.c.id == _attempt.c.user_id)
-                 .outerjoin(_slot, and_(_slot.c.attempt_id == _attempt.c.id,
-                                        _slot.c.question_id == bindparam("question_id")))
-                 .outerjoin(_question, _question.c.id == _slot.c.question_id)
-                 .outerjoin(_option, _option.c.question_id == _question.c.id))
-    .where(_attempt.c.id == bindparam("attempt_id"))
-    .order_by(_option.c.position, _option.c.id))
-_STORED_ANSWER = fastsql.Statement(
-    select(_answer.c.seq, _answer.c.response, _answer.c.saved_at)
-    .where(_answer.c.attempt_id == bindparam("attempt_id"), _answer.c.question_id == bindparam("question_id")))
-
-
-def _upsert(dialect_insert):
-    """Store the answer if the attempt is open, its owner's and asks the question, or overwrite
-    the stored one if this ``seq`` is newer.
-
-    The attempt row is read ``FOR SHARE`` on PostgreSQL: a submit (which claims the attempt with
-    an UPDATE before grading) either waits for this save to commit and grades it, or has
-    committed first, and then this save finds the attempt closed. SQLite runs one writer at a
-    time, which gives the same order.
+    Its source row exists only while the attempt is open (not submitted, deadline not passed),
+    belongs to ``user_id`` and asks that question, so a save can never land in a closed or
+    foreign attempt, whatever ran before it. On PostgreSQL the attempt row is read ``FOR SHARE``:
+    a submit (which claims the attempt with an UPDATE before grading) either waits for this save
+    and grades it, or committed first, and then this save stores nothing. SQLite runs one
+    writing transaction at a time, which gives the same order.
     """
     source = (
-        select(_attempt.c.id, _question.c.id,
+        select(_attempt.c.id, _slot.c.question_id,
                bindparam("response", type_=_answer.c.response.type), bindparam("seq", type_=_answer.c.seq.type),
                bindparam("saved_at", type_=_answer.c.saved_at.type), false())
-        .select_from(_attempt.join(_owner, _owner.c.id == _attempt.c.user_id)
-                     .join(_slot, _slot.c.attempt_id == _attempt.c.id)
-                     .join(_question, _question.c.id == _slot.c.question_id))
+        .select_from(_attempt.join(_slot, _slot.c.attempt_id == _attempt.c.id))
         .where(_attempt.c.id == bindparam("attempt_id"), _attempt.c.user_id == bindparam("user_id"),
-               _slot.c.question_id == bindparam("question_id"),
-               _question.c.created_at == bindparam("question_created_at", type_=_question.c.created_at.type),
-               _owner.c.active.is_(True), _attempt.c.submitted_at.is_(None),
+               _slot.c.question_id == bindparam("question_id"), _attempt.c.submitted_at.is_(None),
                or_(_attempt.c.deadline.is_(None), _attempt.c.deadline >= bindparam("saved_at")))
         .with_for_update(read=True, of=_attempt))
     statement = dialect_insert(_answer).from_select(
         [_answer.c.attempt_id, _answer.c.question_id, _answer.c.response, _answer.c.seq, _answer.c.saved_at,
          _answer.c.needs_marking], source)
-    return fastsql.Statement(statement.on_conflict_do_update(
+    # SQLAlchemy keeps an UPDATE's row count by itself; an INSERT's must be asked for, or some
+    # drivers (psycopg) report -1 once the cursor is closed.
+    return statement.on_conflict_do_update(
         index_elements=[_answer.c.attempt_id, _answer.c.question_id],
         set_={"response": statement.excluded.response, "seq": statement.excluded.seq,
               "saved_at": statement.excluded.saved_at},
-        where=_answer.c.seq < statement.excluded.seq))
+        where=_answer.c.seq < statement.excluded.seq).execution_options(preserve_rowcount=True)
 
 
-_UPSERT_ANSWER = {"sqlite": _upsert(sqlite_insert), "postgresql": _upsert(postgresql_insert)}
+_ANSWER_UPSERT = {"sqlite": _answer_upsert(sqlite_insert), "postgresql": _answer_upsert(postgresql_insert)}
 
 
-@dataclass(frozen=True)
-class AnswerSlot:
-    """An attempt as the autosave sees it, with the asked question (None if not in the attempt)."""
-
-    attempt_id: int
-    user_id: int
-    owner_active: bool
-    submitted_at: datetime | None
-    finished_reason: str | None
-    deadline: datetime | None
-    question: SimpleNamespace | None  # id, qtype, created_at and options: what ``validate_response`` reads
-
-    @property
-    def finished(self) -> bool:
-        return self.submitted_at is not None
+def _store(attempt_id: int, user_id: int, question_id: int, response: dict | None, seq: int, now: datetime) -> bool:
+    """Run the conditional upsert on the request's session; True when it stored the answer."""
+    statement = _ANSWER_UPSERT[db.session.get_bind().dialect.name]
+    result = db.session.execute(statement, {"attempt_id": attempt_id, "user_id": user_id,
+                                            "question_id": question_id, "response": response, "seq": seq,
+                                            "saved_at": now})
+    return result.rowcount == 1
 
 
-class _QuestionMemo:
-    """Per-process memo of shown questions (type and options) by database and question id (bounded)."""
+def save_answer(attempt_id: int, user_id: int, question_id: int, raw_response: dict | None, seq: int) -> SaveResult:
+    """Save one answer of ``user_id``'s attempt, idempotently: the one autosave path.
 
-    limit = 20_000
-
-    def __init__(self) -> None:
-        self.questions: dict[tuple, SimpleNamespace] = {}
-
-    def get(self, key: tuple) -> SimpleNamespace | None:
-        return self.questions.get(key)
-
-    def put(self, key: tuple, question: SimpleNamespace) -> None:
-        if len(self.questions) >= self.limit:
-            self.questions.clear()  # refilled by one look-up per question
-        self.questions[key] = question
-
-    def clear(self) -> None:
-        self.questions.clear()
-
-
-_QUESTIONS = _QuestionMemo()
-_UNCHECKED = object()
-
-
-def answer_slot(attempt_id: int, question_id: int) -> AnswerSlot | None:
-    """The attempt and its question ``question_id`` with the question's options (one query); None: no attempt."""
-    rows = _ANSWER_SLOT.all(attempt_id=attempt_id, question_id=question_id)
-    if not rows:
-        return None
-    first = rows[0]
-    question = None
-    if first.question_id is not None:
-        question = SimpleNamespace(
-            id=first.question_id, qtype=QuestionType(first.qtype), created_at=first.question_created_at,
-            options=[SimpleNamespace(id=row.option_id, text=row.option_text, match_text=row.match_text)
-                     for row in rows if row.option_id is not None])
-        # Shown by an attempt, so frozen: remember it for the next save of any attempt.
-        _QUESTIONS.put((db.engine.url, question.id), question)
-    return AnswerSlot(attempt_id, first.user_id, bool(first.owner_active), first.submitted_at,
-                      first.finished_reason, first.deadline, question)
-
-
-def check_owner(attempt_id: int, account_id: int) -> None:
-    """Raise ``QuizError("not-owner")`` unless the attempt exists and belongs to the active ``account_id``."""
-    slot = answer_slot(attempt_id, 0)
-    if slot is None or slot.user_id != account_id or not slot.owner_active:
-        raise QuizError("not-owner")
-
-
-def store_answer(attempt_id: int, account_id: int, question_id: int, raw_response: dict | None,
-                 seq: int) -> SaveResult:
-    """``save_answer`` on the fast path for the signed-in ``account_id``: validate, then upsert
-    (committed before this returns).
-
-    The same rules: refused after submit or past the deadline (``"finished"``/``"timeout"``),
-    for a question not in the attempt or an invalid response; a repeat of the stored save is
-    harmless (``stored`` False); a ``seq`` not newer than the stored one is ``"stale"``. An
-    attempt that is not the active account's is ``"not-owner"``, whatever else is wrong.
+    ``seq`` is the client's increasing sequence number. Saving the same ``seq`` again with the
+    same response is a harmless retry (``stored`` False); a ``seq`` not newer than the stored
+    one is refused (``"stale"``), as is any save after submit or past the deadline
+    (``"finished"``/``"timeout"``), an answer to a question the attempt does not ask
+    (``"unknown-question"``) or an invalid one (``"invalid-response"``). An attempt that is not
+    ``user_id``'s is ``"not-owner"``, whatever else is wrong. The caller's transaction commits it.
     """
-    question = _QUESTIONS.get((db.engine.url, question_id))
-    response = _accepted_by(question, raw_response)
-    if response is _UNCHECKED:  # not remembered, or refused by the memo: the database decides
-        slot = answer_slot(attempt_id, question_id)
-        if slot is None or slot.user_id != account_id or not slot.owner_active:
-            raise QuizError("not-owner")  # someone else's attempt stays a 404, whatever was sent
-        if slot.question is None:
-            raise QuizError("unknown-question")
-        question = slot.question
-        try:
-            response = validate_response(question, raw_response)
-        except InvalidResponse as error:
-            raise QuizError("invalid-response", str(error)) from error
-    now = utcnow()
-    # One statement in autocommit mode (``fastsql.connection``): committed when it returns.
-    with fastsql.durable_write():
-        changed = _UPSERT_ANSWER[db.engine.dialect.name].execute(
-            attempt_id=attempt_id, user_id=account_id, question_id=question_id,
-            question_created_at=question.created_at, response=response, seq=seq, saved_at=now)
-    if changed == 1:
-        return SaveResult(seq=seq, stored=True, saved_at=now)
-    return _why_not_stored(attempt_id, account_id, question, raw_response, response, seq, now)
-
-
-def _accepted_by(question: SimpleNamespace | None, raw_response: dict | None):
-    """The response validated against a remembered ``question``, or ``_UNCHECKED`` when there is
-    none or it refuses the response (a memo may predate a rebuilt database: only a fresh look
-    refuses)."""
-    if question is None:
-        return _UNCHECKED
-    try:
-        return validate_response(question, raw_response)
-    except InvalidResponse:
-        return _UNCHECKED
-
-
-def _why_not_stored(attempt_id: int, account_id: int, question, raw_response, response, seq: int,
-                    now: datetime) -> SaveResult:
-    slot = answer_slot(attempt_id, question.id)
-    if slot is None or slot.user_id != account_id or not slot.owner_active:
-        raise QuizError("not-owner")
-    if slot.question is None:
+    if isinstance(seq, bool) or not isinstance(seq, int) or not 0 < seq <= MAX_SEQ:
+        raise QuizError("invalid-seq")
+    if isinstance(question_id, bool) or not isinstance(question_id, int) or not 0 < question_id <= MAX_SEQ:
         raise QuizError("unknown-question")
-    if slot.question.created_at != question.created_at:
-        # Not the question this process remembered (a database restored or rebuilt under it);
-        # ``answer_slot`` has remembered the real one: validate against it and save again.
-        return store_answer(attempt_id, account_id, question.id, raw_response, seq)
-    _refuse_if_closed(slot, now)
-    stored = _STORED_ANSWER.first(attempt_id=attempt_id, question_id=question.id)
+    row = db.session.execute(
+        select(Attempt.user_id, Attempt.submitted_at, Attempt.finished_reason, Attempt.deadline, Question)
+        .select_from(Attempt)
+        .outerjoin(AttemptQuestion, and_(AttemptQuestion.attempt_id == Attempt.id,
+                                         AttemptQuestion.question_id == question_id))
+        .outerjoin(Question, Question.id == AttemptQuestion.question_id)
+        .options(joinedload(Question.options))
+        .where(Attempt.id == attempt_id)).unique().first()
+    if row is None or row.user_id != user_id:
+        raise QuizError("not-owner")
+    now = utcnow()
+    _refuse_if_closed(row, now)
+    if row.Question is None:
+        raise QuizError("unknown-question")
+    try:
+        response = validate_response(row.Question, raw_response)
+    except InvalidResponse as error:
+        raise QuizError("invalid-response", str(error)) from error
+    if _store(attempt_id, user_id, question_id, response, seq, now):
+        return SaveResult(seq=seq, stored=True, saved_at=now)
+    # Not stored: the attempt closed since the first read, or an answer as new is stored.
+    stored = db.session.execute(select(AttemptAnswer.seq, AttemptAnswer.response, AttemptAnswer.saved_at).where(
+        AttemptAnswer.attempt_id == attempt_id, AttemptAnswer.question_id == question_id)).first()
     if stored is not None and stored.seq == seq and stored.response == response:
         return SaveResult(seq=seq, stored=False, saved_at=stored.saved_at)
+    _refuse_if_closed(db.session.execute(select(Attempt.submitted_at, Attempt.finished_reason, Attempt.deadline)
+                                         .where(Attempt.id == attempt_id)).one(), now)
     raise QuizError("stale")
 
 
@@ -391,7 +247,8 @@ def submit_attempt(attempt: Attempt, responses: dict[int, dict | None] | None = 
     one is invalid. A submitted page never loses a saved answer: a blank field leaves the
     saved answer alone, and so does a field whose saved answer changed after the page was
     shown (``page_seen`` holds the sequence number of each saved answer the page showed),
-    e.g. from another tab or the autosave of a page that reloaded since.
+    e.g. from another tab or the autosave of a page that reloaded since: each field is saved
+    by the same conditional upsert as an autosave, with the sequence number after the one seen.
     """
     if attempt.finished:
         return attempt
@@ -408,18 +265,14 @@ def submit_attempt(attempt: Attempt, responses: dict[int, dict | None] | None = 
                 cleaned[question_id] = validate_response(questions[question_id], raw)
             except InvalidResponse as error:
                 raise QuizError("invalid-response", str(error)) from error
-        stored = {a.question_id: a for a in attempt.answers}
         seen = page_seen or {}
         for question_id, response in cleaned.items():
-            answer = stored.get(question_id)
             if response is None:
                 continue  # a blank field never erases a saved answer
-            if answer is None:
-                attempt.answers.append(AttemptAnswer(question_id=question_id, response=response,
-                                                     seq=0, saved_at=now))
-            elif answer.seq <= seen.get(question_id, 0) and answer.response != response:
-                answer.response, answer.saved_at = response, now
-        db.session.flush()
+            # The same guard as every save: the page's answer is one step newer than the saved
+            # answer it showed (``page_seen``), so it replaces that answer or fills a blank one,
+            # never an answer saved since the page was shown (another tab, a reloaded page).
+            _store(attempt.id, attempt.user_id, question_id, response, seen.get(question_id, 0) + 1, now)
     return _finalise(attempt, reason, now)
 
 

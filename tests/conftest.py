@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 from lms import create_app
+from lms.database import begin_immediately
 from lms.extensions import db as _db
 from lms.extensions import limiter
 from lms.models import Role
@@ -80,7 +81,12 @@ def app(tmp_path_factory):
 
 @pytest.fixture()
 def db(app):
-    """The database session inside an application context; every row is removed afterwards."""
+    """The database session inside an application context; every row is removed afterwards.
+
+    The test's own SQLite transactions begin deferred (as readers) so that threads the test
+    starts (a job, a served page) can write while the test holds its session open.
+    """
+    begin_immediately(False)
     with app.app_context():
         yield _db
         _db.session.rollback()
@@ -91,13 +97,11 @@ def db(app):
                 names = ", ".join(f'"{t.name}"' for t in tables)
                 connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
             else:
-                # Self-references (agency.parent_id) make row-by-row RESTRICT checks fail.
-                connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                # Self-references (agency.parent_id) make row-by-row checks fail: check at commit.
+                connection.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
                 for table in tables:
                     connection.execute(table.delete())
             connection.commit()
-            if connection.dialect.name == "sqlite":
-                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
     limiter.reset()
 
 

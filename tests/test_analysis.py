@@ -51,7 +51,7 @@ def textbook_alpha(matrix: Sequence[Sequence[float]]) -> float:
     """Alpha in its covariance form, k/(k-1) * 2 * sum_{i<j} cov(i, j) / var(total),
     which equals the variance form because var(total) = sum var(i) + 2 sum_{i<j} cov(i, j)."""
     k = len(matrix[0])
-    columns = list(zip(*matrix))
+    columns = list(zip(*matrix, strict=True))
     covariances = sum(statistics.covariance(columns[i], columns[j]) for i in range(k) for j in range(i + 1, k))
     return k / (k - 1) * 2 * covariances / statistics.variance([sum(row) for row in matrix])
 
@@ -114,7 +114,7 @@ def test_alpha_and_sem_of_the_hand_matrix():
 def test_alpha_equals_kr20_for_dichotomous_items():
     # KR-20 = k/(k-1) * (1 - sum p*q / population variance of totals).
     n, k = len(HAND), len(HAND[0])
-    p = [sum(column) / n for column in zip(*HAND)]
+    p = [sum(column) / n for column in zip(*HAND, strict=True)]
     kr20 = k / (k - 1) * (1 - sum(pi * (1 - pi) for pi in p) / statistics.pvariance([sum(r) for r in HAND]))
     assert kr20 == pytest.approx(2 / 3)
     assert cronbach_alpha(HAND) == pytest.approx(kr20)

@@ -121,17 +121,17 @@ def test_autosave_is_idempotent_refuses_stale_and_late_saves(db, users, quiz, qu
     attempt = start_attempt(users["learner"], quiz)
     q = questions["chon-mot"]
     right, wrong = {"option": _option(q, "Bàn phím")}, {"option": _option(q, "Máy in")}
-    assert save_answer(attempt, q.id, wrong, seq=5).stored
-    assert not save_answer(attempt, q.id, wrong, seq=5).stored  # a retry of the same save
-    assert save_answer(attempt, q.id, right, seq=9).stored
+    assert save_answer(attempt.id, attempt.user_id, q.id, wrong, seq=5).stored
+    assert not save_answer(attempt.id, attempt.user_id, q.id, wrong, seq=5).stored  # a retry of the same save
+    assert save_answer(attempt.id, attempt.user_id, q.id, right, seq=9).stored
     with pytest.raises(QuizError) as stale:
-        save_answer(attempt, q.id, wrong, seq=7)  # an older save arriving late
+        save_answer(attempt.id, attempt.user_id, q.id, wrong, seq=7)  # an older save arriving late
     assert stale.value.code == "stale"
     with pytest.raises(QuizError):
-        save_answer(attempt, q.id, wrong, seq=9)  # same number, different answer
+        save_answer(attempt.id, attempt.user_id, q.id, wrong, seq=9)  # same number, different answer
     attempt.deadline = utcnow() - timedelta(seconds=1)
     with pytest.raises(QuizError) as late:
-        save_answer(attempt, q.id, wrong, seq=10)
+        save_answer(attempt.id, attempt.user_id, q.id, wrong, seq=10)
     assert late.value.code == "timeout"
     answer = next(a for a in attempt.answers if a.question_id == q.id)
     assert answer.response == right and answer.seq == 9
@@ -142,7 +142,7 @@ def test_deadline_sweep_grades_what_was_saved_for_people_who_never_return(db, us
     attempt = start_attempt(users["learner"], quiz)
     assert attempt.deadline - attempt.started_at == timedelta(minutes=30)
     q = questions["chon-mot"]
-    save_answer(attempt, q.id, {"option": _option(q, "Bàn phím")}, seq=1)
+    save_answer(attempt.id, attempt.user_id, q.id, {"option": _option(q, "Bàn phím")}, seq=1)
     db.session.commit()
     assert sweep_expired_attempts(now=utcnow()) == 0
     assert sweep_expired_attempts(now=attempt.deadline + timedelta(seconds=1)) == 1

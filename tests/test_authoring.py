@@ -12,7 +12,6 @@ from sqlalchemy import select
 from courses import authoring, services
 from courses.models import Course, Lesson, LessonAsset
 from courses.uploads import UploadError, check_upload
-from lms.models import Role
 from tests import factories
 from tests.conftest import csrf_token_from, login, post_form
 

@@ -1,7 +1,6 @@
 """The question bank: GIFT import/export (CLI), all-or-nothing errors, versions."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -130,7 +129,7 @@ def test_moodle_example_file_imports_with_moodle_types_and_credits(app, db):
     assert result.exit_code == 0, result.output
     stored = list(db.session.scalars(select(Question).order_by(Question.id)))
     assert len(stored) == len(parsed) and f"Imported {len(parsed)} questions" in result.output
-    for gift, question in zip(parsed, stored):
+    for gift, question in zip(parsed, stored, strict=True):
         assert question.qtype.value == gift.qtype, gift.name
         if gift.qtype == "matching":
             assert [(o.text, o.match_text) for o in question.options] == [(m.left, m.right) for m in gift.matches]

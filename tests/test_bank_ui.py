@@ -355,7 +355,7 @@ def _finished_attempts(db, quiz, people: int) -> Question:
         for seq, question in enumerate(questions, start=1):
             right = ability < people // 2 if question is bad else ability > 2 * good.index(question)
             option = next(o for o in question.options if (o.fraction == 1.0) == right)
-            save_answer(attempt, question.id, {"option": option.id}, seq)
+            save_answer(attempt.id, attempt.user_id, question.id, {"option": option.id}, seq)
         submit_attempt(attempt)
     db.session.commit()
     return bad

@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from certificates import documents, services
+from certificates import services
 from certificates.models import Certificate, CertificateKind, CertificateStatus, ModuleAttainment
 from lms.database import utcnow
 from lms.models import AuditEntry, CompetencyModule, Role, User
@@ -36,7 +36,7 @@ def _sit(session, user, right: bool, practical: str, examiner):
     attempt = exams.start_exam(session, user, None)
     for slot in attempt.slots:
         option = max(slot.question.options, key=lambda o: o.fraction if right else -o.fraction)
-        save_answer(attempt, slot.question_id, {"option": option.id}, seq=1)
+        save_answer(attempt.id, attempt.user_id, slot.question_id, {"option": option.id}, seq=1)
     submit_attempt(attempt)
     exams.set_practical_score(exams.candidate_of(session, user), Decimal(practical), examiner)
 
@@ -329,7 +329,7 @@ def test_jobs_go_through_redis_and_rq_when_configured(app, db, users, basic_sess
     import redis
     from rq import Queue, SimpleWorker
 
-    from lms.jobs import QUEUE_NAME, Job, create_job, dispatch
+    from lms.jobs import QUEUE_NAME, Job, create_job
 
     connection = redis.Redis.from_url("redis://127.0.0.1:6379/5")
     try:
@@ -347,11 +347,11 @@ def test_jobs_go_through_redis_and_rq_when_configured(app, db, users, basic_sess
     monkeypatch.setenv("LMS_ENV", "testing")
     app.config["REDIS_URL"] = "redis://127.0.0.1:6379/5"
     try:
-        job = create_job("Cấp chứng chỉ", "certificates.jobs:issue_session_job", {"session_id": basic_session.id})
-        db.session.commit()
         threads_before = len(app.extensions.get("lms.job_threads", []))
-        dispatch(job)
+        job = create_job("Cấp chứng chỉ", "certificates.jobs:issue_session_job", {"session_id": basic_session.id})
         queue = Queue(QUEUE_NAME, connection=connection)
+        assert queue.count == 0  # not before the job's row is committed
+        db.session.commit()
         assert queue.count == 1 and len(app.extensions.get("lms.job_threads", [])) == threads_before
         SimpleWorker([queue], connection=connection).work(burst=True)
     finally:

@@ -14,11 +14,11 @@ def test_404_page_is_styled_and_vietnamese(client, db):
 
 
 def test_403_page(app, client, users):
-    from flask_login import login_user
+    from lms.accounts import sign_in
     from lms.errors import render_error
 
     with app.test_request_context("/"):
-        login_user(users["learner"])
+        sign_in(users["learner"])
         body, status = render_error(403)
     assert status == 403 and "Không có quyền truy cập" in body
 

@@ -12,10 +12,10 @@ from sqlalchemy import select
 from lms.database import utcnow
 from lms.models import Role
 from quizzes import bank, exams
-from quizzes.models import AttemptAnswer, ExamCandidate, ExamSession, Question, Remark
+from quizzes.models import AttemptAnswer, Remark
 from quizzes.services import QuizError, save_answer, submit_attempt
 from tests import factories
-from tests.conftest import csrf_token_from, login, post_form
+from tests.conftest import login, post_form
 
 
 def _bank(db, per_module: int = 12) -> None:
@@ -103,7 +103,7 @@ def _answer_everything_right(attempt):
     for slot in attempt.slots:
         best = max(slot.question.options, key=lambda o: o.fraction, default=None)
         if best is not None:
-            save_answer(attempt, slot.question_id, {"option": best.id}, seq=1)
+            save_answer(attempt.id, attempt.user_id, slot.question_id, {"option": best.id}, seq=1)
 
 
 def test_results_marking_approval_and_remark(db, users, session):
@@ -142,7 +142,7 @@ def test_essays_go_to_the_marking_queue(db, users, province):
     exams.set_blueprint(session, [exams.RuleSpec("IU02", 1)])
     exams.add_candidates(session, ["learner"])
     attempt = exams.start_exam(session, users["learner"], None)
-    save_answer(attempt, attempt.slots[0].question_id, {"text": "Sao lưu theo quy tắc 3-2-1."}, seq=1)
+    save_answer(attempt.id, attempt.user_id, attempt.slots[0].question_id, {"text": "Sao lưu theo quy tắc 3-2-1."}, seq=1)
     submit_attempt(attempt)
     candidate = exams.candidate_of(session, users["learner"])
     assert candidate.theory_score is None

@@ -13,7 +13,23 @@ def test_secret_key_is_required_outside_development(tmp_path, monkeypatch):
     with pytest.raises(ConfigError, match="SECRET_KEY"):
         load_config(str(tmp_path), {"LMS_ENV": "production"})
     monkeypatch.setenv("SECRET_KEY", "a-real-secret")
-    assert load_config(str(tmp_path), {"LMS_ENV": "production"})["SECRET_KEY"] == "a-real-secret"
+    monkeypatch.setenv("SITE_URL", "https://cntt.nghean.gov.vn/")
+    config = load_config(str(tmp_path), {"LMS_ENV": "production"})
+    assert config["SECRET_KEY"] == "a-real-secret" and config["SITE_URL"] == "https://cntt.nghean.gov.vn"
+
+
+def test_production_refuses_to_start_without_its_address(tmp_path, monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "a-real-secret")
+    monkeypatch.delenv("SITE_URL", raising=False)
+    with pytest.raises(ConfigError, match="SITE_URL"):
+        load_config(str(tmp_path), {"LMS_ENV": "production"})
+
+
+def test_development_address_follows_the_port_served(tmp_path, monkeypatch):
+    monkeypatch.delenv("SITE_URL", raising=False)
+    monkeypatch.setenv("FLASK_RUN_HOST", "127.0.0.1")
+    monkeypatch.setenv("FLASK_RUN_PORT", "8123")
+    assert load_config(str(tmp_path))["SITE_URL"] == "http://127.0.0.1:8123"
 
 
 def test_development_key_is_random_and_stable(tmp_path, monkeypatch):

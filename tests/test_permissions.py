@@ -71,7 +71,7 @@ def test_admin_may_download_any_certificate(logged_in, objects):
 
 def test_role_required_refuses_wrong_role_with_403(app, users):
     """The one permission decorator: login for anonymous visitors, 403 for a missing role."""
-    from flask_login import login_user
+    from lms.accounts import sign_in
     from werkzeug.exceptions import Forbidden
 
     from lms.models import Role
@@ -85,11 +85,11 @@ def test_role_required_refuses_wrong_role_with_403(app, users):
         response = hr_only()
         assert response.status_code == 302 and "/login" in response.headers["Location"]
     with app.test_request_context("/hr-report"):
-        login_user(users["learner"])
+        sign_in(users["learner"])
         with pytest.raises(Forbidden):
             hr_only()
     with app.test_request_context("/hr-report"):
-        login_user(users["hr"])
+        sign_in(users["hr"])
         assert hr_only() == "secret HR report"
 
 

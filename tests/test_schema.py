@@ -5,7 +5,6 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from lms.database import include_object
-from lms.extensions import db
 
 
 def test_migrated_schema_matches_the_models(app, db):

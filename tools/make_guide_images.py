@@ -500,7 +500,7 @@ class Phone:
         rows = ["qwertyuiop", "asdfghjkl", "zxcvbnm"]
         kw, kh = 27.6, 38
         y = top + 10
-        for r, keys in enumerate(rows):
+        for keys in rows:
             x = SX0 + 6 + (SX1 - SX0 - 12 - len(keys) * (kw + 3.2) + 3.2) / 2
             for k in keys:
                 self.box(x, y, x + kw, y + kh, fill=WHITE, r=5)
@@ -747,7 +747,7 @@ def tim_thu_tuc_3():
         if opened:
             ph.poly([(CX1 - 24, top + 23), (CX1 - 12, top + 23), (CX1 - 18, top + 16)], fill=MUTED)
             ph.y = top + 42
-            for k, w in enumerate((0.7, 0.55, 0.62)):
+            for w in (0.7, 0.55, 0.62):
                 ph.box(CX0 + 14, ph.y - 1, CX0 + 22, ph.y + 7, fill=MUTED, r=1)
                 ph.box(CX0 + 30, ph.y, CX0 + 30 + (CX1 - CX0 - 44) * w, ph.y + 7, fill=(196, 206, 220), r=3.5)
                 ph.y += 21
@@ -1151,7 +1151,7 @@ def nhan_dien_lua_dao_3():
     ph.para(CX0 + 46, top + 9, "Lừa đảo: không ai được hỏi mã OTP của bạn.", size=13, bold=True, fill=RED,
             maxw=CX1 - CX0 - 56)
     cy = SY1 - NAV_H - 70
-    for k, cx in enumerate((90, 268)):
+    for cx in (90, 268):
         ph.ellipse(cx - 20, cy - 20, cx + 20, cy + 20, fill=(58, 64, 76))
     ph.text(90, cy, "Loa", size=11, fill=WHITE, anchor="mm")
     ph.text(268, cy, "Phím", size=11, fill=WHITE, anchor="mm")

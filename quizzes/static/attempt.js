@@ -76,12 +76,14 @@
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
       body: JSON.stringify({ question_id: Number(id), response: item.response, seq: item.seq })
     }).then(function (reply) {
-      return reply.json().catch(function () { return {}; }).then(function (body) { return [reply.status, body]; });
+      return reply.json().catch(function () { return {}; }).then(function (body) {
+        return [reply.status, body, reply.headers.get("Retry-After")];
+      });
     }).then(function (result) {
       var status = result[0];
       var body = result[1];
       sending = false;
-      if (status === 200 || status === 409 || status === 400) {
+      if ((status === 200 && body.saved === true) || status === 409 || status === 400) {
         if (queue[id] && queue[id].seq === item.seq) { delete queue[id]; saveQueue(queue); }
         if (status === 409) { markQuestion(id, messages.stale); }
         if (status === 400 && body.error) { markQuestion(id, body.error.message); }
@@ -92,9 +94,16 @@
         saveQueue({});
         show((body.error && body.error.message) || messages.closed, "closed");
         window.setTimeout(function () { window.location.assign(bar.dataset.resultUrl); }, 2500);
+      } else if (status === 401) {
+        // Signed out (the session ended): the answers stay on this computer until the person signs in again.
+        show(messages.signedOut, "offline");
+        window.setTimeout(flush, 10000);
       } else {
-        show(messages.pending, "offline");
-        window.setTimeout(flush, 3000);
+        // The server could not store it now (503 during an outage, 429, a proxy error): keep it
+        // and try again, no sooner than the server asked.
+        var wait = Math.max(3, Number(result[2]) || 0) * 1000;
+        show(status === 503 ? messages.unavailable : messages.pending, "offline");
+        window.setTimeout(flush, Math.min(wait, 60000));
       }
     }).catch(function () {
       sending = false;
