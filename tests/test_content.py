@@ -136,6 +136,34 @@ def test_no_question_is_shipped_twice():
     assert twice == [], "\n".join(twice)
 
 
+def test_every_bank_question_has_one_module_and_one_difficulty():
+    from lms.content import MODULE_RE
+
+    problems = []
+    for path, question in _shipped_questions(CONTENT_ROOT / "questions"):
+        tags = [t.lower() for t in question.tags]
+        modules = [t for t in question.tags if MODULE_RE.match(t.upper())]
+        difficulties = [t for t in tags if t in ("easy", "medium", "hard")]
+        if len(modules) != 1 or len(difficulties) != 1:
+            problems.append(f"{path}:{question.line} {question.name}: tags {question.tags}")
+    assert problems == [], "\n".join(problems)
+
+
+# "chị" alone reads as if every official were a woman (DOMAIN.md). A "chị" that is not part of
+# "anh/chị" or "anh chị" and not followed by a name ("chị Lan") is taken as addressing the reader.
+_CHI_ALONE = re.compile(r"(?<![\w/])(?<!anh )(?:chị|Chị)(?!\w)(?! [A-ZĐ][a-zà-ỹ])")
+
+
+def test_readers_are_addressed_as_anh_chi_or_ban():
+    found = []
+    for folder in ("courses", "guides", "questions"):
+        for path in sorted(p for p in (CONTENT_ROOT / folder).rglob("*") if p.suffix in (".md", ".gift")):
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+                if _CHI_ALONE.search(line):
+                    found.append(f"{path.relative_to(CONTENT_ROOT.parent)}:{number}: {line.strip()[:80]}")
+    assert found == [], "write “anh/chị” or “bạn” (or name the person: “chị Lan”):\n" + "\n".join(found)
+
+
 # --------------------------------------------------------------------------------------------
 # Superseded texts (content/superseded.yaml): stale facts cannot come back unnoticed.
 
@@ -242,12 +270,12 @@ def test_changed_file_updates_used_questions_by_version(app, db, users, content,
     db.session.commit()
     shown = {slot.question_id for slot in attempt.slots}
     practice = root / "courses" / "thu-dien-tu-cong-vu" / "practice.gift"
-    practice.write_text(practice.read_text(encoding="utf-8").replace("Khi gửi thư", "Khi chị gửi thư", 1),
+    practice.write_text(practice.read_text(encoding="utf-8").replace("Khi gửi thư", "Khi bạn gửi thư", 1),
                         encoding="utf-8")
     result = app.test_cli_runner().invoke(args=["content", "load", "--path", str(root)])
     assert result.exit_code == 0, result.output
     revised = db.session.scalar(select(Question).where(Question.version == 2))
-    assert revised is not None and revised.text.startswith("Khi chị gửi thư")
+    assert revised is not None and revised.text.startswith("Khi bạn gửi thư")
     assert revised.family_id in shown  # the old version stays with the attempt that showed it
     db.session.refresh(attempt)
     assert {slot.question_id for slot in attempt.slots} == shown
