@@ -20,7 +20,7 @@ import re
 # Abbreviation → what it stands for (written normally; courses.search folds it). Several
 # meanings are alternatives. Kept to abbreviations that mean one thing in public services.
 ABBREVIATIONS: dict[str, tuple[str, ...]] = {
-    "dvc": ("dịch vụ công",),
+    "dvc": ("dịch vụ công", "dichvucong"),  # also the portal's domain name, dichvucong.gov.vn
     "dvctt": ("dịch vụ công trực tuyến",),
     "tthc": ("thủ tục hành chính",),
     "hcc": ("hành chính công",),
