@@ -154,9 +154,20 @@ def guide_vote(slug: str):
 
 @bp.route("/search")
 def search():
-    """Search guides and lessons, ignoring diacritics; titles rank first, matches are marked."""
+    """Search guides and lessons, ignoring diacritics; titles rank first, matches are marked.
+
+    From the guides area (``area=guides``, sent by the search box on the guides page) the
+    citizen's guides come first, and lessons and courses, written for civil servants and read
+    after signing in, are listed apart under their own heading.
+    """
     from courses.search import search as run_search
 
     query = (request.args.get("q") or "").strip()[:200]
+    area = "guides" if request.args.get("area") == "guides" else ""
+    if area:
+        guides = run_search(query, kinds={"guide"}) if query else []
+        lessons = run_search(query, kinds={"lesson", "course"}, limit=10) if query else []
+        return render_template("courses/search.html", query=query, area=area, guides=guides, lessons=lessons,
+                               hits=guides + lessons)
     hits = run_search(query, kinds={"guide", "lesson", "course"}) if query else []
-    return render_template("courses/search.html", query=query, hits=hits)
+    return render_template("courses/search.html", query=query, area=area, hits=hits)

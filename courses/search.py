@@ -21,6 +21,12 @@ database's relevance function, then the id breaks ties. Title hits are ranked fi
 they are few even for the commonest words, and the costly ranking of body-only hits, which can
 be nearly every document, is skipped whenever the title hits fill the page.
 
+Each query word also matches its other common spellings (courses.spelling): i for y after a
+consonant ("đăng kí" finds "đăng ký"), Telex left in the text ("hoof sow" finds "hồ sơ"), and an
+abbreviation's meaning as a phrase of adjacent words ("dvc" finds "dịch vụ công"). They are
+alternatives of the one query word, OR-ed inside the AND of the query's words, on both databases
+(an FTS5 phrase, a tsquery ``<->`` chain); the index itself keeps a single spelling.
+
 Highlighting runs in Python over the original text, with a regex that spells each query letter
 every way that folds to it (``d`` as ``[DdĎďĐđ]``), so the marks sit on the words as written.
 """
@@ -47,6 +53,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from lms.database import UNMODELLED_INFO_KEY, UTCDateTime, utcnow
 from lms.extensions import Model, db
 from lms.markdown import CALLOUTS
+from courses.spelling import ABBREVIATIONS, word_variants
 from lms.text import fold, nfc
 
 KINDS = frozenset({"lesson", "guide", "course"})
@@ -107,9 +114,19 @@ class SearchHit:
 
 
 @dataclass(frozen=True)
+class _Variant:
+    """One way a query word may appear in the index: a folded word, or a phrase (an abbreviation's meaning)."""
+
+    words: tuple[str, ...]
+    prefix: bool  # the last word also matches as the beginning of a longer word
+
+
+@dataclass(frozen=True)
 class _Term:
-    word: str  # folded
-    prefix: bool
+    """One word of the query and the spellings that count as it (the word as typed comes first)."""
+
+    word: str  # folded, as typed
+    variants: tuple[_Variant, ...]
 
 
 class _Query:
@@ -117,11 +134,15 @@ class _Query:
 
     def __init__(self, terms: tuple[_Term, ...]) -> None:
         self.terms = terms
-        spellings = _spellings()
-        alternatives = "|".join(
-            "".join(spellings.get(letter, re.escape(letter)) for letter in t.word) + (r"[^\W_]*" if t.prefix else "")
-            for t in terms
-        )
+        letters = _spellings()
+
+        def pattern(variant: _Variant) -> str:
+            words = ["".join(letters.get(letter, re.escape(letter)) for letter in word) for word in variant.words]
+            # The words of a phrase as _WORD cuts them: anything but letters and digits between.
+            return r"[\W_]+".join(words) + (r"[^\W_]*" if variant.prefix else "")
+
+        every = sorted({v for t in terms for v in t.variants}, key=lambda v: (-len(v.words), v.words))
+        alternatives = "|".join(pattern(v) for v in every)
         # Whole words only, as _WORD cuts them: no letter or digit just before or after.
         self.in_original = re.compile(rf"(?<![^\W_])((?:{alternatives}))(?![^\W_])", re.IGNORECASE)
 
@@ -227,6 +248,15 @@ def remove_document(kind: str, ref_id: int) -> None:
         db.session.flush()
 
 
+def _term(word: str, prefix: bool) -> _Term:
+    """``word`` with its other spellings (courses.spelling) and, for an abbreviation, its meanings."""
+    # A variant shorter than PREFIX_MIN_LENGTH is taken whole even while typed, as the word is.
+    variants = [_Variant((spelling,), prefix and len(spelling) >= PREFIX_MIN_LENGTH)
+                for spelling in word_variants(word)]
+    variants += [_Variant(tuple(search_text(meaning).split()), False) for meaning in ABBREVIATIONS.get(word, ())]
+    return _Term(word, tuple(dict.fromkeys(variants)))
+
+
 def _parse_query(query: str) -> _Query | None:
     """The query's folded words; the last is a prefix while the user is still typing it."""
     # NFC but not stripped: a trailing space says the last word is complete.
@@ -235,21 +265,31 @@ def _parse_query(query: str) -> _Query | None:
     if not words:
         return None
     typing = query[-1].isalnum() and len(words[-1]) >= PREFIX_MIN_LENGTH
-    terms: dict[_Term, None] = {}  # ordered and without repeats
+    terms: dict[tuple[str, bool], _Term] = {}  # ordered and without repeats
     for position, word in enumerate(words):
-        terms[_Term(word, prefix=typing and position == len(words) - 1)] = None
-    return _Query(tuple(terms))
+        prefix = typing and position == len(words) - 1
+        terms.setdefault((word, prefix), _term(word, prefix))
+    return _Query(tuple(terms.values()))
 
 
 def _tsquery(expression: str) -> ColumnElement[Any]:
     return func.to_tsquery(literal_column("'simple'"), expression)
 
 
-def _lexeme(term: _Term, weight: str = "") -> str:
-    """A tsquery operand; weight ``A`` keeps title words only."""
+def _lexeme(variant: _Variant, weight: str = "") -> str:
+    """A tsquery operand (adjacent words for a phrase); weight ``A`` keeps title words only."""
     # Words are letters and digits only, so quoting them is all the escaping tsquery needs.
-    label = ("*" if term.prefix else "") + weight
-    return f"'{term.word}'" + (f":{label}" if label else "")
+    last = len(variant.words) - 1
+    operands = []
+    for position, word in enumerate(variant.words):
+        label = ("*" if variant.prefix and position == last else "") + weight
+        operands.append(f"'{word}'" + (f":{label}" if label else ""))
+    return operands[0] if len(operands) == 1 else "(" + " <-> ".join(operands) + ")"
+
+
+def _any_variant(term: _Term, weight: str = "") -> str:
+    """A tsquery matching any variant of ``term``."""
+    return "(" + " | ".join(_lexeme(v, weight) for v in term.variants) + ")"
 
 
 def _postgresql_documents(query: _Query, kinds: set[str] | None, limit: int) -> list[SearchDocument]:
@@ -261,16 +301,16 @@ def _postgresql_documents(query: _Query, kinds: set[str] | None, limit: int) -> 
     itself for most searches.
     """
     doc = SearchDocument.__table__
-    matches = select(doc.c.id).where(_PG_VECTOR.op("@@")(_tsquery(" & ".join(_lexeme(t) for t in query.terms))))
+    matches = select(doc.c.id).where(_PG_VECTOR.op("@@")(_tsquery(" & ".join(_any_variant(t) for t in query.terms))))
     if kinds is not None:
         matches = matches.where(doc.c.kind.in_(sorted(kinds)))
     # Ranked against any of the words, a sum over words as bm25 is: ts_rank on an AND query
     # compares the positions of every pair of words and was three times slower on large results.
-    any_word = _tsquery(" | ".join(_lexeme(t) for t in query.terms))
+    any_word = _tsquery(" | ".join(_any_variant(t) for t in query.terms))
     rank = func.ts_rank(_PG_WEIGHTS, _PG_VECTOR, any_word)
     # Title words are the vector's A lexemes: testing them costs a third of a LIKE on the title.
     title_words = reduce(operator.add, [
-        cast(_PG_VECTOR.op("@@")(_tsquery(_lexeme(t, "A"))), Integer) for t in query.terms
+        cast(_PG_VECTOR.op("@@")(_tsquery(_any_variant(t, "A"))), Integer) for t in query.terms
     ])
     # The expression of the title index.
     in_title = func.to_tsvector(literal_column("'simple'"), doc.c.title_folded).op("@@")(any_word)
@@ -279,7 +319,7 @@ def _postgresql_documents(query: _Query, kinds: set[str] | None, limit: int) -> 
         .order_by(title_words.desc(), rank.desc(), doc.c.id).limit(limit).cte("title_hits")
     )
     titles_short = select(func.count()).select_from(title_hits).scalar_subquery() < limit
-    any_title_word = _tsquery(" | ".join(_lexeme(t, "A") for t in query.terms))
+    any_title_word = _tsquery(" | ".join(_any_variant(t, "A") for t in query.terms))
     body_hits = (
         matches.add_columns(literal(0).label("title_words"), rank.label("rank"))
         .where(titles_short, ~_PG_VECTOR.op("@@")(any_title_word))
@@ -294,11 +334,15 @@ def _postgresql_documents(query: _Query, kinds: set[str] | None, limit: int) -> 
 
 def _sqlite_ranked_ids(query: _Query, kinds: set[str] | None, limit: int, *, title_hits: bool) -> list[int]:
     """SQLite: ids of the best title hits (by title words, bm25, id) or body-only hits."""
-    # Each word quoted: FTS5 syntax (NEAR, AND, -, ^, column filters) can never be formed.
-    phrases = [f'"{t.word}"' + ("*" if t.prefix else "") for t in query.terms]
+    # Each word quoted: FTS5 syntax (NEAR, AND, -, ^, column filters) can never be formed. A
+    # quoted run of words is an FTS5 phrase: the words of an abbreviation, next to each other.
+    phrases = [
+        "(" + " OR ".join(f'"{" ".join(s.words)}"' + ("*" if s.prefix else "") for s in t.variants) + ")"
+        for t in query.terms
+    ]
     any_title_word = "{title_folded} : (" + " OR ".join(phrases) + ")"
     operator_ = "AND" if title_hits else "NOT"
-    params: dict[str, object] = {"match": f"({' '.join(phrases)}) {operator_} {any_title_word}", "limit": limit}
+    params: dict[str, object] = {"match": f"({' AND '.join(phrases)}) {operator_} {any_title_word}", "limit": limit}
     # The SQL text is built from fixed pieces and parameter names only; values are bound.
     order = "bm25(search_fts, 10.0, 1.0), search_fts.rowid"
     if title_hits:
@@ -337,10 +381,10 @@ def _sqlite_documents(query: _Query, kinds: set[str] | None, limit: int) -> list
 
 def _highlight(text_: str, query: _Query) -> Markup:
     """``text_`` HTML-escaped, with every word the query matches wrapped in ``<mark>``."""
-    # split() with one group alternates text between matches (even) and matched words (odd); a
-    # word is letters and digits only, with nothing to escape.
+    # split() with one group alternates text between matches (even) and matched words (odd). The
+    # words of a matched phrase (an abbreviation's meaning) may have punctuation between them.
     parts = query.in_original.split(text_)
-    return Markup("".join(f"<mark>{part}</mark>" if i % 2 else escape(part) for i, part in enumerate(parts)))
+    return Markup("".join(f"<mark>{escape(part)}</mark>" if i % 2 else escape(part) for i, part in enumerate(parts)))
 
 
 def _snippet(body: str, query: _Query) -> Markup:
@@ -362,10 +406,12 @@ def _snippet(body: str, query: _Query) -> Markup:
 def search(query: str, *, kinds: set[str] | None = None, limit: int = 20) -> list[SearchHit]:
     """Documents matching every word of ``query``, ignoring case, diacritics and đ.
 
-    Title matches rank above body-only matches. The last word also matches as a prefix, unless the
-    query ends in a space or punctuation or the word is shorter than PREFIX_MIN_LENGTH. ``kinds``
-    restricts the result to those kinds of document. A query of no words gives no results; only
-    its first MAX_QUERY_LENGTH characters count. Titles and snippets come back as safe HTML with
+    A word also matches its other common spellings and, for an abbreviation such as "dvc" or
+    "cccd", what it stands for (courses.spelling). Title matches rank above body-only matches.
+    The last word also matches as a prefix, unless the query ends in a space or punctuation or
+    the word is shorter than PREFIX_MIN_LENGTH. ``kinds`` restricts the result to those kinds of
+    document. A query of no words gives no results; only its first MAX_QUERY_LENGTH characters
+    count. Titles and snippets come back as safe HTML with
     the matched words in ``<mark>``.
     """
     parsed = _parse_query(query or "")

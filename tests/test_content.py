@@ -2,17 +2,24 @@
 self-checks for citizens, search, and the XSS corpus."""
 from __future__ import annotations
 
+import re
 import shutil
+import unicodedata
 from collections import Counter
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
+import yaml
 from sqlalchemy import func, select
 
 from courses.models import Course, Guide, Lesson
+from courses.search import search_text
 from lms.cli import CONTENT_ROOT
+from lms.content import SLUG_RE
 from lms.markdown import render_markdown
-from quizzes.models import Attempt, Question, QuestionStatus, Quiz, QuizKind
+from quizzes.gift import parse_gift
+from quizzes.models import Attempt, Question, QuestionCategory, QuestionStatus, Quiz, QuizKind
 from tests.conftest import csrf_token_from, login
 
 
@@ -28,24 +35,221 @@ def _count(db, model, *where):
     return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
+BASIC_MODULES = ("IU01", "IU02", "IU03", "IU04", "IU05", "IU06")
+# The advanced modules the courses teach, so the advanced standard (three of them) is reachable.
+TAUGHT_ADVANCED_MODULES = ("IU07", "IU08", "IU09")
+BANK_MODULES = (*BASIC_MODULES, *TAUGHT_ADVANCED_MODULES, "IU14")
+MIN_BANK_QUESTIONS = 40
+MIN_LESSONS = 5
+MIN_PRACTICE_QUESTIONS = 10
+
+
 def test_shipped_courses_guides_and_bank_meet_the_brief(db, content):
     courses = list(db.session.scalars(select(Course)))
     assert len(courses) >= 8
     for course in courses:
-        assert len(course.lessons) >= 4, course.slug
-        kinds = {q.kind for q in db.session.scalars(select(Quiz).where(Quiz.course_id == course.id))}
-        assert QuizKind.PRACTICE in kinds and QuizKind.COURSE in kinds, course.slug
+        assert len(course.lessons) >= MIN_LESSONS, course.slug
+        quizzes = {q.kind: q for q in db.session.scalars(select(Quiz).where(Quiz.course_id == course.id))}
+        assert QuizKind.PRACTICE in quizzes and QuizKind.COURSE in quizzes, course.slug
+        assert len(quizzes[QuizKind.PRACTICE].items) >= MIN_PRACTICE_QUESTIONS, course.slug
     assert _count(db, Guide) >= 8
     assert all(_count(db, Quiz, Quiz.slug == f"huong-dan-{g.slug}", Quiz.public.is_(True)) == 1
                for g in db.session.scalars(select(Guide)))
-    per_module = Counter(db.session.scalars(select(Question.module_code).where(Question.is_current.is_(True))))
-    assert sum(per_module.values()) >= 300
-    for module in ("IU01", "IU02", "IU03", "IU04", "IU05", "IU06"):
-        assert per_module[module] >= 40, module
-    assert per_module["IU14"] >= 30
+    assert _count(db, Question, Question.is_current.is_(True)) >= 300
     types = Counter(q.value for q in db.session.scalars(select(Question.qtype)))
     assert {"single_choice", "multiple_response", "true_false", "short_answer", "numerical", "matching"} <= set(types)
     assert _count(db, Question, Question.explanation == "") == 0  # every question explains itself
+
+
+@pytest.mark.parametrize("module", [*BASIC_MODULES, *TAUGHT_ADVANCED_MODULES])
+def test_every_basic_module_and_three_advanced_ones_have_a_published_course(db, content, module):
+    """The dashboard sends a learner to the courses of each module they lack: none may be empty.
+
+    A basic module needs a basic course; IU07–IU09 need an advanced course, so that the advanced
+    standard (the basic one plus three advanced modules) can be prepared for on the site.
+    """
+    level = "basic" if module in BASIC_MODULES else "advanced"
+    courses = db.session.scalars(select(Course).where(Course.published.is_(True), Course.level == level))
+    assert any(module in (course.modules or []) for course in courses), f"no published {level} course for {module}"
+
+
+@pytest.mark.parametrize("module", BANK_MODULES)
+def test_the_bank_holds_forty_active_questions_per_module(db, content, module):
+    """The bank (content/questions) alone: course practice and guide self-checks do not count."""
+    active = db.session.scalar(
+        select(func.count()).select_from(Question).join(QuestionCategory).where(
+            Question.module_code == module, Question.is_current.is_(True),
+            # Bank categories are the files' own (IU01…); practice and self-checks live under
+            # "Khóa học/…" and "Hướng dẫn/…".
+            Question.status == QuestionStatus.ACTIVE, ~QuestionCategory.path.contains("/")))
+    assert active >= MIN_BANK_QUESTIONS, f"{module}: {active} active questions in the bank"
+
+
+# --------------------------------------------------------------------------------------------
+# Conventions every GIFT file keeps (read from the files, so a failure names file and line).
+
+def _shipped_questions(root: Path = CONTENT_ROOT):
+    """(file, question) for every question of every GIFT file under ``root``."""
+    for path in sorted(root.rglob("*.gift")):
+        for question in parse_gift(path.read_text(encoding="utf-8-sig")):
+            yield path.relative_to(root.parent), question
+
+
+# Types whose answers carry feedback; matching, essay and description have none per answer.
+_WITH_ANSWER_FEEDBACK = {"single_choice", "multiple_response", "true_false", "short_answer", "numerical"}
+
+
+def test_answer_feedback_says_right_or_wrong_first():
+    """A learner reads at once whether they were right: "Đúng." or "Chưa đúng." comes first."""
+    problems = []
+    for path, question in _shipped_questions():
+        if question.qtype not in _WITH_ANSWER_FEEDBACK:
+            continue
+        for answer in question.answers:
+            feedback = answer.feedback.strip()
+            where = f"{path}:{question.line} {question.name} ({answer.text[:30]!r})"
+            if answer.fraction > 0:
+                if feedback and not feedback.startswith("Đúng."):
+                    problems.append(f"{where}: a right answer's feedback starts with 'Đúng.'")
+            elif feedback or question.qtype != "numerical":  # a numerical question may leave "any other" unsaid
+                if not feedback.startswith("Chưa đúng."):
+                    problems.append(f"{where}: a wrong answer's feedback starts with 'Chưa đúng.'")
+    assert problems == [], "\n".join(problems)
+
+
+def test_every_shipped_question_has_an_explanation():
+    missing = [f"{path}:{q.line} {q.name}" for path, q in _shipped_questions()
+               if q.qtype != "description" and not q.general_feedback.strip()]
+    assert missing == [], "questions without a #### explanation:\n" + "\n".join(missing)
+
+
+def test_no_question_is_shipped_twice():
+    """The same question in two files (two modules, or the bank and a course) is one too many."""
+    seen: dict[str, str] = {}
+    twice = []
+    for path, question in _shipped_questions():
+        key = search_text(question.text)
+        where = f"{path}:{question.line} {question.name}"
+        if key in seen:
+            twice.append(f"{where} repeats {seen[key]}")
+        seen.setdefault(key, where)
+    assert twice == [], "\n".join(twice)
+
+
+def test_every_bank_question_has_one_module_and_one_difficulty():
+    from lms.content import MODULE_RE
+
+    problems = []
+    for path, question in _shipped_questions(CONTENT_ROOT / "questions"):
+        tags = [t.lower() for t in question.tags]
+        modules = [t for t in question.tags if MODULE_RE.match(t.upper())]
+        difficulties = [t for t in tags if t in ("easy", "medium", "hard")]
+        if len(modules) != 1 or len(difficulties) != 1:
+            problems.append(f"{path}:{question.line} {question.name}: tags {question.tags}")
+    assert problems == [], "\n".join(problems)
+
+
+# "chị" alone reads as if every official were a woman (DOMAIN.md). A "chị" that is not part of
+# "anh/chị" or "anh chị" and not followed by a name ("chị Lan") is taken as addressing the reader.
+_CHI_ALONE = re.compile(r"(?<![\w/])(?<!anh )(?:chị|Chị)(?!\w)(?! [A-ZĐ][a-zà-ỹ])")
+
+
+def test_readers_are_addressed_as_anh_chi_or_ban():
+    found = []
+    for folder in ("courses", "guides", "questions"):
+        for path in sorted(p for p in (CONTENT_ROOT / folder).rglob("*") if p.suffix in (".md", ".gift")):
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+                if _CHI_ALONE.search(line):
+                    found.append(f"{path.relative_to(CONTENT_ROOT.parent)}:{number}: {line.strip()[:80]}")
+    assert found == [], "write “anh/chị” or “bạn” (or name the person: “chị Lan”):\n" + "\n".join(found)
+
+
+# --------------------------------------------------------------------------------------------
+# Superseded texts (content/superseded.yaml): stale facts cannot come back unnoticed.
+
+def _superseded_mentions(root: Path = CONTENT_ROOT) -> list[str]:
+    """Every line under ``root`` that mentions a superseded text as if it were current."""
+    config = yaml.safe_load((root / "superseded.yaml").read_text(encoding="utf-8"))
+
+    def words_pattern(words: list[str]) -> re.Pattern:
+        # Whole words only: "cũ" (old) must not be found inside "cũng".
+        return re.compile("|".join(rf"(?<!\w){re.escape(w)}(?!\w)" for w in words), re.IGNORECASE)
+
+    common = config.get("historical_words") or []
+    entries = [(entry, re.compile(entry["pattern"], re.IGNORECASE),
+                words_pattern([*common, *(entry.get("historical") or [])])) for entry in config["entries"]]
+    allowed = [(a["file"], a["text"]) for a in config.get("allow") or []]
+    found = []
+    for path in sorted(p for p in root.rglob("*") if p.suffix in (".md", ".gift") and p.is_file()):
+        relative = path.relative_to(root.parent).as_posix()
+        lines = unicodedata.normalize("NFC", path.read_text(encoding="utf-8-sig")).splitlines()
+        # A paragraph (or table, list item, GIFT question): the lines up to a blank line.
+        blocks, block = [], 0
+        for line in lines:
+            block += not line.strip()
+            blocks.append(block)
+        texts: dict[int, list[str]] = {}
+        for line, number in zip(lines, blocks):
+            texts.setdefault(number, []).append(line)
+        heading = ""
+        for index, line in enumerate(lines):
+            if path.suffix == ".md" and line.lstrip().startswith("#"):
+                heading = line
+            for entry, pattern, historical in entries:
+                match = pattern.search(line)
+                if match is None:
+                    continue
+                context = "\n".join([line, heading, *texts[blocks[index]]])
+                if historical.search(context) or any(relative == f and text in line for f, text in allowed):
+                    continue
+                found.append(f"{relative}:{index + 1}: “{match.group()}” — {' '.join(entry['why'].split())}"
+                             f" → {entry['replaced_by']}")
+    return found
+
+
+def test_no_content_presents_superseded_texts_as_current():
+    mentions = _superseded_mentions()
+    assert mentions == [], "superseded texts presented as current:\n" + "\n".join(mentions)
+
+
+def test_the_superseded_list_is_well_formed():
+    config = yaml.safe_load((CONTENT_ROOT / "superseded.yaml").read_text(encoding="utf-8"))
+    ids = [entry["id"] for entry in config["entries"]]
+    assert len(ids) == len(set(ids)) and all(SLUG_RE.match(i) for i in ids)
+    for entry in config["entries"]:
+        assert entry["why"].strip() and entry["replaced_by"].strip(), entry["id"]
+        re.compile(entry["pattern"])
+
+
+def test_the_superseded_check_flags_current_mentions_and_spares_history(tmp_path):
+    root = tmp_path / "content"
+    root.mkdir()
+    shutil.copy(CONTENT_ROOT / "superseded.yaml", root / "superseded.yaml")
+    (root / "bai.md").write_text(
+        "---\ntitle: Thử\n---\n"
+        "Dữ liệu cá nhân được bảo vệ theo Nghị định 13/2023/NĐ-CP.\n\n"
+        "Trước đây, Nghị định 13/2023/NĐ-CP là quy định chính.\n\n"
+        "## Các mức độ trước đây\n\n| Mức 4 | Thanh toán trực tuyến |\n\n"
+        "## Hiện nay\n\nHồ sơ nộp tại UBND huyện và dịch vụ công mức độ 4.\n\n"
+        "Từ 01/7/2025 cấp huyện không còn.\n\n"
+        "Kiểm tra chứng thư số của người ký.\n\nChứng thư chữ ký số (còn gọi là chứng thư số).\n",
+        encoding="utf-8")
+    (root / "cau-hoi.gift").write_text(
+        "// [tag:IU06]\n::q1::Theo cách phân loại cũ, đây là mức nào?{\n=Mức 4#Đúng.\n~Mức 3#Chưa đúng.\n}\n\n"
+        "// [tag:IU14]\n::q2::Luật nào?{\n=Luật Giao dịch điện tử 2005#Đúng.\n}\n",
+        encoding="utf-8")
+    flagged = [line.split(" — ")[0] for line in _superseded_mentions(root)]
+    assert flagged == [
+        "content/bai.md:4: “Nghị định 13/2023”",
+        "content/bai.md:14: “UBND huyện”", "content/bai.md:14: “dịch vụ công mức”",
+        "content/bai.md:18: “chứng thư số”",
+        "content/cau-hoi.gift:9: “Luật Giao dịch điện tử 2005”",
+    ]
+    config = (root / "superseded.yaml").read_text(encoding="utf-8")
+    (root / "superseded.yaml").write_text(config.replace(
+        "allow: []", "allow:\n  - file: content/cau-hoi.gift\n    text: Luật Giao dịch điện tử 2005\n"
+                     "    why: câu hỏi về lịch sử\n"), encoding="utf-8")
+    assert "content/cau-hoi.gift:9" not in "\n".join(_superseded_mentions(root))
 
 
 def test_loading_twice_changes_nothing(app, db, content):
@@ -66,12 +270,12 @@ def test_changed_file_updates_used_questions_by_version(app, db, users, content,
     db.session.commit()
     shown = {slot.question_id for slot in attempt.slots}
     practice = root / "courses" / "thu-dien-tu-cong-vu" / "practice.gift"
-    practice.write_text(practice.read_text(encoding="utf-8").replace("Khi gửi thư", "Khi chị gửi thư", 1),
+    practice.write_text(practice.read_text(encoding="utf-8").replace("Khi gửi thư", "Khi bạn gửi thư", 1),
                         encoding="utf-8")
     result = app.test_cli_runner().invoke(args=["content", "load", "--path", str(root)])
     assert result.exit_code == 0, result.output
     revised = db.session.scalar(select(Question).where(Question.version == 2))
-    assert revised is not None and revised.text.startswith("Khi chị gửi thư")
+    assert revised is not None and revised.text.startswith("Khi bạn gửi thư")
     assert revised.family_id in shown  # the old version stays with the attempt that showed it
     db.session.refresh(attempt)
     assert {slot.question_id for slot in attempt.slots} == shown

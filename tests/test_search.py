@@ -234,3 +234,151 @@ def test_indexing_unchanged_content_writes_nothing(library, db):
     index_document("guide", 2, "/guides/dang-nhap", "Đăng nhập bằng VNeID", "Mở ứng dụng, quét mã QR và xác nhận.")
     db.session.commit()
     assert db.session.scalars(select(SearchDocument).filter_by(kind="guide", ref_id=2)).one().updated_at == before
+
+
+# --------------------------------------------------------------------------------------------
+# Spellings citizens type: i/y, tone-mark typos, Telex left in the text, abbreviations. Each
+# finds exactly what the standard spelling finds.
+
+@pytest.fixture()
+def services(db):
+    """Guides and lessons a citizen might look for, each spelled the standard way."""
+    documents = [
+        ("guide", 1, "Đăng ký khai sinh trực tuyến", "Chuẩn bị tờ khai và giấy chứng sinh."),
+        ("guide", 2, "Theo dõi hồ sơ", "Dùng mã hồ sơ để xem tình trạng hồ sơ trên Cổng Dịch vụ công."),
+        ("guide", 3, "Làm lại thẻ căn cước", "Thẻ căn cước công dân bị mất thì đến công an xã."),
+        ("guide", 4, "Đăng nhập bằng VNeID", "Tài khoản định danh điện tử của bạn."),
+        ("lesson", 5, "Quy định về phí, lệ phí", "Mức thu do Ủy ban nhân dân tỉnh quyết định."),
+        ("lesson", 6, "Thủ tục hành chính cấp xã", "Danh mục thủ tục hành chính do tỉnh công bố."),
+        ("lesson", 7, "Đổi giấy phép lái xe", "Nộp hồ sơ đổi giấy phép lái xe trên Cổng Dịch vụ công quốc gia."),
+        ("lesson", 8, "Kĩ năng tìm kiếm", "Một bài viết dùng lối viết i: lí do, kĩ năng, qui trình."),
+        ("lesson", 9, "Công việc mùa vụ", "Dịch thuật tài liệu; vụ việc ở công ty."),  # the words of "dvc", apart
+    ]
+    for kind, ref_id, title, body in documents:
+        index_document(kind, ref_id, f"/{kind}/{ref_id}", title, body)
+    db.session.commit()
+
+
+def _found(query: str) -> list[tuple[str, int]]:
+    return [(h.kind, h.ref_id) for h in search(query)]
+
+
+@pytest.mark.parametrize("variant,standard", [
+    ("dang ki", "đăng ký"), ("đăng kí khai sinh", "đăng ký khai sinh"), ("qui dinh", "quy định"),
+    ("ky nang", "kĩ năng"), ("li do", "lí do"), ("quy trinh", "qui trình"),
+])
+def test_i_and_y_are_one_spelling(services, variant, standard):
+    assert _found(variant) == _found(standard) != []
+
+
+@pytest.mark.parametrize("typo,standard", [
+    ("hồ sở", "hồ sơ"), ("hô sơ", "hồ sơ"), ("dăng ký", "đăng ký"), ("thu tuc hanh chinh", "thủ tục hành chính"),
+])
+def test_tone_mark_typos_find_what_the_right_word_finds(services, typo, standard):
+    assert _found(typo) == _found(standard) != []
+
+
+@pytest.mark.parametrize("telex,standard", [
+    ("hoof sow", "hồ sơ"), ("ddawng kys", "đăng ký"), ("thur tucj hanhf chinhs", "thủ tục hành chính"),
+    ("dichj vuj coong", "dịch vụ công"), ("giaays pheps laif xe", "giấy phép lái xe"),
+])
+def test_telex_left_in_the_text_is_read_as_vietnamese(services, telex, standard):
+    assert _found(telex) == _found(standard) != []
+
+
+@pytest.mark.parametrize("abbreviation,meaning", [
+    ("dvc", "dịch vụ công"), ("cccd", "căn cước"), ("tthc", "thủ tục hành chính"),
+    ("ubnd", "ủy ban nhân dân"), ("gplx", "giấy phép lái xe"), ("DVC ", "dịch vụ công"),
+])
+def test_abbreviations_find_what_they_stand_for(services, abbreviation, meaning):
+    # What the words find, where they stand side by side (lesson 9 has them apart, see below).
+    assert set(_found(abbreviation)) == set(_found(meaning)) - {("lesson", 9)} != set()
+
+
+def test_an_abbreviation_needs_its_words_side_by_side(services):
+    # Lesson 9 has "dịch", "vụ" and "công" but never "dịch vụ công": only the phrase counts.
+    assert ("lesson", 9) in _found("dich vu cong")
+    assert ("lesson", 9) not in _found("dvc")
+
+
+def test_vneid_finds_the_word_and_what_it_means(services, db):
+    index_document("guide", 10, "/guide/10", "Kích hoạt tài khoản", "Tài khoản định danh điện tử mức 2.")
+    db.session.commit()
+    assert {4, 10} <= {h.ref_id for h in search("vneid")}
+
+
+def test_abbreviations_combine_with_other_words(services):
+    assert _found("ho so dvc") == [("guide", 2), ("lesson", 7)]
+    assert _found("cccd bi mat") == [("guide", 3)]
+
+
+def test_variants_are_marked_on_the_words_as_written(services):
+    [hit] = search("dang ki khai sinh")
+    assert str(hit.title_html) == "<mark>Đăng</mark> <mark>ký</mark> <mark>khai</mark> <mark>sinh</mark> trực tuyến"
+    [hit] = search("hoof sow", kinds={"guide"})
+    assert str(hit.title_html) == "Theo dõi <mark>hồ</mark> <mark>sơ</mark>"
+    [hit] = search("gplx", kinds={"lesson"})
+    assert str(hit.title_html) == "Đổi <mark>giấy phép lái xe</mark>"
+
+
+def test_variant_matches_in_titles_rank_first(db):
+    index_document("lesson", 1, "/l/1", "Hướng dẫn chung", "Đăng ký tài khoản. " * 10)
+    index_document("guide", 2, "/g/2", "Đăng kí tài khoản", "Ngắn.")
+    db.session.commit()
+    assert [h.ref_id for h in search("dang ky")] == [2, 1]
+    assert [h.ref_id for h in search("dvc dang ky")] == []
+
+
+def test_the_typed_variant_is_still_a_prefix(services):
+    assert _found("dang ki khai sin") == [("guide", 1)]
+    assert _found("qui đị") == []  # two letters: taken whole, and "đị" is no word here
+
+
+def test_spelling_rules():
+    from courses.spelling import is_syllable, iy_variant, telex_decoded, word_variants
+
+    assert [iy_variant(w) for w in ("ki", "ky", "quy", "qui", "tai", "tay", "tui", "y", "nguoi")] == [
+        "ky", "ki", "qui", "quy", None, None, None, None, None]
+    assert [telex_decoded(w) for w in ("hoof", "sow", "ddawng", "kys", "nguwowif", "vieejt", "tieengs")] == [
+        "ho", "so", "dang", "ky", "nguoi", "viet", "tieng"]
+    # Words that are syllables already, and English words, are left alone.
+    assert [telex_decoded(w) for w in ("nguoi", "windows", "email", "excel", "pdf", "os", "vneid")] == [
+        None, None, None, None, None, None, None]
+    # A rare loanword read as Telex only adds a spelling: "xoong" still finds "xoong" too.
+    assert word_variants("xoong") == ["xoong", "xong"]
+    assert is_syllable("nghieng") and is_syllable("khuyu") and not is_syllable("hoof") and not is_syllable("dd")
+    assert word_variants("kys") == ["kys", "ky", "ki"]
+    assert word_variants("cong") == ["cong"]
+
+
+def test_variants_never_break_the_query_syntax(services):
+    for query in ('"dvc"', "dvc*", "cccd OR tthc", "-ubnd", "{title_folded}: gplx", "kys:*", "dvc & !cccd"):
+        assert isinstance(search(query), list)
+
+
+# --------------------------------------------------------------------------------------------
+# The search page: from the guides area, guides first and lessons for civil servants apart.
+
+def test_search_from_the_guides_area_lists_guides_first_and_lessons_apart(client, services):
+    body = client.get("/search", query_string={"q": "ho so", "area": "guides"}).get_data(as_text=True)
+    guides_heading = body.index("Hướng dẫn cho người dân")
+    lessons_heading = body.index("Bài học dành cho cán bộ, công chức")
+    assert guides_heading < body.index('href="/guide/2"') < lessons_heading < body.index('href="/lesson/7"')
+    assert 'name="area" value="guides"' in body  # searching again stays in the guides area
+
+
+def test_search_from_the_guides_area_says_when_no_guide_matches(client, services):
+    body = client.get("/search", query_string={"q": "ky nang", "area": "guides"}).get_data(as_text=True)
+    assert "Không có hướng dẫn nào khớp" in body and 'href="/lesson/8"' in body
+
+
+def test_search_elsewhere_keeps_one_list(client, services):
+    body = client.get("/search", query_string={"q": "ho so"}).get_data(as_text=True)
+    assert "Hướng dẫn cho người dân" not in body and 'href="/guide/2"' in body and 'href="/lesson/7"' in body
+    assert client.get("/search", query_string={"q": "ho so", "area": "other"}).status_code == 200
+
+
+def test_the_guides_page_sends_its_searches_to_the_guides_area(client, db):
+    body = client.get("/guides").get_data(as_text=True)
+    form = body[body.index('<form class="search-form"'):]
+    assert 'name="area" value="guides"' in form[:form.index("</form>")]
