@@ -73,6 +73,13 @@ def test_every_basic_module_and_three_advanced_ones_have_a_published_course(db, 
     assert any(module in (course.modules or []) for course in courses), f"no published {level} course for {module}"
 
 
+def test_basic_courses_and_their_lessons_list_only_basic_modules(db, content):
+    """A basic course credits basic modules only: advanced material lives in advanced courses."""
+    for course in db.session.scalars(select(Course).where(Course.level == "basic")):
+        tagged = set(course.modules or []) | {code for lesson in course.lessons for code in (lesson.modules or [])}
+        assert tagged <= set(BASIC_MODULES), f"{course.slug} lists {sorted(tagged - set(BASIC_MODULES))}"
+
+
 @pytest.mark.parametrize("module", BANK_MODULES)
 def test_the_bank_holds_forty_active_questions_per_module(db, content, module):
     """The bank (content/questions) alone: course practice and guide self-checks do not count."""
