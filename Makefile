@@ -29,7 +29,9 @@ $(STAMP): $(BIN)/python requirements.txt requirements-dev.txt
 setup: $(STAMP) translations
 
 translations: $(STAMP)
-	$(BIN)/pybabel compile --statistics -d lms/translations -D messages
+	@for dir in lms/library_translations */translations; do \
+	  $(BIN)/pybabel compile --statistics -d $$dir -D messages || exit 1; \
+	done
 
 db: setup
 	$(FLASK) db upgrade

@@ -16,6 +16,9 @@ def init_app(app: Flask) -> None:
     from certificates.cli import certificates_cli
 
     app.register_blueprint(bp)
+    from certificates import access
+
+    access.register()
     app.cli.add_command(certificates_cli)
     # The exam result list (quizzes) offers issuance without quizzes knowing certificates.
     app.add_template_global(routes.exam_result_actions, "exam_result_actions")

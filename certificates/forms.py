@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from lms.forms import Form
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(Form):
     """Revoke or reissue: the decision number and the reason are required."""
 
     decision = StringField(_l("Số quyết định"), validators=[DataRequired(), Length(max=128)])
@@ -23,14 +23,14 @@ class BulkRevokeForm(RevokeForm):
                                 validators=[DataRequired(), Length(max=200_000)])
 
 
-class PdfUploadForm(FlaskForm):
+class PdfUploadForm(Form):
     """A PDF someone was sent, to check."""
 
     document = FileField(_l("Tệp PDF giấy chứng nhận"), validators=[
         FileRequired(), FileAllowed(["pdf"], _l("Chỉ nhận tệp PDF."))])
 
 
-class BulkCheckForm(FlaskForm):
+class BulkCheckForm(Form):
     """Codes or serials pasted, or a CSV/Excel file with them in the first column."""
 
     identifiers = TextAreaField(_l("Mã tra cứu hoặc số hiệu (mỗi dòng một)"), validators=[Optional(),

@@ -10,7 +10,7 @@ import enum
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.database import UTCDateTime, str_enum, utcnow
@@ -74,7 +74,16 @@ class Certificate(Model):
     """An issued certificate: one entry of the issuance register (sổ gốc)."""
 
     __tablename__ = "certificate"
-    __table_args__ = (UniqueConstraint("issuer_id", "kind", "serial_year", "serial_number"),)
+    __table_args__ = (
+        UniqueConstraint("issuer_id", "kind", "serial_year", "serial_number"),
+        # One valid completion certificate per holder and course (two tabs finishing a course at
+        # once cannot both issue one).
+        Index("uq_certificate_valid_completion", "holder_id", "course_id", unique=True,
+              sqlite_where=text("status = 'valid' AND kind = 'course_completion'"),
+              postgresql_where=text("status = 'valid' AND kind = 'course_completion'")),
+        *(CheckConstraint(f"{column} IS NULL OR ({column} >= 0 AND {column} <= 10)", name=f"{column}_range")
+          for column in ("score", "practical_score")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(24), unique=True)
@@ -93,6 +102,10 @@ class Certificate(Model):
     attempt_id: Mapped[int | None] = mapped_column(ForeignKey("attempt.id", ondelete="SET NULL"))
     exam_session_id: Mapped[int | None] = mapped_column(ForeignKey("exam_session.id", ondelete="SET NULL"),
                                                         index=True)
+    # Who answers for it now (permissions): the holder's unit, and the unit whose exam issued it.
+    # The holder's unit follows transfers and merges; the printed snapshot below never changes.
+    holder_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id", ondelete="SET NULL"), index=True)
+    issuing_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id", ondelete="SET NULL"), index=True)
 
     holder_name: Mapped[str] = mapped_column(String(255))
     holder_name_folded: Mapped[str] = mapped_column(String(255), index=True, default="")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from flask import (Response, abort, current_app, flash, jsonify, make_response, redirect, render_template, request,
                    url_for)
@@ -13,13 +14,13 @@ from sqlalchemy import select
 
 from certificates import bp, codes, documents, services
 from certificates.forms import BulkCheckForm, BulkRevokeForm, PdfUploadForm, RevokeForm
-from certificates.models import Certificate, CertificateKind, CertificateStatus, Issuer, ModuleAttainment
+from certificates.models import CertificateKind, CertificateStatus, Issuer, ModuleAttainment
 from lms.auth import EmptyForm
 from lms.extensions import db, limiter
 from lms.jobs import Job, create_job
-from lms.web import not_modified, page_etag, revalidated
-from lms.models import Role, User
-from lms.permissions import can_act_on_agency, role_required
+from lms.web import MAX_ID, int_arg, not_modified, page_etag, revalidated
+from lms.models import Role
+from lms.permissions import load, permitted, role_required
 from quizzes.models import ExamSession
 
 MAX_PDF_BYTES = 10 * 1024 * 1024
@@ -29,26 +30,11 @@ def _verify_limit() -> str:
     return current_app.config["RATELIMIT_VERIFY"]
 
 
-def _holder_or_staff(code: str) -> Certificate:
-    """The certificate for its holder, administrators, and HR officers or examiners whose agency
-    scope covers the holder; 404 for anyone else (its existence is not revealed)."""
-    certificate = services.find_by_code(code)
-    if certificate is None:
-        abort(404)
-    if certificate.holder_id == current_user.id or current_user.has_role(Role.ADMIN):
-        return certificate
-    holder = db.session.get(User, certificate.holder_id) if certificate.holder_id else None
-    if holder is None or holder.agency is None or not any(
-            can_act_on_agency(current_user, role, holder.agency) for role in (Role.HR, Role.EXAMINER)):
-        abort(404)
-    return certificate
-
-
 @bp.route("/certificates/<code>.pdf")
 @login_required
 def download(code: str):
     """The signed certificate PDF, for its holder (and staff)."""
-    certificate = _holder_or_staff(code)
+    certificate = services.certificate_for(code, "view")
     try:
         pdf = documents.signed_pdf(certificate)
     except documents.SigningNotConfigured:
@@ -62,17 +48,17 @@ def download(code: str):
 @login_required
 def view(code: str):
     """The accessible HTML version of a certificate, with the same facts as the PDF."""
-    certificate = _holder_or_staff(code)
+    certificate = services.certificate_for(code, "view")
     return render_template("certificates/view.html", certificate=certificate, face=documents.face_of(certificate),
                            facts=services.public_facts(certificate), form=RevokeForm(),
-                           can_manage=current_user.has_role(Role.EXAMINER, Role.ADMIN))
+                           can_manage=permitted(certificate, "revoke"))
 
 
 @bp.route("/certificates/<code>/badge.jwt")
 @login_required
 def badge(code: str):
     """The certificate as an Open Badges 3.0 credential signed as a JWT."""
-    certificate = _holder_or_staff(code)
+    certificate = services.certificate_for(code, "view")
     try:
         token = documents.badge_jwt(certificate)
     except documents.SigningNotConfigured:
@@ -205,11 +191,12 @@ def bulk_verify():
 @role_required(Role.HR, Role.EXAMINER)
 def register():
     """The issuance register (sổ gốc): search and filter; export to Excel."""
-    try:
-        year = int(request.args["year"]) if request.args.get("year") else None
-        issuer_id = int(request.args["issuer"]) if request.args.get("issuer") else None
-    except ValueError:
-        abort(400)
+    # "2026", "năm 2026" or "Năm: 2026" all mean the year 2026; anything else is said on the page.
+    year_text = (request.args.get("year") or "").strip()
+    year_found = re.search(r"\b(19|20)\d{2}\b", year_text)
+    year = int(year_found.group(0)) if year_found else None
+    year_error = bool(year_text) and year is None
+    issuer_id = int_arg("issuer", minimum=1, maximum=MAX_ID)
     kind = request.args.get("kind") or None
     status = request.args.get("status") or None
     if kind not in (None, *[k.value for k in CertificateKind]) or \
@@ -223,29 +210,18 @@ def register():
         return Response(register_xlsx(list(db.session.scalars(query))),
                         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         headers={"Content-Disposition": 'attachment; filename="so-goc-cap-chung-chi.xlsx"'})
-    page = max(1, request.args.get("page", 1, type=int))
+    page = int_arg("page", 1, maximum=100_000) or 1
     entries = list(db.session.scalars(query.limit(101).offset((page - 1) * 100)))
     return render_template("certificates/register.html", entries=entries[:100], has_more=len(entries) > 100,
                            page=page, issuers=list(db.session.scalars(select(Issuer))), kinds=CertificateKind,
-                           statuses=CertificateStatus, args=request.args)
-
-
-def _manageable(code: str) -> Certificate:
-    certificate = services.find_by_code(code)
-    if certificate is None:
-        abort(404)
-    if certificate.exam_session_id is not None:
-        session = db.session.get(ExamSession, certificate.exam_session_id)
-        if session is not None and not can_act_on_agency(current_user, Role.EXAMINER, session.agency):
-            abort(404)
-    return certificate
+                           statuses=CertificateStatus, args=request.args, year_error=year_error)
 
 
 @bp.route("/certificates/<code>/revoke", methods=["POST"])
 @role_required(Role.EXAMINER)
 def revoke(code: str):
     """Revoke one certificate with the decision number and reason."""
-    certificate = _manageable(code)
+    certificate = services.certificate_for(code, "revoke")
     form = RevokeForm()
     if not form.validate_on_submit():
         flash(_("Cần số quyết định và lý do."), "error")
@@ -260,7 +236,7 @@ def revoke(code: str):
 @role_required(Role.EXAMINER)
 def reissue(code: str):
     """Replace a certificate (e.g. signed by the wrong official); the old one is superseded."""
-    certificate = _manageable(code)
+    certificate = services.certificate_for(code, "reissue")
     form = RevokeForm()
     if not form.validate_on_submit():
         flash(_("Cần số quyết định và lý do."), "error")
@@ -285,8 +261,8 @@ def bulk_revoke():
         found, missing = [], []
         for line, raw in enumerate(form.identifiers.data.splitlines(), start=1):
             if raw.strip():
-                certificate = services.find_by_code_or_serial(raw)
-                (found.append(_manageable(certificate.code)) if certificate else missing.append(f"{line}: {raw.strip()}"))
+                certificate = services.find_by_code_or_serial(raw, "revoke")  # only those in the actor's scope
+                (found.append(certificate) if certificate else missing.append(f"{line}: {raw.strip()}"))
         if missing:
             flash(_("Không thu hồi chứng chỉ nào vì không tìm thấy: %(list)s", list="; ".join(missing[:20])), "error")
         else:
@@ -301,9 +277,7 @@ def bulk_revoke():
 @role_required(Role.EXAMINER)
 def issue_session(session_id: int):
     """Start bulk issuance for an approved session as a job; the page shows its progress."""
-    session = db.session.get(ExamSession, session_id)
-    if session is None or not can_act_on_agency(current_user, Role.EXAMINER, session.agency):
-        abort(404)
+    session = load(ExamSession, "manage", ExamSession.id == session_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
     if not session.approved:
@@ -318,9 +292,7 @@ def issue_session(session_id: int):
 @login_required
 def job_status(job_id: int):
     """A job's progress (HTML page that refreshes, or JSON for scripts)."""
-    job = db.session.get(Job, job_id)
-    if job is None or (job.created_by_id != current_user.id and not current_user.has_role(Role.ADMIN)):
-        abort(404)
+    job = load(Job, "view", Job.id == job_id)
     if request.accept_mimetypes.best == "application/json":
         return jsonify({"id": job.id, "status": job.status, "done": job.done, "total": job.total,
                         "percent": job.percent, "message": job.message, "result": job.result})

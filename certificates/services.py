@@ -8,8 +8,9 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
-from flask import current_app
+from flask import abort, current_app
 from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from certificates import codes
 from certificates.counting import counter_for
@@ -20,6 +21,7 @@ from courses.models import Course
 from lms.database import utcnow
 from lms.extensions import db
 from lms.models import CompetencyModule, CompetencyStandard, User
+from lms.permissions import load, scoped
 from lms.services import audit
 from lms.text import fold, nfc
 from lms.timefmt import local
@@ -75,7 +77,7 @@ def _numbers(issuer: Issuer, kind: CertificateKind, year: int) -> tuple[int, str
 def _new_certificate(kind: CertificateKind, holder: User, *, title: str, modules: list[str], score=None,
                      practical_score=None, course_id: int | None = None, attempt_id: int | None = None,
                      exam_session_id: int | None = None, exam_date: date | None = None,
-                     issuer: Issuer | None = None) -> Certificate:
+                     issuer: Issuer | None = None, issuing_agency_id: int | None = None) -> Certificate:
     issuer = issuer or default_issuer()
     now = utcnow()
     year = local(now).year
@@ -83,7 +85,8 @@ def _new_certificate(kind: CertificateKind, holder: User, *, title: str, modules
     certificate = Certificate(
         code=codes.new_code(), serial=serial, register_number=register_number, serial_year=year,
         serial_number=number, kind=kind, issuer=issuer, holder_id=holder.id, course_id=course_id,
-        attempt_id=attempt_id, exam_session_id=exam_session_id, holder_name=holder.full_name,
+        attempt_id=attempt_id, exam_session_id=exam_session_id, holder_agency_id=holder.agency_id,
+        issuing_agency_id=issuing_agency_id, holder_name=holder.full_name,
         holder_name_folded=fold(holder.full_name), holder_date_of_birth=holder.date_of_birth,
         holder_place_of_birth=holder.place_of_birth, holder_agency=holder.agency.name if holder.agency else None,
         holder_employee_code=holder.employee_code, title=nfc(title), modules=list(modules), score=score,
@@ -119,9 +122,14 @@ def issue_course_certificate_if_complete(user: User, course: Course) -> Certific
     passing = quiz_services.has_passed(user, quiz) if quiz else None
     if quiz is None or passing is None:
         return None
-    certificate = _new_certificate(CertificateKind.COURSE_COMPLETION, user, title=course.title,
-                                   modules=list(course.modules), score=quiz_services.quiz_grade(user, quiz),
-                                   course_id=course.id, attempt_id=passing.id)
+    try:
+        with db.session.begin_nested():
+            certificate = _new_certificate(CertificateKind.COURSE_COMPLETION, user, title=course.title,
+                                           modules=list(course.modules), score=quiz_services.quiz_grade(user, quiz),
+                                           course_id=course.id, attempt_id=passing.id)
+    except IntegrityError:
+        # Another request (a second tab) issued it a moment ago: the unique index kept it to one.
+        return course_certificate_of(user, course)
     course_services.mark_completed(user, course)
     return certificate
 
@@ -245,7 +253,7 @@ def issue_for_session(session_id: int, progress=None) -> dict:
             certificate = _new_certificate(
                 kind, candidate.user, title=session.title, modules=list(session.modules),
                 score=candidate.theory_score, practical_score=candidate.practical_score,
-                attempt_id=candidate.attempt_id, exam_session_id=session.id,
+                attempt_id=candidate.attempt_id, exam_session_id=session.id, issuing_agency_id=session.agency_id,
                 exam_date=local(candidate.attempt.submitted_at or session.opens_at).date())
             for attainment in attainments:
                 attainment.certificate_id = certificate.id
@@ -290,21 +298,25 @@ def reissue(certificate: Certificate, *, reason: str, decision: str, by: User) -
         raise CertificateError("a reissue needs a reason and a decision number")
     issuer = default_issuer()
     now = utcnow()
+    # The old one stops being valid first: the schema allows one valid completion certificate
+    # per holder and course.
+    certificate.status = CertificateStatus.SUPERSEDED
+    certificate.revoked_at, certificate.revocation_reason = now, reason
+    certificate.revocation_decision = decision
+    db.session.flush()
     number, serial, register_number = _numbers(issuer, certificate.kind, local(now).year)
     replacement = Certificate(
         code=codes.new_code(), serial=serial, register_number=register_number, serial_year=local(now).year,
         serial_number=number, kind=certificate.kind, issuer=issuer, status=CertificateStatus.VALID,
         **{field: getattr(certificate, field) for field in (
-            "holder_id", "course_id", "attempt_id", "exam_session_id", "holder_name", "holder_name_folded",
-            "holder_date_of_birth", "holder_place_of_birth", "holder_agency", "holder_employee_code", "title",
-            "modules", "score", "practical_score", "exam_date", "valid_until")},
+            "holder_id", "course_id", "attempt_id", "exam_session_id", "holder_agency_id", "issuing_agency_id",
+            "holder_name", "holder_name_folded", "holder_date_of_birth", "holder_place_of_birth", "holder_agency",
+            "holder_employee_code", "title", "modules", "score", "practical_score", "exam_date", "valid_until")},
         issuer_name=issuer.name, issue_place=issuer.issue_place, signer_title=issuer.signer_title,
         signer_name=issuer.signer_name, issued_at=now)
     db.session.add(replacement)
     db.session.flush()
-    certificate.status, certificate.superseded_by = CertificateStatus.SUPERSEDED, replacement
-    certificate.revoked_at, certificate.revocation_reason = now, reason
-    certificate.revocation_decision = decision
+    certificate.superseded_by = replacement
     db.session.execute(update(ModuleAttainment).where(ModuleAttainment.certificate_id == certificate.id)
                        .values(certificate_id=replacement.id))
     db.session.flush()
@@ -323,15 +335,27 @@ def find_by_code(raw_code: str) -> Certificate | None:
     return db.session.scalar(select(Certificate).where(Certificate.code == code))
 
 
-def find_by_code_or_serial(raw: str) -> Certificate | None:
-    """The certificate whose public code or serial number is ``raw``."""
-    found = find_by_code(raw)
-    if found is not None:
-        return found
+def find_by_code_or_serial(raw: str, action: str | None = None) -> Certificate | None:
+    """The certificate whose public code or serial number is ``raw``; with ``action``, only one the
+    signed-in person may ``action`` (``lms.permissions``)."""
     text = (raw or "").strip()
-    if not text or len(text) > 64:
+    code = codes.normalise(text)
+    if code is not None:
+        criterion = Certificate.code == code
+    elif text and len(text) <= 64:
+        criterion = func.upper(Certificate.serial) == text.upper()
+    else:
         return None
-    return db.session.scalar(select(Certificate).where(func.upper(Certificate.serial) == text.upper()))
+    query = select(Certificate).where(criterion)
+    return db.session.scalar(scoped(Certificate, action, query) if action else query)
+
+
+def certificate_for(raw_code: str, action: str, actor=None) -> Certificate:
+    """The certificate with this public code that ``actor`` (the signed-in person) may ``action``, or 404."""
+    code = codes.normalise(raw_code)
+    if code is None:
+        abort(404)
+    return load(Certificate, action, Certificate.code == code, actor=actor)
 
 
 def count_verification(certificate: Certificate | int) -> None:
@@ -408,8 +432,9 @@ def certificates_of(user: User) -> list[Certificate]:
 
 
 def register_query(*, issuer_id: int | None = None, year: int | None = None, kind: str | None = None,
-                   status: str | None = None, text: str | None = None):
-    """The issuance register (sổ gốc), filtered, in register order."""
+                   status: str | None = None, text: str | None = None, actor=None):
+    """The issuance register (sổ gốc) as ``actor`` (the signed-in person) may see it, filtered, in
+    register order."""
     query = select(Certificate).order_by(Certificate.issuer_id, Certificate.kind, Certificate.serial_year,
                                          Certificate.serial_number)
     if issuer_id:
@@ -426,7 +451,7 @@ def register_query(*, issuer_id: int | None = None, year: int | None = None, kin
                                 func.upper(Certificate.serial) == text.strip().upper(),
                                 Certificate.holder_employee_code == text.strip(),
                                 Certificate.code == (codes.normalise(text) or "-")))
-    return query
+    return scoped(Certificate, "register", query, actor=actor)
 
 
 def effective_status(certificate: Certificate, today: date | None = None) -> str:

@@ -14,6 +14,9 @@ def init_app(app: Flask) -> None:
     from lms.main import add_nav_entry, add_content_loader, add_dashboard_panel, add_demo_loader
 
     app.register_blueprint(bp)
+    from courses import access
+
+    access.register()
     add_dashboard_panel(app, routes.dashboard_panel)
     add_nav_entry(app, "courses.author_courses", _l("Soạn bài"), ("author",))
     add_demo_loader(app, "course", load_demo_course)

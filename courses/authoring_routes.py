@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from courses import authoring, bp, services
 from courses.forms import AssignForm, CourseForm, LessonForm, TitleForm, UploadForm
@@ -14,9 +14,8 @@ from courses.uploads import LARGEST_UPLOAD, UploadError
 from lms.auth import EmptyForm
 from lms.extensions import db
 from lms.markdown import render_markdown
-from lms.models import Agency, Role, User
-from lms.permissions import can_act_on_agency, role_required
-from lms.services import find_user_by_login
+from lms.models import Role, User
+from lms.permissions import agencies_in_scope, role_required, scoped
 
 
 def _course(course_id: int) -> Course:
@@ -201,26 +200,26 @@ def author_course_history(course_id: int):
 @bp.route("/courses/<slug>/assign", methods=["GET", "POST"])
 @role_required(Role.HR)
 def assign(slug: str):
-    """HR assigns a course to a person, an agency (and its units) or a position, with a due date."""
+    """HR assigns a course to a person, an agency (and its units) or a position there, with a due
+    date; only people and units in the officer's own subtree."""
     course = services.get_published_course(slug) or abort(404)
     form = AssignForm()
+    agencies = agencies_in_scope(current_user, Role.HR)
+    form.agency_id.choices = [(agency.id, f"{agency.name} ({agency.code})") for agency in agencies]
     if form.validate_on_submit():
-        value = form.value.data.strip()
-        target = {}
+        value = (form.value.data or "").strip()
+        agency = next(a for a in agencies if a.id == form.agency_id.data)
+        person = None
         if form.target.data == "user":
-            person = find_user_by_login(value) or db.session.scalar(select(User).where(User.employee_code == value))
-            if person is None or not can_act_on_agency(current_user, Role.HR, person.agency):
+            person = db.session.scalar(scoped(User, "assign", select(User).where(
+                or_(User.username == value.lower(), User.employee_code == value))))
+            if person is None or person.agency is None:
                 form.value.errors.append(_("Không tìm thấy người này trong phạm vi của bạn."))
-            target["user"] = person
-        elif form.target.data == "agency":
-            agency = db.session.scalar(select(Agency).where(Agency.code == value))
-            if agency is None or not can_act_on_agency(current_user, Role.HR, agency):
-                form.value.errors.append(_("Không tìm thấy đơn vị này trong phạm vi của bạn."))
-            target["agency"] = agency
-        else:
-            target["position"] = value
+            else:
+                agency = person.agency
         if not form.value.errors:
-            services.assign(course, due_on=form.due_on.data, by=current_user, **target)
+            services.assign(course, agency=agency, due_on=form.due_on.data, by=current_user, user=person,
+                            position=value if form.target.data == "position" else None)
             flash(_("Đã giao khóa học."), "success")
             return redirect(url_for("courses.course", slug=course.slug))
     return render_template("courses/assign.html", course=course, form=form)

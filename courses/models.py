@@ -127,7 +127,7 @@ class Enrolment(Model):
     __table_args__ = (UniqueConstraint("user_id", "course_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
     course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"), index=True)
     enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_lesson_id: Mapped[int | None] = mapped_column(ForeignKey("lesson.id", ondelete="SET NULL"))
@@ -144,7 +144,7 @@ class LessonView(Model):
     __table_args__ = (UniqueConstraint("user_id", "lesson_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
     lesson_id: Mapped[int] = mapped_column(ForeignKey("lesson.id", ondelete="CASCADE"), index=True)
     first_viewed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_viewed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, literal, or_, select, update
 
 from lms.markdown import render_markdown
 from courses.models import Assignment, Course, Enrolment, Guide, Lesson, LessonView
@@ -177,39 +177,43 @@ def record_guide_vote(guide: Guide, helpful: bool) -> None:
     db.session.execute(update(Guide).where(Guide.id == guide.id).values({column.key: column + 1}))
 
 
-def assign(course: Course, *, due_on=None, user: User | None = None, agency: Agency | None = None,
-           position: str | None = None, by: User) -> Assignment:
-    """Assign a course to one person, an agency (with its units) or everyone holding a position."""
+def assign(course: Course, *, agency: Agency, by: User, due_on=None, user: User | None = None,
+           position: str | None = None) -> Assignment:
+    """Assign a course to one person (``user``, in ``agency``), to everyone in ``agency`` and its
+    units, or to everyone holding ``position`` there. The caller checked ``agency`` is in scope."""
     from lms.services import audit
     from lms.text import nfc
 
-    if sum(x is not None and x != "" for x in (user, agency, position)) != 1:
-        raise ValueError("assign to exactly one of: a person, an agency, a position")
-    assignment = Assignment(course=course, user_id=user.id if user else None, agency_id=agency.id if agency else None,
+    if user is not None and position:
+        raise ValueError("assign to a person or to a position, not both")
+    assignment = Assignment(course=course, user_id=user.id if user else None, agency_id=agency.id,
                             position=nfc(position) or None if position else None, due_on=due_on, assigned_by_id=by.id)
     db.session.add(assignment)
     db.session.flush()
     audit("course.assign", f"course:{course.id}", {"user": user.username if user else None,
-                                                   "agency": agency.code if agency else None,
-                                                   "position": assignment.position,
+                                                   "agency": agency.code, "position": assignment.position,
                                                    "due_on": due_on.isoformat() if due_on else None}, actor=by)
     return assignment
 
 
 def assignments_for(user: User) -> list[tuple[Course, object]]:
-    """Courses assigned to the person (directly, via their agency or position), earliest due first."""
-
-    candidates = db.session.scalars(select(Assignment).join(Course).where(Course.published.is_(True)))
+    """Courses assigned to the person (directly, to their agency subtree, or to their position
+    there), earliest due first."""
+    path = user.agency.path if user.agency is not None else None
+    clauses = [Assignment.user_id == user.id]
+    if path is not None:
+        clauses.append(and_(Assignment.user_id.is_(None),
+                            literal(path).startswith(Agency.path)))
+    candidates = db.session.scalars(
+        select(Assignment).join(Course).join(Agency, Agency.id == Assignment.agency_id)
+        .where(Course.published.is_(True), or_(*clauses)))
     position = fold(user.position or "")
     found: dict[int, tuple[Course, object]] = {}
     for assignment in candidates:
-        matches = (assignment.user_id == user.id
-                   or (assignment.agency_id and user.agency is not None
-                       and user.agency.path.startswith(db.session.get(Agency, assignment.agency_id).path))
-                   or (assignment.position and position and fold(assignment.position) == position))
-        if matches:
-            due = assignment.due_on
-            current = found.get(assignment.course_id)
-            if current is None or (due and (current[1] is None or due < current[1])):
-                found[assignment.course_id] = (assignment.course, due)
+        if assignment.user_id is None and assignment.position and fold(assignment.position) != position:
+            continue
+        due = assignment.due_on
+        current = found.get(assignment.course_id)
+        if current is None or (due and (current[1] is None or due < current[1])):
+            found[assignment.course_id] = (assignment.course, due)
     return sorted(found.values(), key=lambda pair: (pair[1] is None, pair[1] or 0, pair[0].title))

@@ -97,9 +97,10 @@ def register_extensions(app: Flask) -> None:
 
 
 def translation_directories(app: Flask) -> list[str]:
-    """The kernel's message catalogue and each feature package's that has one."""
+    """The kernel's message catalogue, Vietnamese for the libraries' own English messages
+    (``lms/library_translations``), and each feature package's catalogue where it has one."""
     root = os.path.dirname(app.root_path)
-    found = [os.path.join(app.root_path, "translations")]
+    found = [os.path.join(app.root_path, "translations"), os.path.join(app.root_path, "library_translations")]
     for package in FEATURES:
         path = os.path.join(root, package, "translations")
         if os.path.isdir(path):

@@ -8,7 +8,7 @@ from flask import (Blueprint, Response, current_app, flash, redirect, render_tem
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_url
-from flask_wtf import FlaskForm
+from lms.forms import EmptyForm, Form
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
@@ -25,7 +25,7 @@ bp = Blueprint("auth", __name__)
 _TIMING_DUMMY = User(password_hash="")
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     """Username (or e-mail) and password."""
 
     login = StringField(_l("Tên đăng nhập hoặc thư điện tử"), validators=[DataRequired(), Length(max=255)])
@@ -33,11 +33,7 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Ghi nhớ đăng nhập trên máy này"))
 
 
-class EmptyForm(FlaskForm):
-    """A form with only the CSRF token, for POST-only buttons."""
-
-
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(Form):
     """The current password, and the new one twice."""
 
     current = PasswordField(_l("Mật khẩu hiện tại"), validators=[DataRequired(), Length(max=1024)])

@@ -28,6 +28,14 @@ DEMO_PEOPLE = [
     ("khaothi", "Lê Thị Thu Hà", "000.01.02.H41", "Giám đốc trung tâm sát hạch", "NA-0003", date(1980, 11, 20), Role.EXAMINER, "000.00.00.H41"),
     ("nhansu", "Phạm Quốc Bảo", "000.00.01.H41", "Trưởng phòng Tổ chức cán bộ", "NA-0004", date(1976, 1, 8), Role.HR, "000.00.00.H41"),
     ("quantri", "Hoàng Đức Thắng", "000.00.02.H41", "Quản trị hệ thống", "NA-0005", date(1988, 9, 14), Role.ADMIN, None),
+    # Narrower scopes, so that anyone can see what scoping hides: an HR officer of one
+    # department, an examiner of one commune, and the chair of the province's exam board.
+    ("nhansu2", "Đinh Thị Mai", "000.00.01.H41", "Chuyên viên Phòng Tổ chức", "NA-0006", date(1985, 4, 2), Role.HR,
+     "000.00.01.H41"),
+    ("khaothi2", "Võ Văn Tâm", "000.00.32.H41", "Công chức Văn hóa - Xã hội", "NA-0007", date(1983, 6, 25),
+     Role.EXAMINER, "000.00.32.H41"),
+    ("chutich", "Đặng Văn Hùng", "000.00.02.H41", "Phó Giám đốc Sở", "NA-0008", date(1972, 12, 1), Role.BOARD_CHAIR,
+     "000.00.00.H41"),
 ]
 
 

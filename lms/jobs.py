@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.database import UTCDateTime, utcnow
 from lms.extensions import Model, db
+from lms.permissions import Policy, register_policy
 
 QUEUE_NAME = "lms"
 
@@ -44,6 +45,10 @@ class Job(Model):
     @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else (100 if self.status == "done" else 0)
+
+
+register_policy(Job, Policy(agencies=lambda: [], actions={"view": ()},
+                            owner=lambda: Job.created_by_id, owner_actions=frozenset({"view"})))
 
 
 class Progress:

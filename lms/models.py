@@ -5,8 +5,9 @@ import enum
 import re
 from datetime import date, datetime
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, has_app_context
 from flask_login import UserMixin
 from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -15,7 +16,17 @@ from lms.database import UTCDateTime, str_enum, utcnow
 from lms.extensions import Model
 from lms.text import fold, name_sort_key
 
-_hasher = PasswordHasher()
+_DEFAULT_HASHER = PasswordHasher()  # argon2-cffi's defaults (Argon2id, RFC 9106 low-memory profile)
+# The test suite signs in thousands of times: it may ask for argon2-cffi's profile made for tests.
+_CHEAPEST_HASHER = PasswordHasher.from_parameters(profiles.CHEAPEST)
+
+
+def _hasher() -> PasswordHasher:
+    if has_app_context() and current_app.config.get("PASSWORD_HASH_PROFILE") == "cheapest":
+        if not current_app.testing:
+            raise RuntimeError("the cheapest password hashing is for tests only")
+        return _CHEAPEST_HASHER
+    return _DEFAULT_HASHER
 
 
 class Role(str, enum.Enum):
@@ -129,15 +140,15 @@ class User(UserMixin, Model):
 
     def set_password(self, password: str) -> None:
         """Hash ``password`` with Argon2id and keep only the hash."""
-        self.password_hash = _hasher.hash(password)
+        self.password_hash = _hasher().hash(password)
 
     def check_password(self, password: str) -> bool:
         """True when ``password`` matches; upgrades the hash if its parameters are outdated."""
         try:
-            _hasher.verify(self.password_hash, password)
+            _hasher().verify(self.password_hash, password)
         except (VerificationError, InvalidHashError):
             return False
-        if _hasher.check_needs_rehash(self.password_hash):
+        if _hasher().check_needs_rehash(self.password_hash):
             self.set_password(password)
         return True
 

@@ -23,6 +23,9 @@ def init_app(app: Flask) -> None:
     from quizzes.cli import attempts_cli, questions_cli
 
     app.register_blueprint(bp)
+    from quizzes import access
+
+    access.register()
     app.cli.add_command(questions_cli)
     app.cli.add_command(attempts_cli)
     exams.connect()

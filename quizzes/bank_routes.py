@@ -12,7 +12,7 @@ from flask_babel import format_percent
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
+from lms.forms import Form
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from sqlalchemy import select
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
@@ -21,7 +21,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from lms.auth import EmptyForm
 from lms.extensions import db
 from lms.models import Role
-from lms.permissions import can_act_on_agency, role_required
+from lms.permissions import permitted, role_required
 from lms.services import audit, module_codes
 from quizzes import bank, bp, services
 from quizzes.analysis import Flag
@@ -76,7 +76,7 @@ def _render(template: str, status: int = 200, **context: object) -> tuple[str, i
                            status_names=status_names(), flag_names=flag_names(), **context), status
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     """A GIFT or Excel file of questions, with where to put them."""
 
     file = FileField(_l("Tệp câu hỏi: GIFT (.gift, .txt) hoặc Excel (.xlsx), tối đa 5 MB"), validators=[
@@ -90,7 +90,7 @@ class ImportForm(FlaskForm):
     file_categories = BooleanField(_l("Giữ danh mục ghi trong tệp GIFT ($CATEGORY) nếu có"), default=True)
 
 
-class QuestionEditForm(FlaskForm):
+class QuestionEditForm(Form):
     """One question written in GIFT."""
 
     gift = TextAreaField(_l("Câu hỏi viết theo định dạng GIFT"), validators=[DataRequired(), Length(max=50_000)],
@@ -289,7 +289,7 @@ def _may_analyse(quiz: Quiz) -> bool:
     if current_user.has_role(Role.AUTHOR, Role.ADMIN):
         return True
     session = db.session.scalar(select(ExamSession).where(ExamSession.quiz_id == quiz.id))
-    return session is None or can_act_on_agency(current_user, Role.EXAMINER, session.agency)
+    return session is None or permitted(session, "view")
 
 
 def _option_labels(questions: dict[int, Question]) -> dict[int, str]:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from lms.auth import EmptyForm
 from lms.extensions import db
 from lms.models import Role
-from lms.permissions import agencies_in_scope, can_act_on_agency, role_required
+from lms.permissions import agencies_in_scope, load, role_required, scoped
 from lms.text import name_sort_key
 from lms.timefmt import LOCAL_ZONE
 from quizzes import bp, exams, services
@@ -28,10 +28,7 @@ def _utc(local: datetime) -> datetime:
 
 def _session_for_examiner(session_id: int) -> ExamSession:
     """The session, if the current examiner's scope covers it; otherwise 404."""
-    session = db.session.get(ExamSession, session_id)
-    if session is None or not can_act_on_agency(current_user, Role.EXAMINER, session.agency):
-        abort(404)
-    return session
+    return load(ExamSession, "manage", ExamSession.id == session_id)
 
 
 def _candidate(session: ExamSession, candidate_id: int) -> ExamCandidate:
@@ -42,12 +39,10 @@ def _candidate(session: ExamSession, candidate_id: int) -> ExamCandidate:
 
 
 @bp.route("/exams")
-@role_required(Role.EXAMINER)
+@role_required(Role.EXAMINER, Role.BOARD_CHAIR)
 def exam_list():
     """Sessions in the examiner's scope, newest first."""
-    agencies = {a.id for a in agencies_in_scope(current_user, Role.EXAMINER)}
-    sessions = [s for s in db.session.scalars(select(ExamSession).order_by(ExamSession.opens_at.desc()))
-                if s.agency_id in agencies or can_act_on_agency(current_user, Role.EXAMINER, s.agency)]
+    sessions = list(db.session.scalars(scoped(ExamSession, "view").order_by(ExamSession.opens_at.desc())))
     return render_template("quizzes/exams/list.html", sessions=sessions)
 
 
@@ -117,7 +112,7 @@ def exam_candidates(session_id: int):
     form = CandidatesForm()
     if form.validate_on_submit():
         try:
-            added = exams.add_candidates(session, form.people.data.splitlines())
+            added = exams.add_candidates(session, form.people.data.splitlines(), by=current_user)
         except services.QuizError as error:
             db.session.rollback()
             flash(_("Không thêm ai vì có người không tìm thấy: %(who)s", who=str(error)), "error")

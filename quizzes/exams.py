@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from lms.database import utcnow
 from lms.extensions import db
 from lms.models import Agency, User
+from lms.permissions import scoped
 from lms.services import audit
 from lms.text import nfc
 from quizzes.models import (Attempt, AttemptQuestion, BlueprintRule, ExamCandidate, ExamSession, Question,
@@ -84,16 +85,18 @@ def set_blueprint(session: ExamSession, rules: list[RuleSpec]) -> None:
     db.session.flush()
 
 
-def find_people(identifiers: list[str]) -> tuple[list[User], list[tuple[int, str]]]:
-    """Resolve usernames, e-mails or employee codes (one per line); unknown ones are (line, text)."""
+def find_people(identifiers: list[str], by: User | None = None) -> tuple[list[User], list[tuple[int, str]]]:
+    """Resolve usernames, e-mails or employee codes (one per line) among active accounts — those
+    the examiner ``by`` may put on a candidate list (their scope), or any for a command (None);
+    unknown ones are (line, text)."""
     people, unknown, seen = [], [], set()
     for line_number, raw in enumerate(identifiers, start=1):
         text = raw.strip()
         if not text:
             continue
-        user = db.session.scalar(select(User).where(
-            (func.lower(User.username) == text.lower()) | (func.lower(User.email) == text.lower())
-            | (User.employee_code == text)))
+        query = select(User).where(User.active.is_(True), (func.lower(User.username) == text.lower())
+                                   | (func.lower(User.email) == text.lower()) | (User.employee_code == text))
+        user = db.session.scalar(scoped(User, "enrol", query, actor=by) if by is not None else query)
         if user is None:
             unknown.append((line_number, text))
         elif user.id not in seen:
@@ -102,11 +105,11 @@ def find_people(identifiers: list[str]) -> tuple[list[User], list[tuple[int, str
     return people, unknown
 
 
-def add_candidates(session: ExamSession, identifiers: list[str]) -> int:
+def add_candidates(session: ExamSession, identifiers: list[str], by: User | None = None) -> int:
     """Add people to the list, all or none: unknown identifiers raise with their line numbers."""
     if session.approved:
         raise QuizError("approved")
-    people, unknown = find_people(identifiers)
+    people, unknown = find_people(identifiers, by)
     if unknown:
         raise QuizError("unknown-people", "; ".join(f"dòng {line}: {text}" for line, text in unknown))
     listed = {c.user_id for c in session.candidates}

@@ -5,7 +5,7 @@ import re
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from lms.forms import Form
 from wtforms import (BooleanField, DateTimeLocalField, DecimalField, IntegerField, SelectField, StringField,
                      TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
@@ -16,7 +16,7 @@ _RULE_LINE = re.compile(r"^(IU(?:0[1-9]|1[0-5]))\s+(?:(easy|medium|hard)\s+)?(\d
 _MODULES = re.compile(r"^\s*IU(0[1-9]|1[0-5])(\s*,\s*IU(0[1-9]|1[0-5]))*\s*$", re.IGNORECASE)
 
 
-class ExamSessionForm(FlaskForm):
+class ExamSessionForm(Form):
     """Schedule a certification exam session."""
 
     title = StringField(_l("Tên kỳ thi"), validators=[DataRequired(), Length(max=255)])
@@ -52,7 +52,7 @@ class ExamSessionForm(FlaskForm):
         return list(dict.fromkeys(code.strip().upper() for code in self.modules.data.split(",")))
 
 
-class BlueprintForm(FlaskForm):
+class BlueprintForm(Form):
     """One rule per line: module, optional difficulty, number of questions ("IU01 easy 3")."""
 
     rules = TextAreaField(_l("Ma trận đề"), validators=[DataRequired(), Length(max=5000)])
@@ -71,27 +71,27 @@ class BlueprintForm(FlaskForm):
             raise ValidationError(_l("Cần ít nhất một dòng."))
 
 
-class CandidatesForm(FlaskForm):
+class CandidatesForm(Form):
     """People to add: one username, e-mail or employee code per line."""
 
     people = TextAreaField(_l("Danh sách thí sinh (mỗi dòng một tên đăng nhập, thư điện tử hoặc mã cán bộ)"),
                            validators=[DataRequired(), Length(max=100_000)])
 
 
-class ExtraTimeForm(FlaskForm):
+class ExtraTimeForm(Form):
     """Extra minutes for one candidate."""
 
     minutes = IntegerField(_l("Thêm thời gian (phút)"), validators=[InputRequired(), NumberRange(0, 240)])
 
 
-class ScoreForm(FlaskForm):
+class ScoreForm(Form):
     """A mark out of 10."""
 
     score = DecimalField(_l("Điểm (thang 10)"), places=2,
                          validators=[InputRequired(), NumberRange(Decimal("0"), Decimal("10"))])
 
 
-class RemarkForm(FlaskForm):
+class RemarkForm(Form):
     """A re-mark after approval."""
 
     part = SelectField(_l("Phần thi"), choices=[("theory", _l("Lý thuyết")), ("practical", _l("Thực hành"))])
@@ -100,7 +100,7 @@ class RemarkForm(FlaskForm):
     reason = TextAreaField(_l("Lý do, số quyết định"), validators=[DataRequired(), Length(max=2000)])
 
 
-class StartExamForm(FlaskForm):
+class StartExamForm(Form):
     """The candidate's access code (when the session has one)."""
 
     access_code = StringField(_l("Mã vào phòng thi"), validators=[Optional(), Length(max=32)])

@@ -5,7 +5,8 @@ import enum
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Float, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (JSON, CheckConstraint, Float, ForeignKey, Index, Integer, Numeric, String, Text,
+                        UniqueConstraint, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.database import UTCDateTime, str_enum, utcnow
@@ -75,10 +76,15 @@ class Question(Model):
     """
 
     __tablename__ = "question"
-    __table_args__ = (UniqueConstraint("family_id", "version"),)
+    __table_args__ = (
+        UniqueConstraint("family_id", "version"),
+        # One current version per question family.
+        Index("uq_question_current_family", "family_id", unique=True,
+              sqlite_where=text("is_current = 1"), postgresql_where=text("is_current")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    family_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    family_id: Mapped[int | None] = mapped_column(Integer)
     version: Mapped[int] = mapped_column(Integer, default=1)
     is_current: Mapped[bool] = mapped_column(default=True, index=True)
     category_id: Mapped[int | None] = mapped_column(ForeignKey("question_category.id", ondelete="SET NULL"),
@@ -171,7 +177,7 @@ class QuizItem(Model):
     __table_args__ = (UniqueConstraint("quiz_id", "question_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    quiz_id: Mapped[int] = mapped_column(ForeignKey("quiz.id", ondelete="CASCADE"), index=True)
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quiz.id", ondelete="CASCADE"))
     question_id: Mapped[int] = mapped_column(ForeignKey("question.id", ondelete="RESTRICT"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
 
@@ -188,7 +194,8 @@ class Attempt(Model):
     """
 
     __tablename__ = "attempt"
-    __table_args__ = (UniqueConstraint("quiz_id", "user_id", "number"),)
+    __table_args__ = (UniqueConstraint("quiz_id", "user_id", "number"),
+                      CheckConstraint("score IS NULL OR (score >= 0 AND score <= 10)", name="score_range"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     quiz_id: Mapped[int] = mapped_column(ForeignKey("quiz.id", ondelete="RESTRICT"), index=True)
@@ -219,7 +226,7 @@ class AttemptQuestion(Model):
     __table_args__ = (UniqueConstraint("attempt_id", "question_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id", ondelete="CASCADE"), index=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id", ondelete="CASCADE"))
     question_id: Mapped[int] = mapped_column(ForeignKey("question.id", ondelete="RESTRICT"), index=True)
     position: Mapped[int] = mapped_column(Integer)
     option_order: Mapped[list[int]] = mapped_column(JSON, default=list)
@@ -237,10 +244,12 @@ class AttemptAnswer(Model):
     """
 
     __tablename__ = "attempt_answer"
-    __table_args__ = (UniqueConstraint("attempt_id", "question_id"),)
+    __table_args__ = (UniqueConstraint("attempt_id", "question_id"),
+                      CheckConstraint("seq >= 0", name="seq_not_negative"),
+                      CheckConstraint("credit IS NULL OR (credit >= 0 AND credit <= 1)", name="credit_range"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id", ondelete="CASCADE"), index=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id", ondelete="CASCADE"))
     question_id: Mapped[int] = mapped_column(ForeignKey("question.id", ondelete="RESTRICT"))
     response: Mapped[dict | None] = mapped_column(JSON)
     # The client's sequence number of the save that wrote this answer: a retry of the same
@@ -318,7 +327,11 @@ class ExamCandidate(Model):
     """A person on a session's candidate list, with their attempt and results."""
 
     __tablename__ = "exam_candidate"
-    __table_args__ = (UniqueConstraint("session_id", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("session_id", "user_id"),
+        *(CheckConstraint(f"{column} IS NULL OR ({column} >= 0 AND {column} <= 10)", name=f"{column}_range")
+          for column in ("theory_score", "practical_score", "total_score")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("exam_session.id", ondelete="CASCADE"), index=True)

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from lms.auth import EmptyForm
 from lms.database import utcnow
 from lms.extensions import db
+from lms.permissions import load
 from lms.web import body_limit
 from lms.timefmt import format_datetime
 from quizzes import bp, services
@@ -19,10 +20,7 @@ MAX_JSON_BYTES = 64 * 1024
 
 def _own_attempt(attempt_id: int) -> Attempt:
     """The current user's attempt, or 404 (someone else's attempt is not revealed)."""
-    attempt = db.session.get(Attempt, attempt_id)
-    if attempt is None or attempt.user_id != current_user.id:
-        abort(404)
-    return attempt
+    return load(Attempt, "take", Attempt.id == attempt_id)
 
 
 def _closed_message(code: str) -> str:
@@ -101,9 +99,9 @@ def save_answer(attempt_id: int):
     question_id = payload.get("question_id") if isinstance(payload, dict) else None
     seq = payload.get("seq") if isinstance(payload, dict) else None
     try:
-        if not isinstance(payload, dict):
-            raise services.QuizError("invalid-payload")
-        result = services.save_answer(attempt_id, current_user.id, question_id, payload.get("response"), seq)
+        # Not an object: no seq, refused as invalid once the attempt is known to be this person's.
+        result = services.save_answer(attempt_id, current_user.id, question_id,
+                                      payload.get("response") if isinstance(payload, dict) else None, seq)
     except services.QuizError as error:
         if error.code == "not-owner":
             abort(404)
@@ -115,7 +113,7 @@ def save_answer(attempt_id: int):
             return _json_error(410, _closed_message(error.code), code=error.code)
         if error.code == "stale":
             return _json_error(409, _("Đã có câu trả lời mới hơn cho câu này."), code="stale")
-        if error.code in ("invalid-payload", "invalid-seq"):
+        if error.code == "invalid-seq":
             return _json_error(400, _("Dữ liệu không hợp lệ."), code=error.code)
         return _json_error(400, _("Câu trả lời không hợp lệ."), code=error.code)
     return jsonify({"saved": True, "seq": result.seq, "stored": result.stored,

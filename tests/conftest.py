@@ -67,6 +67,7 @@ def app(tmp_path_factory):
         "RATELIMIT_VERIFY": "1000 per minute",
         "RATELIMIT_LOGIN": "1000 per minute",
         "INSTANCE_FOR_TESTS": str(instance),
+        "PASSWORD_HASH_PROFILE": "cheapest",  # argon2-cffi's profile for tests: thousands of sign-ins
     })
     with application.app_context():
         from flask_migrate import upgrade

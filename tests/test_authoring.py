@@ -166,25 +166,28 @@ def test_hr_assigns_courses_to_people_agencies_and_positions_with_due_dates(clie
     by_agency, by_position, by_person = factories.course("Khóa A"), factories.course("Khóa B"), factories.course("Khóa C")
     db.session.commit()
     login(client, "hr")
-    post_form(client, f"/courses/{by_agency.slug}/assign", f"/courses/{by_agency.slug}/assign",
-              {"target": "agency", "value": "000.00.00.H41", "due_on": (date.today() - timedelta(days=1)).isoformat()})
-    post_form(client, f"/courses/{by_position.slug}/assign", f"/courses/{by_position.slug}/assign",
-              {"target": "position", "value": "chuyên viên chính", "due_on": "2027-03-31"})
-    post_form(client, f"/courses/{by_person.slug}/assign", f"/courses/{by_person.slug}/assign",
-              {"target": "user", "value": "lan"})
-    refused = post_form(client, f"/courses/{by_person.slug}/assign", f"/courses/{by_person.slug}/assign",
-                        {"target": "agency", "value": "000.00.00.H49"})
-    assert "Không tìm thấy đơn vị này" in refused.get_data(as_text=True)
+    today = date.today()
+
+    def assign(course, **data):
+        url = f"/courses/{course.slug}/assign"
+        return post_form(client, url, url, data)
+
+    past = assign(by_agency, target="agency", agency_id=province.id, due_on=(today - timedelta(days=1)).isoformat())
+    assert "Hạn hoàn thành không được ở trong quá khứ." in past.get_data(as_text=True)
+    assert services.assignments_for(staff) == []
+    assign(by_agency, target="agency", agency_id=province.id, due_on=(today + timedelta(days=1)).isoformat())
+    assign(by_position, target="position", value="chuyên viên chính", agency_id=department.id, due_on="2027-03-31")
+    assign(by_person, target="user", value="lan", agency_id=province.id)
     assigned = services.assignments_for(staff)
     assert [(c.title, d) for c, d in assigned] == [
-        ("Khóa A", date.today() - timedelta(days=1)), ("Khóa B", date(2027, 3, 31)), ("Khóa C", None)]
+        ("Khóa A", today + timedelta(days=1)), ("Khóa B", date(2027, 3, 31)), ("Khóa C", None)]
     other = factories.user("Hà Văn Nam", username="nam")
     db.session.commit()
     assert services.assignments_for(other) == []
     dashboard = client.application.test_client()
     login(dashboard, "lan")
     html = dashboard.get("/dashboard").get_data(as_text=True)
-    assert "Khóa A" in html and "quá hạn" in html and "Hạn: 31/03/2027" in html
+    assert "Khóa A" in html and "Hạn: 31/03/2027" in html
 
 
 def test_catalogue_filters_and_diacritic_free_search(client, db, users):

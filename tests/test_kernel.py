@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from lms.config import ConfigError, load_config
+from lms.demo import DEMO_PEOPLE
 from lms.models import CompetencyModule, CompetencyStandard, User
 
 
@@ -83,7 +84,7 @@ def test_demo_load_is_idempotent_and_prints_the_accounts(app, db):
     second = runner.invoke(args=["demo", "load"])
     assert second.exit_code == 0, second.output
     counts.append(db.session.scalar(select(func.count()).select_from(User)))
-    assert counts == [5, 5]
+    assert counts == [len(DEMO_PEOPLE)] * 2
     for username in ("hocvien", "tacgia", "khaothi", "nhansu", "quantri"):
         assert username in second.output
     assert "HocCNTT@2026" in second.output
