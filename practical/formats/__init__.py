@@ -10,12 +10,41 @@ Readers take an ``lms.officefile.OfficeFile`` (already checked, members bounded)
 """
 from __future__ import annotations
 
+import functools
+import logging
 import re
 import unicodedata
+from collections.abc import Callable
+from typing import TypeVar
 
 from lxml import etree
 
 from lms.officefile import OfficeFileError
+
+log = logging.getLogger(__name__)
+Model = TypeVar("Model")
+
+
+def unreadable_as_corrupt(reader: Callable[..., Model]) -> Callable[..., Model]:
+    """Turn any failure of the office library on a (checked) file into ``OfficeFileError("corrupt")``.
+
+    The libraries raise many kinds of errors on damaged or hostile files (lxml syntax errors,
+    KeyError for a missing part, IndexError, …). To the person who uploaded the file they all
+    mean the same: it cannot be read. The original error is kept as the cause and logged.
+    """
+
+    @functools.wraps(reader)
+    def read(*args, **kwargs) -> Model:
+        try:
+            return reader(*args, **kwargs)
+        except OfficeFileError:
+            raise
+        except Exception as error:  # any library failure on the file means "cannot be read"
+            log.info("unreadable office file: %r", error)
+            raise OfficeFileError("corrupt", reason="parse") from error
+
+    return read
+
 
 # lxml parser for members we read ourselves: no entities, no network, no huge trees.
 XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)

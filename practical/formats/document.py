@@ -26,7 +26,7 @@ from odf.namespaces import DRAWNS, FONS, STYLENS, SVGNS, TABLENS, TEXTNS
 from odf.text import P as otext_p
 
 from lms.officefile import OfficeFile, OfficeFileError
-from practical.formats import clean_text, length_cm, length_pt, parse_xml, percentage
+from practical.formats import clean_text, length_cm, length_pt, parse_xml, percentage, unreadable_as_corrupt
 
 # Model -------------------------------------------------------------------------------------------
 
@@ -158,6 +158,7 @@ class DocumentModel:
         return sum(p.pictures for p in self.paragraphs)
 
 
+@unreadable_as_corrupt
 def read_document(checked: OfficeFile) -> DocumentModel:
     """The model of a checked .docx or .odt file."""
     if checked.kind.extension in ("docx", "dotx"):

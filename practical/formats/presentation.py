@@ -20,7 +20,7 @@ from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.exc import PackageNotFoundError
 
 from lms.officefile import OfficeFile, OfficeFileError
-from practical.formats import clean_text, parse_xml
+from practical.formats import clean_text, parse_xml, unreadable_as_corrupt
 
 
 @dataclass
@@ -47,6 +47,7 @@ class PresentationModel:
     slides: list[Slide]
 
 
+@unreadable_as_corrupt
 def read_presentation(checked: OfficeFile) -> PresentationModel:
     """The model of a checked .pptx or .odp file."""
     if checked.kind.extension in ("pptx", "ppsx", "potx"):

@@ -30,7 +30,7 @@ from openpyxl.utils.cell import column_index_from_string, get_column_letter, ran
 from openpyxl.utils.exceptions import InvalidFileException
 
 from lms.officefile import OfficeFile, OfficeFileError
-from practical.formats import clean_text, parse_xml
+from practical.formats import clean_text, parse_xml, unreadable_as_corrupt
 
 # Model -------------------------------------------------------------------------------------------
 
@@ -107,6 +107,7 @@ class WorkbookModel:
         return next((s for s in self.sheets if " ".join(s.name.split()).casefold() == wanted), None)
 
 
+@unreadable_as_corrupt
 def read_workbook(checked: OfficeFile) -> WorkbookModel:
     """The model of a checked .xlsx or .ods file."""
     if checked.kind.extension in ("xlsx", "xltx"):
