@@ -16,8 +16,13 @@ from odf.text import P
 from lms.officefile import inspect
 from practical.formats.document import read_document
 from practical.formats.presentation import classify_layout, read_presentation
-from practical.formats.spreadsheet import (normalise_formula, normalise_ods_formula, ods_reference, parse_format_code,
-                                           read_workbook)
+from practical.formats.spreadsheet import (
+    normalise_formula,
+    normalise_ods_formula,
+    ods_reference,
+    parse_format_code,
+    read_workbook,
+)
 from practical.graders.spreadsheets import references, uses_function
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -12,7 +12,6 @@ from practical.rubric import RubricError, load_rubric, parse_rubric
 from practical.tasks import CONTENT_ROOT, load_task, load_tasks
 
 
-
 def c(fields: str) -> str:
     """One check in flow style, with an explanation in both languages."""
     return f"  - {{{fields}, explain: {{vi: Giải thích., en: Explanation.}}}}\n"
