@@ -106,3 +106,25 @@ def test_the_untouched_starting_file_scores_little(slug):
     task = TASKS[slug]
     result = grade(task.starting_file.read_bytes(), task.starting_file.name, task)
     assert result.score <= task.points / 2, [(c.id, c.passed) for c in result.checks]
+
+
+def test_findings_officefile_errors_and_nd30_texts_are_translated_for_english_readers():
+    from flask import Flask
+    from flask_babel import Babel
+
+    from lms.officefile import error_message
+    from practical import nd30
+
+    app = Flask(__name__)
+    Babel(app, locale_selector=lambda: "en",
+          default_translation_directories=str(ROOT / "lms" / "translations"))
+    result = _grade("iu04-bang-luong", "sai-go-so.xlsx")
+    check = next(c for c in result.checks if c.id == "tong")
+    report = nd30.check((ROOT / "tests" / "fixtures" / "nd30" / "12-cong-van-le.docx").read_bytes(), "a.docx")
+    margin = next(d for d in report.deviations if d.code == "trang.le-trai")
+    with app.test_request_context():
+        assert check.message() == "Cell G12 holds a value typed in (77.229.000), not a formula."
+        assert check.where() == "Cell G12, sheet Bảng lương"
+        assert margin.message == "Left margin 20 mm; 30 to 35 mm required."
+        assert error_message(OfficeFileError("legacy-format", extension="doc", save_as="docx")).startswith(
+            "A .doc file is an old format")
