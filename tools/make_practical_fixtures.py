@@ -34,8 +34,10 @@ FIXTURES = ROOT / "tests" / "fixtures"
 ND30_DIR = FIXTURES / "nd30"
 OFFICEFILE_DIR = FIXTURES / "officefile"
 CONTENT = ROOT / "content" / "practical"
-# Corpus documents also re-saved by LibreOffice in the other format (docx → odt, odt → docx).
+# Corpus documents also re-saved by LibreOffice in the other format (docx → odt, odt → docx), and
+# .docx documents passed through the legacy .doc format and back (as offices that still keep .doc do).
 LIBREOFFICE_SHARE = ("01", "02", "04", "06", "13", "15", "19", "23", "28", "33", "41", "43", "60", "62", "65")
+THROUGH_DOC = ("03", "12", "20", "36", "42", "63")
 
 
 def soffice() -> str | None:
@@ -46,15 +48,16 @@ def soffice() -> str | None:
 REFRESH_LIBREOFFICE = "--libreoffice" in sys.argv
 
 
-def convert(data: bytes, source_name: str, target: str, path: Path) -> bytes | None:
-    """``data`` converted by LibreOffice to ``target`` (e.g. "odt", "doc") for ``path``.
+def due(path: Path) -> bool:
+    """Whether LibreOffice should (re)make ``path``: it is installed, and the file is missing or
+    ``--libreoffice`` was given (its output carries the time of conversion, so it is redone only on
+    request)."""
+    return soffice() is not None and (not path.exists() or REFRESH_LIBREOFFICE)
 
-    None without LibreOffice, or when ``path`` exists and ``--libreoffice`` was not given: its
-    output carries the time of conversion, so it is redone only on request.
-    """
+
+def convert(data: bytes, source_name: str, target: str) -> bytes:
+    """``data`` (a file called ``source_name``) converted by LibreOffice to ``target`` ("odt", "doc", …)."""
     command = soffice()
-    if command is None or (path.exists() and not REFRESH_LIBREOFFICE):
-        return None
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / source_name
         source.write_bytes(data)
@@ -95,13 +98,22 @@ def make_nd30() -> None:
             other = "odt" if entry.extension == "docx" else "docx"
             converted_name = f"lo-{entry.name}.{other}"
             target = ND30_DIR / converted_name
-            converted = convert(data, name, other if other == "odt" else "docx:MS Word 2007 XML", target)
-            if converted is not None:
-                write_file(target, normalise_zip(converted))
+            if due(target):
+                write_file(target, normalise_zip(convert(data, name, other if other == "odt"
+                                                         else "docx:MS Word 2007 XML")))
             if target.exists():
                 manifest.append({**record, "file": converted_name, "deviations": list(record["deviations"]),
                                  "unrecognised": list(record["unrecognised"]),
                                  "made_by": "LibreOffice, re-saved from " + name})
+        if entry.name[:2] in THROUGH_DOC and entry.extension == "docx":
+            target = ND30_DIR / f"lo-doc-{entry.name}.docx"
+            if due(target):
+                legacy = convert(data, name, "doc")
+                write_file(target, normalise_zip(convert(legacy, f"{entry.name}.doc", "docx:MS Word 2007 XML")))
+            if target.exists():
+                manifest.append({**record, "file": target.name, "deviations": list(record["deviations"]),
+                                 "unrecognised": list(record["unrecognised"]),
+                                 "made_by": f"LibreOffice, saved as .doc and back to .docx from {name}"})
     for record in manifest:
         if record["note"] is None:
             del record["note"]
@@ -140,9 +152,8 @@ def make_officefile() -> None:
     write_file(OFFICEFILE_DIR / "trinh-chieu.pptx", pptx)
     docx_data = write(nd30_corpus.make("cong-van"), "docx")
     for source, name, target in ((docx_data, "cu.docx", "doc"), (xlsx, "cu.xlsx", "xls"), (pptx, "cu.pptx", "ppt")):
-        converted = convert(source, name, target, OFFICEFILE_DIR / f"cu.{target}")
-        if converted is not None:
-            write_file(OFFICEFILE_DIR / f"cu.{target}", converted)
+        if due(OFFICEFILE_DIR / f"cu.{target}"):
+            write_file(OFFICEFILE_DIR / f"cu.{target}", convert(source, name, target))
     print("officefile: samples written" + ("" if soffice() else " (legacy copies kept: no LibreOffice)"))
 
 
@@ -182,8 +193,7 @@ def make_tasks() -> None:
             if fixture.libreoffice:
                 extension = fixture.name.rsplit(".", 1)[1]
                 source = "bai.xlsx" if extension == "ods" else "bai.pptx"
-                data = convert(data, source, extension, target)
-                data = normalise_zip(data) if data is not None else None
+                data = normalise_zip(convert(data, source, extension)) if due(target) else None
             if data is not None:
                 write_file(target, data)
             if not target.exists():

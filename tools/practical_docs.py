@@ -151,6 +151,8 @@ class _DocxWriter:
                 self._table(block, document)
             else:
                 self._paragraph(block, document.add_paragraph())
+        if doc.blocks and isinstance(doc.blocks[-1], T):
+            document.add_paragraph()  # Word always keeps a paragraph after a final table
         if doc.header is not None or doc.footer is not None:
             section.different_first_page_header_footer = not doc.header_on_first
             for paragraphs, head in ((doc.header, section.header), (doc.footer, section.footer)):
