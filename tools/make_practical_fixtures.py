@@ -192,8 +192,9 @@ def make_tasks() -> None:
             data = fixture.make()
             if fixture.libreoffice:
                 extension = fixture.name.rsplit(".", 1)[1]
-                source = "bai.xlsx" if extension == "ods" else "bai.pptx"
-                data = normalise_zip(convert(data, source, extension)) if due(target) else None
+                source = "bai." + (fixture.source or ("xlsx" if extension == "ods" else "pptx"))
+                target_filter = "docx:MS Word 2007 XML" if extension == "docx" else extension
+                data = normalise_zip(convert(data, source, target_filter)) if due(target) else None
             if data is not None:
                 write_file(target, data)
             if not target.exists():

@@ -58,7 +58,8 @@ def read_presentation(checked: OfficeFile) -> PresentationModel:
 
 
 def classify_layout(title: bool, centred_title: bool, contents: int) -> str:
-    """The kind of layout from its placeholders: a title (centred for a title slide) and contents."""
+    """The kind of layout from its placeholders: a title (a centred title or a subtitle makes a title
+    slide) and the number of content placeholders."""
     if centred_title:
         return "title"
     if not title:
@@ -89,14 +90,17 @@ def _read_pptx(checked: OfficeFile) -> PresentationModel:
             zipfile.BadZipFile) as error:
         raise OfficeFileError("corrupt", reason="parse") from error
     slides: list[Slide] = []
-    layouts: dict[int, str] = {}
     for number, slide in enumerate(presentation.slides, start=1):
         layout = slide.slide_layout
-        if id(layout) not in layouts:
-            types = [p.placeholder_format.type for p in layout.placeholders]
-            layouts[id(layout)] = classify_layout(
-                title=any(t in _TITLES for t in types), centred_title=PP_PLACEHOLDER.CENTER_TITLE in types,
-                contents=sum(1 for t in types if t in _CONTENT))
+        # The layout's placeholders and the slide's own: LibreOffice saves slides whose layout part
+        # has no placeholders while the slide has them; PowerPoint keeps them on both.
+        layout_types = [p.placeholder_format.type for p in layout.placeholders]
+        slide_types = [p.placeholder_format.type for p in slide.placeholders]
+        both = layout_types + slide_types
+        kind = classify_layout(
+            title=any(t in _TITLES for t in both),
+            centred_title=PP_PLACEHOLDER.CENTER_TITLE in both or PP_PLACEHOLDER.SUBTITLE in both,
+            contents=max(sum(1 for t in types if t in _CONTENT) for types in (layout_types, slide_types)))
         title_shape = slide.shapes.title
         title = clean_text(title_shape.text_frame.text).strip() if title_shape is not None and \
             title_shape.has_text_frame else None
@@ -116,7 +120,7 @@ def _read_pptx(checked: OfficeFile) -> PresentationModel:
         notes = ""
         if slide.has_notes_slide and slide.notes_slide.notes_text_frame is not None:
             notes = clean_text(slide.notes_slide.notes_text_frame.text).strip()
-        slides.append(Slide(index=number, layout=layouts[id(layout)], layout_name=layout.name, title=title or None,
+        slides.append(Slide(index=number, layout=kind, layout_name=layout.name, title=title or None,
                             bullets=bullets, pictures=pictures, charts=charts, notes=notes,
                             transition=_pptx_transition(element), text="\n".join(t for t in texts if t)))
     return PresentationModel(kind="pptx", slides=slides)
@@ -212,13 +216,12 @@ class _OdpReader:
         classes = [_attr(f, PRESENTATIONNS, "class") for f in frames]
         layout_name = _attr(page, PRESENTATIONNS, "presentation-page-layout-name") or ""
         layout = self.layouts.get(layout_name)
-        if layout is not None:
-            objects = [_attr(p, PRESENTATIONNS, "object") for p in _elements(layout)
-                       if _is(p, PRESENTATIONNS, "placeholder")]
-        else:
-            objects = [c for c in classes if c]
-        kind = classify_layout(title="title" in objects, centred_title="subtitle" in objects and "title" in objects,
-                               contents=sum(1 for o in objects if o in _ODP_CONTENT))
+        objects = [_attr(p, PRESENTATIONNS, "object") for p in _elements(layout)
+                   if _is(p, PRESENTATIONNS, "placeholder")] if layout is not None else []
+        on_page = [c for c in classes if c]
+        both = objects + on_page
+        kind = classify_layout(title="title" in both, centred_title="subtitle" in both,
+                               contents=max(sum(1 for o in group if o in _ODP_CONTENT) for group in (objects, on_page)))
         title = None
         bullets: list[str] = []
         charts: list[str] = []
