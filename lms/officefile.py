@@ -187,7 +187,7 @@ class OfficeFile:
                     body = read_member(archive, info, self.limits.max_member)
                     if info.filename.lower().endswith((".xml", ".rels")) and _declares_dtd(body):
                         raise OfficeFileError("unsafe-xml", member=info.filename)
-                    clean = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+                    clean = zipfile.ZipInfo(info.filename)  # a fixed time: a bad one in the upload cannot fail here
                     rebuilt.writestr(clean, body)
             self._package = out.getvalue()
         return self._package

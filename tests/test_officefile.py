@@ -285,6 +285,10 @@ def test_package_is_a_stored_copy_the_libraries_can_open():
     with zipfile.ZipFile(checked.stream()) as archive:
         assert {i.compress_type for i in archive.infolist()} == {zipfile.ZIP_STORED}
     assert docx.Document(checked.stream()).paragraphs[0].text == "Nội dung kiểm tra"
+    assert checked.read("word/document.xml").startswith(b"<?xml") and "word/document.xml" in checked.names
+    with pytest.raises(OfficeFileError) as caught:
+        checked.read("word/khong-co.xml")
+    assert caught.value.code == "corrupt"
 
 
 def test_every_code_has_a_vietnamese_message():
