@@ -223,6 +223,21 @@ ENTRIES: list[Entry] = [
 ]
 
 
+# Each feature may keep its entries and its part of the world in a file of its own,
+# tests/matrix_<feature>.py, defining ENTRIES (a list of Entry) and optionally
+# extend_world(app, places, people), called after the core world is built and committed.
+def _feature_modules():
+    import importlib
+    import pathlib
+
+    folder = pathlib.Path(__file__).resolve().parent
+    return [importlib.import_module(f"tests.{path.stem}") for path in sorted(folder.glob("matrix_*.py"))]
+
+
+for _module in _feature_modules():
+    ENTRIES.extend(getattr(_module, "ENTRIES", []))
+
+
 def _png() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (4, 4), (200, 30, 30)).save(buffer, "PNG")
@@ -302,6 +317,11 @@ def build_world(app) -> tuple[dict, dict]:
         "candidate": candidate.id, "question": quiz.items[0].question_id, "exam_quiz": session.quiz_id,
         "code": certificate.code, "job": job.id,
     }
+    for module in _feature_modules():
+        extend = getattr(module, "extend_world", None)
+        if extend is not None:
+            extend(app, places, people)
+            db.session.commit()
     return places, people
 
 
