@@ -18,7 +18,7 @@ from certificates.models import CertificateKind, CertificateStatus, Issuer, Modu
 from lms.auth import EmptyForm
 from lms.extensions import db, limiter
 from lms.jobs import Job, create_job
-from lms.web import MAX_ID, int_arg, not_modified, page_etag, revalidated
+from lms.web import MAX_ID, int_arg, never_cached, not_modified, page_etag, revalidated
 from lms.models import Role
 from lms.permissions import load, permitted, role_required
 from quizzes.models import ExamSession
@@ -31,6 +31,7 @@ def _verify_limit() -> str:
 
 
 @bp.route("/certificates/<code>.pdf")
+@never_cached
 @login_required
 def download(code: str):
     """The signed certificate PDF, for its holder (and staff)."""
@@ -45,6 +46,7 @@ def download(code: str):
 
 
 @bp.route("/certificates/<code>")
+@never_cached
 @login_required
 def view(code: str):
     """The accessible HTML version of a certificate, with the same facts as the PDF."""
@@ -55,6 +57,7 @@ def view(code: str):
 
 
 @bp.route("/certificates/<code>/badge.jwt")
+@never_cached
 @login_required
 def badge(code: str):
     """The certificate as an Open Badges 3.0 credential signed as a JWT."""
@@ -188,6 +191,7 @@ def bulk_verify():
 
 
 @bp.route("/register")
+@never_cached
 @role_required(Role.HR, Role.EXAMINER)
 def register():
     """The issuance register (sổ gốc): search and filter; export to Excel."""

@@ -10,12 +10,13 @@ from sqlalchemy import or_, select
 from courses import authoring, bp, services
 from courses.forms import AssignForm, CourseForm, LessonForm, TitleForm, UploadForm
 from courses.models import Course, Lesson, LessonRevision
-from courses.uploads import LARGEST_UPLOAD, UploadError
+from courses.uploads import LARGEST_UPLOAD, UploadError, upload_error_message
 from lms.auth import EmptyForm
 from lms.extensions import db
 from lms.markdown import render_markdown
 from lms.models import Role, User
 from lms.permissions import agencies_in_scope, role_required, scoped
+from lms.web import body_limit
 
 
 def _course(course_id: int) -> Course:
@@ -156,10 +157,11 @@ def author_lesson(lesson_id: int):
 
 
 @bp.route("/author/lessons/<int:lesson_id>/files", methods=["POST"])
+@body_limit(LARGEST_UPLOAD + 1024 * 1024)
 @role_required(Role.AUTHOR)
 def author_lesson_upload(lesson_id: int):
-    """Attach a checked file to a lesson."""
-    request.max_content_length = LARGEST_UPLOAD + 1024 * 1024  # videos are larger than other requests
+    """Attach a checked file to a lesson (videos are larger than other requests: the limit is
+    raised for this view before anything reads the body)."""
     lesson = _lesson(lesson_id)
     form = UploadForm()
     if not form.validate_on_submit():
@@ -171,7 +173,7 @@ def author_lesson_upload(lesson_id: int):
         asset = authoring.attach_file(lesson, form.kind.data, storage.filename or "", data, current_user)
     except UploadError as error:
         db.session.rollback()
-        flash(_("Không nhận tệp: %(why)s", why=str(error)), "error")
+        flash(_("Không nhận tệp: %(why)s", why=upload_error_message(error)), "error")
     else:
         flash(_("Đã tải lên %(name)s. Dùng tên này trong bài: ![mô tả](%(name)s)", name=asset.original_name), "success")
     return redirect(url_for("courses.author_lesson", lesson_id=lesson.id))

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from courses.models import Course, Guide, Lesson, Section
 from courses.search import index_document
 from courses.services import set_lesson_body, touch_course
-from courses.uploads import UploadError, check_upload
+from courses.uploads import UploadError, check_upload, upload_error_message
 from lms.content import (ContentError, Document, Problem, module_list, optional_int, read_document, require_slug,
                          require_text)
 from lms.extensions import db
@@ -87,7 +87,7 @@ def _check_images(doc: Document, problems: list[Problem]) -> None:
         try:
             check_upload("image", path.name, path.read_bytes())
         except UploadError as error:
-            problems.append(Problem(doc.path, line, f"image {reference}: {error}"))
+            problems.append(Problem(doc.path, line, f"image {reference}: {upload_error_message(error)}"))
 
 
 def _read_guides(root: Path, problems: list[Problem]) -> list[tuple[Document, str]]:

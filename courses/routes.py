@@ -111,9 +111,13 @@ def media(name: str):
     if asset is None or not asset.lesson.published or not asset.lesson.course.published:
         if asset is None or not current_user.has_role(Role.AUTHOR):
             abort(404)
-    return send_from_directory(current_app.config["MEDIA_DIR"], asset.stored_name, mimetype=asset.content_type,
-                               as_attachment=asset.kind == "attachment", download_name=asset.original_name,
-                               max_age=86400)
+    response = send_from_directory(current_app.config["MEDIA_DIR"], asset.stored_name,
+                                   mimetype=asset.content_type, as_attachment=asset.kind == "attachment",
+                                   download_name=asset.original_name, max_age=86400)
+    # Signed-in material: the browser may keep it, a shared cache (a proxy) may not.
+    response.cache_control.public = False
+    response.cache_control.private = True
+    return response
 
 
 @bp.route("/guides")

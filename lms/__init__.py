@@ -152,7 +152,6 @@ def has_role(*names: str) -> bool:
 
 def register_template_helpers(app: Flask) -> None:
     """Filters and globals the templates use, and the security headers of every answer."""
-    from flask_babel import get_locale
 
     from lms import timefmt
 
@@ -166,10 +165,9 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_global(nav_entries, "nav_entries")
     app.add_template_global(has_role, "has_role")
 
-    @app.context_processor
-    def inject_globals():
-        return {"current_locale": str(get_locale()), "languages": app.config["LANGUAGES"],
-                "site_name": app.config["SITE_NAME"]}
+    from lms.main import site_globals
+
+    app.context_processor(site_globals)
 
     @app.after_request
     def security_headers(response: Response) -> Response:

@@ -63,9 +63,16 @@ def render_error(code: int, message: str | None = None, *, error_code: str | Non
         if error_code:
             body["code"] = error_code
         return jsonify({"error": body}), code
-    # A server-side failure must not depend on what failed: the plain page reads no account.
-    template = "error_plain.html" if code >= 500 else "error.html"
-    return render_template(template, code=code, title=title, message=message), code
+    if code >= 500:
+        # A server-side failure must not depend on what failed: the plain page is rendered
+        # without the context processors (Flask-Login's loads the account from the database).
+        from flask import current_app
+
+        from lms.main import site_globals
+
+        page = current_app.jinja_env.get_template("error_plain.html")
+        return page.render(code=code, title=title, message=message, **site_globals()), code
+    return render_template("error.html", code=code, title=title, message=message), code
 
 
 def is_database_outage(error: BaseException | None) -> bool:

@@ -4,9 +4,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import Blueprint, Flask, current_app, render_template
+from flask import Blueprint, Flask, current_app, jsonify, render_template
 from flask_login import current_user, login_required
 from markupsafe import Markup
+from sqlalchemy.exc import SQLAlchemyError
+
+from lms.web import never_cached
 
 bp = Blueprint("main", __name__)
 
@@ -42,6 +45,14 @@ def nav_entries() -> list[NavEntry]:
             if not entry.roles or "admin" in held or entry.roles & held]
 
 
+def site_globals() -> dict:
+    """What every page's layout needs besides the account: the language and the site's name."""
+    from flask_babel import get_locale
+
+    return {"current_locale": str(get_locale()), "languages": current_app.config["LANGUAGES"],
+            "site_name": current_app.config["SITE_NAME"]}
+
+
 def add_demo_loader(app: Flask, name: str, loader: Callable[[], None]) -> None:
     """Let a feature add demo data to ``flask demo load`` (loaders run in registration order)."""
     app.extensions.setdefault("lms.demo_loaders", []).append((name, loader))
@@ -63,6 +74,7 @@ def index():
 
 
 @bp.route("/dashboard")
+@never_cached
 @login_required
 def dashboard():
     """A person's own page: what to continue, results and certificates."""
@@ -72,5 +84,41 @@ def dashboard():
 
 @bp.route("/healthz")
 def healthz():
-    """Liveness probe for the load balancer (no database access)."""
+    """Liveness probe: the process answers (no database access; restart it only if this fails)."""
     return {"status": "ok"}
+
+
+@bp.route("/readyz")
+def readyz():
+    """Readiness probe: 200 when the database (and Redis, when configured) answer; 503 with
+    Retry-After and which one failed otherwise, so a load balancer sends no users here meanwhile."""
+    from sqlalchemy import text
+
+    from lms.extensions import db
+
+    checks: dict[str, str] = {}
+    try:
+        with db.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        checks["database"] = "ok"
+    except SQLAlchemyError as error:
+        current_app.logger.warning("readiness: database unavailable: %s", error)
+        checks["database"] = "unavailable"
+    redis_url = current_app.config.get("REDIS_URL")
+    if redis_url:
+        from redis import Redis
+        from redis.exceptions import RedisError
+
+        try:
+            Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=2).ping()
+            checks["redis"] = "ok"
+        except RedisError as error:
+            current_app.logger.warning("readiness: Redis unavailable: %s", error)
+            checks["redis"] = "unavailable"
+    ready = all(value == "ok" for value in checks.values())
+    response = jsonify({"status": "ok" if ready else "unavailable", "checks": checks})
+    response.status_code = 200 if ready else 503
+    response.headers["Cache-Control"] = "no-store"
+    if not ready:
+        response.headers["Retry-After"] = "30"
+    return response

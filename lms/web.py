@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Flask, Response, abort, current_app, request
+from flask import Flask, Response, abort, current_app, make_response, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.routing import IntegerConverter
 
@@ -49,6 +50,22 @@ def body_limit(max_bytes: int) -> Callable[[View], View]:
         return view
 
     return decorator
+
+
+def json_body() -> Any:
+    """The request's JSON body, or None when it is not JSON; 413 when it is larger than the
+    view's limit (``@body_limit``), also when no length was announced (a chunked body is counted
+    as it is read, and one byte past the limit is refused rather than silently cut off)."""
+    data = request.get_data(cache=True)
+    limit = request.max_content_length
+    if limit is not None and len(data) >= limit:
+        request.stream.read(1)  # past a maximum, werkzeug's stream raises RequestEntityTooLarge
+    if not request.is_json:
+        return None
+    try:
+        return current_app.json.loads(data)
+    except ValueError:
+        return None
 
 
 def int_arg(name: str, default: int | None = None, *, minimum: int = 1, maximum: int = 1_000_000) -> int | None:
@@ -91,6 +108,16 @@ def no_store(response: Response) -> Response:
     """Forbid every cache to keep ``response`` (exam, result and certificate pages)."""
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def never_cached(view: View) -> View:
+    """Decorate a view whose pages no cache may keep (a person's exam, results, certificates)."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Response:
+        return no_store(make_response(view(*args, **kwargs)))
+
+    return wrapped  # type: ignore[return-value]
 
 
 def init_app(app: Flask) -> None:

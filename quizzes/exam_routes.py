@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from lms.web import never_cached
 from lms.auth import EmptyForm
 from lms.extensions import db
 from lms.models import Role
@@ -223,6 +224,7 @@ def exam_remark(session_id: int, candidate_id: int):
 
 
 @bp.route("/my-exams")
+@never_cached
 @login_required
 def my_exams():
     """The sessions a person is listed for."""
@@ -230,6 +232,7 @@ def my_exams():
 
 
 @bp.route("/my-exams/<int:session_id>", methods=["GET", "POST"])
+@never_cached
 @login_required
 def my_exam(session_id: int):
     """Before the exam: what to expect; POST with the access code starts (or resumes) it."""

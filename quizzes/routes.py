@@ -5,11 +5,12 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from lms.web import never_cached
 from lms.auth import EmptyForm
 from lms.database import utcnow
 from lms.extensions import db
 from lms.permissions import load
-from lms.web import body_limit
+from lms.web import body_limit, json_body
 from lms.timefmt import format_datetime
 from quizzes import bp, services
 from quizzes.grading import correct_answer_text, feedback_for, response_from_form, right_hand_texts
@@ -56,6 +57,7 @@ def start(quiz_id: int):
 
 
 @bp.route("/attempts/<int:attempt_id>", methods=["GET", "POST"])
+@never_cached
 @login_required
 def attempt(attempt_id: int):
     """Show the questions with the saved answers; POST submits the page and grades it."""
@@ -95,7 +97,7 @@ def save_answer(attempt_id: int):
     attempt ended (time up or submitted), 400 for malformed input, 404 for someone else's,
     401 when no one is signed in. The answer is committed before the 200 is sent.
     """
-    payload = request.get_json(silent=True)
+    payload = json_body()
     question_id = payload.get("question_id") if isinstance(payload, dict) else None
     seq = payload.get("seq") if isinstance(payload, dict) else None
     try:
@@ -125,6 +127,7 @@ def _json_error(status: int, message: str, code: str | None = None):
 
 
 @bp.route("/attempts/<int:attempt_id>/result")
+@never_cached
 @login_required
 def result(attempt_id: int):
     """Score, pass/fail and, after the attempt, each answer with its feedback and explanation."""
@@ -159,13 +162,14 @@ def self_check(slug: str):
 
 
 @bp.route("/api/v1/attempts/<int:attempt_id>/check", methods=["POST"])
+@body_limit(MAX_JSON_BYTES)
 @login_required
 def check_answer(attempt_id: int):
     """Practice only: grade the saved answer to one question now, with its feedback and explanation."""
     attempt = _own_attempt(attempt_id)
     if attempt.quiz.kind is not QuizKind.PRACTICE:
         return _json_error(403, _("Chỉ bài luyện tập mới xem đáp án ngay."), code="not-practice")
-    payload = request.get_json(silent=True)
+    payload = json_body()
     question_id = payload.get("question_id") if isinstance(payload, dict) else None
     if not isinstance(question_id, int) or isinstance(question_id, bool):
         return _json_error(400, _("Dữ liệu không hợp lệ."))

@@ -117,6 +117,7 @@ ENTRIES: list[Entry] = [
     # kernel
     Entry("main.index", "GET", "/", PUBLIC),
     Entry("main.healthz", "GET", "/healthz", PUBLIC),
+    Entry("main.readyz", "GET", "/readyz", PUBLIC),
     Entry("main.dashboard", "GET", "/dashboard", SIGNED_IN),
     Entry("static", "GET", "/static/css/site.css", PUBLIC),
     Entry("auth.login", "GET", "/login", PUBLIC),

@@ -19,10 +19,13 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def _docx() -> bytes:
+    """A real (small) Word document, as an office program writes it."""
+    from docx import Document
+
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<w:document/>")
+    document = Document()
+    document.add_paragraph("Mẫu văn bản.")
+    document.save(buffer)
     return buffer.getvalue()
 
 
@@ -114,9 +117,13 @@ def test_uploads_are_checked_by_content_and_type(kind, name, data, ok):
             check_upload(kind, name, data)
 
 
-def test_oversized_upload_is_refused(db):
-    with pytest.raises(UploadError, match="5 MB"):
+def test_oversized_upload_is_refused(app, db):
+    from courses.uploads import upload_error_message
+
+    with pytest.raises(UploadError) as refused:
         check_upload("image", "lon.png", PNG + b"\x00" * (5 * 1024 * 1024))
+    with app.test_request_context():
+        assert upload_error_message(refused.value) == "Tệp vượt quá 5 MB."
 
 
 def test_uploaded_image_and_caption_video_show_in_the_lesson(app, client, db, users):
@@ -220,3 +227,48 @@ def test_sections_from_content_front_matter(app, db, tmp_path):
     groups = services.lessons_by_section(services.visible_lessons(course))
     assert [(g[0].title, len(g[1])) for g in groups] == [("Phần 1: Làm quen", 2),
                                                         ("Phần 2: Công thức và báo cáo", len(files) - 2)]
+
+
+def _archive(members: dict[str, bytes], compression=None) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression or zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def test_an_office_attachment_that_inflates_to_a_gigabyte_is_refused_without_inflating_it(app, db):
+    """A 1 MB .docx that would inflate to 1 GiB: refused from the archive's directory alone."""
+    import tracemalloc
+
+    from courses.uploads import upload_error_message
+
+    content_types = (b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+                     b'content-types"><Override PartName="/word/document.xml" ContentType="application/'
+                     b'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
+    bomb = _archive({"[Content_Types].xml": content_types, "word/document.xml": b"<w/>",
+                     "word/media/padding.bin": b"\0" * (1024 * 1024 * 1024)})
+    assert len(bomb) < 2 * 1024 * 1024
+    tracemalloc.start()
+    try:
+        with pytest.raises(UploadError) as refused:
+            check_upload("attachment", "bao-cao.docx", bomb)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 20 * 1024 * 1024  # the gigabyte was never inflated
+    with app.test_request_context():
+        assert "MB" in upload_error_message(refused.value) or "nén" in upload_error_message(refused.value)
+
+
+def test_a_macro_enabled_document_renamed_docx_is_refused(app, db):
+    content_types = (b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+                     b'content-types"><Override PartName="/word/document.xml" ContentType="application/'
+                     b'vnd.ms-word.document.macroEnabled.main+xml"/></Types>')
+    macro = _archive({"[Content_Types].xml": content_types, "word/document.xml": b"<w/>",
+                      "word/vbaProject.bin": b"macro"})
+    with pytest.raises(UploadError) as refused:
+        check_upload("attachment", "bao-cao.docx", macro)
+    assert refused.value.office is not None and refused.value.office.code == "macro"
