@@ -26,6 +26,7 @@ from lms.database import utcnow
 from lms.extensions import db
 from lms.models import AuditEntry, LoginSession, User
 from lms.text import fold
+from lms.web import MAX_ID
 
 # Last seen is written at most this often per session: an "active sessions" list, not a write per page.
 LAST_SEEN_EVERY = timedelta(minutes=5)
@@ -75,7 +76,7 @@ def load_user(value: str) -> User | None:
     is moved forward at most every ``LAST_SEEN_EVERY`` (written by the request's commit).
     """
     user_id, _, token = (value or "").partition(":")
-    if not (user_id.isdigit() and len(user_id) <= 18 and token):
+    if not (user_id.isdigit() and len(user_id) <= 10 and int(user_id) <= MAX_ID and token):
         return None
     now = utcnow()
     row = db.session.execute(

@@ -1,7 +1,7 @@
 """Request plumbing shared by every view: what input is accepted before a view runs.
 
-* ``<int:…>`` URL parts are ids: anything beyond a 64-bit integer cannot exist and is a 404,
-  never an overflow in the database driver.
+* ``<int:…>`` URL parts are ids: anything beyond what an id column holds (PostgreSQL's
+  ``integer``, 32 bits) cannot exist and is a 404, never an overflow in the database driver.
 * A NUL character in the path, a query string or a form field is a 400 (no text the site stores has one,
   and PostgreSQL refuses it).
 * JSON nested deeper than Python can parse is a 400 like any malformed JSON.
@@ -20,12 +20,12 @@ from flask import Flask, Response, abort, current_app, make_response, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.routing import IntegerConverter
 
-MAX_ID = 2**63 - 1
+MAX_ID = 2**31 - 1  # the largest id an INTEGER primary key holds on PostgreSQL
 View = TypeVar("View", bound=Callable[..., Any])
 
 
 class IdConverter(IntegerConverter):
-    """``<int:…>`` limited to what a database id can be (0 … 2**63 − 1)."""
+    """``<int:…>`` limited to what a database id can be (0 … 2**31 − 1)."""
 
     def __init__(self, map, fixed_digits: int = 0, min: int | None = None,  # noqa: A002 (werkzeug's names)
                  max: int | None = MAX_ID, signed: bool = False) -> None:  # noqa: A002

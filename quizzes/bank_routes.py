@@ -22,6 +22,7 @@ from lms.auth import EmptyForm
 from lms.extensions import db
 from lms.models import Role
 from lms.permissions import permitted, role_required
+from lms.web import int_arg
 from lms.services import audit, module_codes
 from quizzes import bank, bp, services
 from quizzes.analysis import Flag
@@ -117,7 +118,7 @@ def _category_arg() -> QuestionCategory | None:
     value = request.args.get("category", "")
     if not value:
         return None
-    category = db.session.get(QuestionCategory, int(value)) if value.isdigit() else None
+    category = db.session.get(QuestionCategory, int(value)) if value.isdigit() and len(value) <= 9 else None
     return category or abort(400)
 
 
@@ -139,7 +140,7 @@ def bank_list():
         category=_category_arg(), module=_choice_arg("module", module_codes()),
         qtype=QuestionType(qtype) if qtype else None, status=QuestionStatus(status) if status else None,
         difficulty=_choice_arg("difficulty", bank.DIFFICULTIES), text=(request.args.get("q") or "").strip()[:100])
-    result = bank.search_questions(filters, page=request.args.get("page", 1, type=int), per_page=PER_PAGE)
+    result = bank.search_questions(filters, page=int_arg("page", 1, maximum=100_000) or 1, per_page=PER_PAGE)
     args = {key: value for key, value in request.args.items() if value and key != "page"}
     return _render("quizzes/bank/list.html", result=result, flags=bank.flags_of(result.questions), args=args,
                    categories=bank.categories(), modules=module_codes(), difficulties=bank.DIFFICULTIES,

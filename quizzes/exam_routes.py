@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from lms.web import never_cached
+from lms.web import MAX_ID, never_cached
 from lms.auth import EmptyForm
 from lms.extensions import db
 from lms.models import Role
@@ -149,7 +149,7 @@ def exam_marking(session_id: int):
             abort(400)
         kind, target = request.form.get("kind"), request.form.get("target", "")
         score_form = ScoreForm()
-        if not target.isdigit() or not score_form.validate():
+        if not target.isdigit() or len(target) > 10 or int(target) > MAX_ID or not score_form.validate():
             flash(_("Điểm phải là số từ 0 đến 10."), "error")
             return redirect(url_for("quizzes.exam_marking", session_id=session.id))
         if kind == "essay":

@@ -62,6 +62,7 @@ def test_api_errors_are_json(client, db):
     "/verify?code=%3Cscript%3Ealert(1)%3C/script%3E",
     "/courses/%E2%80%AE",
     "/quizzes/99999999999999999999",
+    "/quizzes/2147483648",
     "/attempts/-1",
 ])
 def test_bad_input_never_gives_500(client, db, url):
