@@ -28,12 +28,14 @@ def content_load(root: Path) -> None:
 def load_content(root: Path) -> None:
     """Run every feature's content loader; on any problem undo everything and report them all."""
     from lms.content import ContentError
-    from lms.services import load_framework
+    from lms.services import audit, load_framework
 
     try:
         load_framework()  # questions refer to the framework's modules
         for _name, loader in current_app.extensions.get("lms.content_loaders", []):
             loader(root)
+        audit("content.load", f"path:{root.name}", {"loaders": [name for name, _l in
+                                                             current_app.extensions.get("lms.content_loaders", [])]})
         db.session.commit()
     except ContentError as error:
         db.session.rollback()
@@ -45,9 +47,10 @@ def load_content(root: Path) -> None:
 @framework_cli.command("load")
 def framework_load() -> None:
     """Load (or refresh) the framework's modules and standards."""
-    from lms.services import load_framework
+    from lms.services import audit, load_framework
 
     count = load_framework()
+    audit("framework.load", "framework:tt03-2014", {"modules": count})
     db.session.commit()
     click.echo(f"Framework loaded: {count} modules.")
 

@@ -259,3 +259,5 @@ class AuditEntry(Model):
     subject: Mapped[str] = mapped_column(String(128), index=True)  # e.g. "certificate:42"
     details: Mapped[dict] = mapped_column(JSON, default=dict)
     note: Mapped[str | None] = mapped_column(Text)
+    # Where it came from: the client's address for a request, "cli" for a command, "job" for a job.
+    origin: Mapped[str | None] = mapped_column(String(64))

@@ -5,6 +5,7 @@ import json
 from datetime import date
 from pathlib import Path
 
+from flask import has_request_context, request
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -26,12 +27,16 @@ FRAMEWORK_FILE = Path(__file__).resolve().parent / "data" / "tt03-2014.json"
 
 
 def audit(action: str, subject: str, details: dict | None = None, note: str | None = None,
-          actor: User | None = None) -> AuditEntry:
-    """Record an action in the audit log (the current user is the actor unless given)."""
-    if actor is None and current_user and getattr(current_user, "is_authenticated", False):
+          actor: User | None = None, origin: str | None = None) -> AuditEntry:
+    """Record an action in the audit log: who (the signed-in person unless ``actor`` is given),
+    when, from where (the client's address in a request, else ``origin`` or "cli"), what
+    (``action`` on ``subject``, with ``details``: before/after values where something changed)."""
+    if actor is None and has_request_context() and getattr(current_user, "is_authenticated", False):
         actor = current_user
+    if origin is None:
+        origin = (request.remote_addr or "")[:64] if has_request_context() else "cli"
     entry = AuditEntry(action=action, subject=subject, details=details or {}, note=note,
-                       actor_id=actor.id if actor else None)
+                       actor_id=actor.id if actor else None, origin=origin)
     db.session.add(entry)
     db.session.flush()
     return entry
@@ -92,8 +97,9 @@ def get_or_create_agency(code: str, name: str) -> Agency:
 def create_user(username: str, password: str, full_name: str, *, email: str | None = None,
                 agency: Agency | None = None, position: str | None = None,
                 employee_code: str | None = None, date_of_birth: date | None = None,
-                place_of_birth: str | None = None) -> User:
-    """Create an account with a hashed password; the caller commits."""
+                place_of_birth: str | None = None, by: User | None = None) -> User:
+    """Create an account with a hashed password (audited; the caller checked the password
+    policy where a person chose the password); the caller commits."""
     user = User(username=username.strip().lower(), email=email, agency=agency,
                 position=nfc(position) or None, employee_code=employee_code,
                 date_of_birth=date_of_birth, place_of_birth=nfc(place_of_birth) or None)
@@ -101,17 +107,21 @@ def create_user(username: str, password: str, full_name: str, *, email: str | No
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
+    audit("account.create", f"user:{user.id}", {"username": user.username, "agency": agency.code if agency else None},
+          actor=by)
     return user
 
 
-def grant_role(user: User, role: Role, agency: Agency | None = None) -> RoleGrant:
-    """Give ``user`` the ``role`` over ``agency``'s subtree (every agency when None)."""
+def grant_role(user: User, role: Role, agency: Agency | None = None, by: User | None = None) -> RoleGrant:
+    """Give ``user`` the ``role`` over ``agency``'s subtree (every agency when None); audited."""
     for grant in user.grants:
         if grant.role == role and grant.agency_id == (agency.id if agency else None):
             return grant
     grant = RoleGrant(user=user, role=role, agency=agency)
     db.session.add(grant)
     db.session.flush()
+    audit("account.grant", f"user:{user.id}", {"role": role.value, "scope": agency.code if agency else "*"},
+          actor=by)
     return grant
 
 

@@ -166,10 +166,21 @@ def test_failed_and_successful_sign_ins_and_logouts_are_audited(client, db, user
     _sign_in(client, "learner", password="wrong")
     _sign_in(client, "learner")
     post_form(client, "/dashboard", "/logout")
-    actions = [e.action for e in db.session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
-    assert actions == ["auth.login_failed", "auth.login", "auth.logout"]
-    failed = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "auth.login_failed"))
-    assert failed.details["ip"] and "wrong" not in str(failed.details)
+    entries = list(db.session.scalars(select(AuditEntry).where(AuditEntry.action.startswith("auth."))
+                                      .order_by(AuditEntry.id)))
+    assert [e.action for e in entries] == ["auth.login_failed", "auth.login", "auth.logout"]
+    assert all(e.origin == "127.0.0.1" for e in entries)  # from where
+    assert entries[2].actor_id == users["learner"].id and entries[0].actor_id is None
+    assert "wrong" not in str(entries[0].details)
+
+
+def test_account_creation_and_grants_are_audited_from_the_command_line(app, db):
+    result = app.test_cli_runner().invoke(args=["users", "create", "tuan", "--name", "Lý Văn Tuấn",
+                                                "--password", "Sông Lam chảy mãi 2026", "--role", "hr"])
+    assert result.exit_code == 0, result.output
+    entries = {e.action: e for e in db.session.scalars(select(AuditEntry))}
+    assert entries["account.create"].origin == "cli" and entries["account.create"].details["username"] == "tuan"
+    assert entries["account.grant"].details == {"role": "hr", "scope": "*"}
 
 
 def test_successful_sign_ins_do_not_count_against_an_office_address(app, users):
