@@ -46,7 +46,10 @@ run: demo
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
 	$(FLASK) run
 
-test: setup
+lint: setup
+	$(BIN)/ruff check lms courses quizzes certificates practical bench tools tests
+
+test: setup lint
 	@[ -x /usr/bin/chromium ] || echo "*** NOTICE: /usr/bin/chromium is missing: the browser test will be SKIPPED (apt-get install chromium) ***"
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	@[ -x /usr/bin/chromium ] || echo "*** NOTICE: the browser test was skipped: /usr/bin/chromium is missing ***"

@@ -196,7 +196,7 @@ def _superseded_mentions(root: Path = CONTENT_ROOT) -> list[str]:
             block += not line.strip()
             blocks.append(block)
         texts: dict[int, list[str]] = {}
-        for line, number in zip(lines, blocks):
+        for line, number in zip(lines, blocks, strict=True):
             texts.setdefault(number, []).append(line)
         heading = ""
         for index, line in enumerate(lines):

@@ -147,7 +147,7 @@ def test_the_demo_lets_anyone_see_scoping(app, db):
 
     app.test_cli_runner().invoke(args=["demo", "load"])
     scopes = {}
-    for username, _name, _agency, _position, _code, _born, role, scope in DEMO_PEOPLE:
+    for _username, _name, _agency, _position, _code, _born, role, scope in DEMO_PEOPLE:
         if role in (Role.HR, Role.EXAMINER):
             scopes.setdefault(role, set()).add(scope)
     assert len(scopes[Role.HR]) >= 2 and len(scopes[Role.EXAMINER]) >= 2
