@@ -26,6 +26,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -54,6 +55,7 @@ GUNICORN_WORKER_CLASS = "sync"
 # client comes from 127.0.0.1, so the per-client limits would otherwise throttle the load itself.
 BENCH_RATE_LIMIT = "1000000 per minute"
 BENCH_PASSWORD = "Benchmark-CNTT@2026"
+BENCH_SITE_URL = "http://127.0.0.1"  # printed on certificates only; the servers listen on free ports
 POSTGRESQL_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
 # Databases other engineers' test suites use; a benchmark must never reset them.
 _PROTECTED_DATABASES = {"test", "postgres", "template0", "template1"}
@@ -101,6 +103,71 @@ def postgresql_url(database: str) -> str | None:
     return f"{POSTGRESQL_SERVER}/{database}"
 
 
+class PrivatePostgreSQL:
+    """A PostgreSQL cluster of the benchmark's own, in a temporary directory, on a free port.
+
+    The exam session restarts its database in the middle of a run; doing that to the machine's
+    shared server would break everyone else's work, so the run gets a server it may stop.
+    Uses the installed server binaries (``initdb``, ``pg_ctl``); when running as root they run
+    as the ``postgres`` system user, as PostgreSQL requires.
+    """
+
+    def __init__(self, directory: Path):
+        self.directory = directory / "pgdata"
+        self.socket_dir = directory / "pgsocket"
+        self.port = free_port()
+        self.bin = self._binaries()
+
+    @staticmethod
+    def _binaries() -> Path:
+        candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))
+        if not candidates:
+            raise FileNotFoundError("no PostgreSQL server binaries under /usr/lib/postgresql")
+        return candidates[-1].parent
+
+    def _run(self, *command: str) -> None:
+        prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        subprocess.run([*prefix, *command], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                       timeout=120)
+
+    def available(self) -> bool:
+        """Whether this machine can run a private server."""
+        return (self.bin / "initdb").exists()
+
+    def start(self) -> str:
+        """Create and start the cluster; return the SQLAlchemy URL of its ``bench`` database."""
+        for folder in (self.directory, self.socket_dir):
+            folder.mkdir(parents=True, exist_ok=True)
+            if os.geteuid() == 0:
+                shutil.chown(folder, "postgres", "postgres")
+        if os.geteuid() == 0:
+            shutil.chown(self.directory.parent, "postgres", "postgres")
+        self._run(str(self.bin / "initdb"), "-D", str(self.directory), "-U", "postgres", "--auth=trust",
+                  "--encoding=UTF8", "--no-instructions")
+        self._pg_ctl("start")
+        with psycopg.connect(f"postgresql://postgres@127.0.0.1:{self.port}/postgres", autocommit=True) as admin:
+            admin.execute("CREATE DATABASE bench")
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/bench"
+
+    def _pg_ctl(self, action: str, *extra: str) -> None:
+        options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.socket_dir} -c fsync=on"
+        self._run(str(self.bin / "pg_ctl"), "-D", str(self.directory), "-o", options, "-w", "-t", "60",
+                  *extra, action)
+
+    def restart(self, down_seconds: float) -> float:
+        """Stop the server (fast: connections are cut), wait ``down_seconds``, start it; the outage's length."""
+        started = time.monotonic()
+        self._pg_ctl("stop", "-m", "fast")
+        time.sleep(down_seconds)
+        self._pg_ctl("start")
+        return time.monotonic() - started
+
+    def stop(self) -> None:
+        """Stop the server (its directory goes with the benchmark's temporary directory)."""
+        with contextlib.suppress(subprocess.CalledProcessError, FileNotFoundError):
+            self._pg_ctl("stop", "-m", "immediate")
+
+
 def database_label(url: str) -> str:
     """The database engine's name for reports."""
     return "PostgreSQL" if url.startswith("postgresql") else "SQLite (WAL)"
@@ -112,7 +179,7 @@ def seeding_app(database_url: str) -> Flask:
 
     return create_app({
         "LMS_ENV": "production", "SECRET_KEY": _SECRET_KEY, "SQLALCHEMY_DATABASE_URI": database_url,
-        "RATELIMIT_STORAGE_URI": "memory://", "SESSION_COOKIE_SECURE": False,
+        "RATELIMIT_STORAGE_URI": "memory://", "SESSION_COOKIE_SECURE": False, "SITE_URL": BENCH_SITE_URL,
     })
 
 
@@ -200,6 +267,7 @@ def server_environment(database_url: str, instance_dir: Path) -> dict[str, str]:
         "DATABASE_URL": database_url,
         "LMS_INSTANCE_PATH": str(instance_dir),
         "SESSION_COOKIE_SECURE": "0",  # the benchmark speaks plain HTTP to 127.0.0.1
+        "SITE_URL": BENCH_SITE_URL,
         "RATELIMIT_VERIFY": BENCH_RATE_LIMIT,
         "RATELIMIT_LOGIN": BENCH_RATE_LIMIT,
         "PYTHONPATH": str(ROOT),

@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from quizzes.models import Attempt
 
 QUICK = _server.quick()
-CANDIDATES = 100 if QUICK else 1000
+CANDIDATES = 100 if QUICK else 3000
 QUESTIONS = 30
 SAVES_PER_CANDIDATE = 30
 ANSWERED_QUESTIONS = (8, 14)  # distinct questions a candidate answers; the other saves change them
@@ -65,6 +65,9 @@ TIME_LIMIT_MINUTES = 180
 CONNECTIONS = 32
 MAX_TRIES = 30
 KILL_AFTER_SHARE = 0.4
+RESTART_AFTER_SHARE = 0.5
+DATABASE_DOWN_SECONDS = 5.0
+P99_SAVE_TARGET_MS = 300.0
 SEED = 2026
 POSTGRESQL_DATABASE = "bench_exam"
 _INPUT = re.compile(r"<input\b([^>]*)>")
@@ -131,6 +134,9 @@ class _Stats:
     killed_worker: int | None = None
     killed_at_seconds: float = 0.0
     restart_seconds: float = 0.0
+    database_restarted_at: float = 0.0
+    database_outage_seconds: float = 0.0
+    unavailable_without_retry_after: int = 0
     examples: list[str] = field(default_factory=list)
 
     @property
@@ -142,7 +148,13 @@ class _Stats:
     def passed(self) -> bool:
         """Nothing lost, every page and grade as saved, no response the protocol does not allow."""
         return not (self.lost_answers or self.page_mismatches or self.unexpected_answers or self.wrong_finish
-                    or self.score_mismatches or self.unexpected)
+                    or self.score_mismatches or self.unexpected or self.unavailable_without_retry_after
+                    or (self.database == "PostgreSQL" and self.save_p99_ms >= P99_SAVE_TARGET_MS))
+
+    @property
+    def save_p99_ms(self) -> float:
+        """99th percentile of one save request's time, in milliseconds."""
+        return _server.percentile(self.save_latencies, 0.99) * 1000 if self.save_latencies else 0.0
 
     def note(self, kind: str, detail: str) -> None:
         """Count an answer the protocol does not allow and keep a few examples."""
@@ -155,12 +167,15 @@ class _Session:
     """One run: the server, the in-process app for deadlines and checks, the candidates and their stats."""
 
     def __init__(self, app: Flask, server: GunicornServer, candidates: list[_Candidate], stats: _Stats,
-                 kill: bool):
+                 kill: bool, database: _server.PrivatePostgreSQL | None = None):
         self.app = app
         self.server = server
         self.candidates = candidates
         self.stats = stats
-        self.kill_at = int(KILL_AFTER_SHARE * len(candidates) * SAVES_PER_CANDIDATE) if kill else None
+        self.database = database  # restarted in the middle of the run when given
+        planned = len(candidates) * SAVES_PER_CANDIDATE
+        self.kill_at = int(KILL_AFTER_SHARE * planned) if kill else \
+            int(RESTART_AFTER_SHARE * planned) if database is not None else None
         self.kill_due = asyncio.Event()
         self.started = time.monotonic()
         self.deadlines_passed_at = 0.0  # monotonic time by which every moved deadline has passed
@@ -186,6 +201,8 @@ class _Session:
             if kind == "save":
                 self.stats.save_latencies.append(response.seconds)
             self.stats.statuses[f"{kind} {response.status}"] += 1
+            if response.status == 503 and "retry-after" not in response.headers:
+                self.stats.unavailable_without_retry_after += 1
             if response.status < 500:
                 return response, lost
         self.stats.given_up += 1
@@ -311,8 +328,16 @@ class _Session:
             await self.submit(candidate)
 
     async def killer(self) -> None:
-        """When the planned share of saves is acknowledged, SIGKILL one worker and time its replacement."""
+        """When the planned share of saves is acknowledged, SIGKILL one worker and time its replacement
+        (or, for a database restart run, stop the database for a few seconds and start it again)."""
         await self.kill_due.wait()
+        if self.database is not None:
+            self.stats.database_restarted_at = time.monotonic() - self.started
+            print(f"  stopping the database for {DATABASE_DOWN_SECONDS:.0f} s after {self.stats.acked_saves} "
+                  f"acknowledged saves")
+            self.stats.database_outage_seconds = await asyncio.to_thread(self.database.restart,
+                                                                         DATABASE_DOWN_SECONDS)
+            return
         self.stats.killed_at_seconds = time.monotonic() - self.started
         self.stats.killed_worker = self.server.kill_worker()
         print(f"  killed worker {self.stats.killed_worker} with SIGKILL after "
@@ -459,8 +484,10 @@ async def _sign_in_all(pool: HttpPool, usernames: list[str]) -> tuple[list[Brows
     return browsers, time.monotonic() - started
 
 
-async def _session(database_url: str, work: Path) -> tuple[list[_Stats], float]:
-    """Seed a database, serve it, sign everyone in, and run the session twice (the second with a kill)."""
+async def _session(database_url: str, work: Path, database: _server.PrivatePostgreSQL | None = None
+                   ) -> tuple[list[_Stats], float]:
+    """Seed a database, serve it, sign everyone in, and run the session: steady, with a worker
+    killed, and (for a database of the benchmark's own) with the database restarted."""
     from lms.extensions import db
 
     label = _server.database_label(database_url)
@@ -476,14 +503,17 @@ async def _session(database_url: str, work: Path) -> tuple[list[_Stats], float]:
         try:
             browsers, login_seconds = await _sign_in_all(pool, usernames)
             print(f"  {len(usernames)} candidates signed in through the login form in {login_seconds:.1f} s")
-            for name, kill in (("steady", False), ("worker killed", True)):
+            runs = [("steady", False, None), ("worker killed", True, None)]
+            if database is not None:
+                runs.append(("database restarted", False, database))
+            for name, kill, restarted in runs:
                 stats = _Stats(name, label)
                 groups = _groups(len(usernames), name)
                 candidates = [_Candidate(i, u, g, b)
                               for i, (u, g, b) in enumerate(zip(usernames, groups, browsers, strict=True))]
                 stats.groups.update(groups)
                 _start_attempts(app, quiz_id, candidates, name)
-                session = _Session(app, server, candidates, stats, kill)
+                session = _Session(app, server, candidates, stats, kill, restarted)
                 logged_before = server.logged_exceptions()
                 await session.run()
                 stats.server_exceptions = server.logged_exceptions() - logged_before
@@ -519,14 +549,18 @@ def _ms(samples: list[float], fraction: float) -> str:
 
 
 def _document(runs: list[_Stats], logins: dict[str, float], postgresql_skipped: bool) -> str:
-    headers = ("database", "run", "save requests", "acknowledged", "409 stale", "410 closed", "5xx", "conn. errors",
-               "retries", "page mismatches", "lost answers", "save p50 ms", "save p99 ms", "saves/s", "result")
+    headers = ("database", "run", "save requests", "acknowledged", "409 stale", "410 closed", "503 (Retry-After)",
+               "other 5xx", "submits refused (lock)", "conn. errors", "retries", "page mismatches", "lost answers",
+               "save p50 ms", "save p99 ms", "saves/s", "result")
     rows = []
     for s in runs:
         save_requests = sum(v for k, v in s.statuses.items() if k.startswith("save"))
-        server_errors = sum(v for k, v in s.statuses.items() if k.split()[-1].startswith("5"))
+        unavailable = sum(v for k, v in s.statuses.items() if k.endswith(" 503"))
+        server_errors = sum(v for k, v in s.statuses.items() if k.split()[-1].startswith("5")) - unavailable
+        submit_refused = sum(v for k, v in s.statuses.items() if k.startswith("submit 5"))
         rows.append((s.database, s.name, f"{save_requests:,}", f"{s.acked_saves:,}", s.statuses["save 409"],
-                     s.statuses["save 410"], server_errors, s.connection_errors, s.retries, s.page_mismatches,
+                     s.statuses["save 410"], unavailable, server_errors, submit_refused, s.connection_errors,
+                     s.retries, s.page_mismatches,
                      f"**{s.lost_answers}**", _ms(s.save_latencies, 0.5), _ms(s.save_latencies, 0.99),
                      f"{save_requests / s.seconds:,.0f}", "PASS" if s.passed else "FAIL"))
     group_names = ("submit-form", "submit-stale", "submit-empty", "timeout", "never-return")
@@ -564,13 +598,24 @@ def _document(runs: list[_Stats], logins: dict[str, float], postgresql_skipped: 
     )
     if kills:
         notes += "\n\nSIGKILL run: " + "; ".join(kills) + "."
+    restarts = [f"{s.database}: the database was stopped {s.database_restarted_at:.1f} s into the run and "
+                f"answered again {s.database_outage_seconds:.1f} s later (`pg_ctl stop -m fast`, "
+                f"{DATABASE_DOWN_SECONDS:.0f} s down, `pg_ctl start`; the site was not restarted); meanwhile "
+                f"requests were answered 503 with Retry-After ({s.unavailable_without_retry_after} without it) "
+                f"and retried by the clients" for s in runs if s.database_outage_seconds]
+    if restarts:
+        notes += ("\n\nDatabase restart run (PostgreSQL in a cluster of the benchmark's own, so that "
+                  "stopping it disturbs no one else): " + "; ".join(restarts) + ".")
+    notes += (f"\n\nTargets: 0 lost answers in every run; on PostgreSQL a save's p99 under "
+              f"{P99_SAVE_TARGET_MS:.0f} ms; on SQLite no submit refused for a lock (`database is locked`) under "
+              f"autosave load (column \"submits refused (lock)\").")
     logged = [f"{s.database}, {s.name}: " + "; ".join(f"{count} × `{text}`" for text, count in
                                                       s.server_exceptions.most_common(3))
               for s in runs if s.server_exceptions]
     if logged:
         notes += "\n\nExceptions in the server's log (answered 5xx; the clients retried): " + " — ".join(logged) + "."
     if postgresql_skipped:
-        notes += "\n\nPostgreSQL did not answer on 127.0.0.1:5432: run on SQLite only."
+        notes += "\n\nPostgreSQL was not available: run on SQLite only."
     detail_headers = ("database", "run", *(f"{g}: lost / acknowledged (attempts)" for g in group_names),
                       "page reloads", "swept", "saves given up", "graded answers never acknowledged",
                       "wrong ending", "score ≠ ledger", "unexpected responses")
@@ -584,15 +629,25 @@ def run() -> bool:
     logins: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="bench-exam-") as directory:
         work = Path(directory)
-        databases = [_server.sqlite_url(work)]
-        postgresql = _server.postgresql_url(POSTGRESQL_DATABASE)
-        if postgresql:
-            databases.append(postgresql)
-        else:
-            print("PostgreSQL: not reachable on 127.0.0.1:5432: skipped")
-        for url in databases:
-            stats, login_seconds = asyncio.run(_session(url, work))
-            runs += stats
-            logins[_server.database_label(url)] = login_seconds
+        stats, login_seconds = asyncio.run(_session(_server.sqlite_url(work), work))
+        runs += stats
+        logins["SQLite (WAL)"] = login_seconds
+        private = _server.PrivatePostgreSQL(work)
+        postgresql = None
+        if private.available():
+            postgresql = private.start()
+        try:
+            if postgresql is None:
+                postgresql = _server.postgresql_url(POSTGRESQL_DATABASE)  # no restart on a shared server
+                private = None
+            if postgresql is None:
+                print("PostgreSQL: not available: skipped")
+            else:
+                stats, login_seconds = asyncio.run(_session(postgresql, work, private))
+                runs += stats
+                logins["PostgreSQL"] = login_seconds
+        finally:
+            if private is not None:
+                private.stop()
     write_section("Exam session", _document(runs, logins, postgresql is None))
     return all(s.passed for s in runs)

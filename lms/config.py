@@ -46,7 +46,7 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
-        "SITE_URL": _site_url(env),
+        "SITE_URL": overrides.get("SITE_URL") or _site_url(env),
         "SITE_NAME": os.environ.get("SITE_NAME", "Học và thi kỹ năng CNTT"),
         "ORGANISATION_NAME": os.environ.get("ORGANISATION_NAME", "Ủy ban nhân dân tỉnh Nghệ An"),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 16 * 1024 * 1024)),
