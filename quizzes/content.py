@@ -168,7 +168,9 @@ def load_quiz_content(root: Path) -> None:
             raise ContentError([Problem(path, 1, f"no guide '{slug}' beside this quiz")])
         questions = _sync_category(f"Hướng dẫn/{slug}", gifts)
         quiz = _quiz(f"huong-dan-{slug}")
-        quiz.title, quiz.kind, quiz.public, quiz.shuffle = f"Tự kiểm tra: {guide.title}", QuizKind.PRACTICE, True, False
+        # Shuffled like every other quiz: the guides' authors put the right answer first, and a
+        # self-check whose first option is always right checks nothing (issue 10).
+        quiz.title, quiz.kind, quiz.public, quiz.shuffle = f"Tự kiểm tra: {guide.title}", QuizKind.PRACTICE, True, True
         quiz.description = "Kết quả chỉ để bạn tự kiểm tra, không được ghi nhận chính thức."
         _set_items(quiz, questions)
 

@@ -89,3 +89,78 @@ def test_no_advanced_course_means_no_link_to_an_empty_advanced_list(client, db, 
     dashboard = client.get("/dashboard").get_data(as_text=True)
     assert "Xem các khóa học nâng cao" not in dashboard and "Chưa có khóa học nâng cao nào." in dashboard
     assert "Chưa có khóa học nâng cao" in client.get("/courses?level=advanced").get_data(as_text=True)
+
+
+# --------------------------------------------------------------------------- self-checks: order and the pick
+
+
+def _self_check(db, shuffle: bool = True):
+    from quizzes.models import Quiz, QuizItem, QuizKind
+
+    quiz = Quiz(slug="huong-dan-thu", title="Tự kiểm tra: thử", kind=QuizKind.PRACTICE, public=True, shuffle=shuffle)
+    for position in range(1, 4):
+        quiz.items.append(QuizItem(question=factories.question(f"Câu tự kiểm tra {position}?"), position=position))
+    _db.session.add(quiz)
+    db.session.commit()
+    return quiz
+
+
+def test_self_check_options_are_shuffled_per_visit_where_the_quiz_says_so(db):
+    from quizzes.services import self_check_questions
+
+    quiz = _self_check(db)
+    seeds = [f"{n:016x}" for n in range(24)]
+    first_is_right = [options[0].fraction == 1.0 for seed in seeds
+                      for _question, options in self_check_questions(quiz, seed)]
+    # The author wrote the right answer first; shuffled, it is first about a quarter of the time.
+    assert 0 < sum(first_is_right) < len(first_is_right) / 2
+    # The same visit (seed) always gives the same order: the result matches the page.
+    assert [[o.id for o in options] for _q, options in self_check_questions(quiz, seeds[3])] == \
+        [[o.id for o in options] for _q, options in self_check_questions(quiz, seeds[3])]
+    quiz.shuffle = False
+    assert all(options[0].fraction == 1.0 for _q, options in self_check_questions(quiz, seeds[5]))
+
+
+def test_guide_self_checks_are_loaded_shuffled(app, db):
+    from sqlalchemy import select
+
+    from quizzes.models import Quiz
+
+    result = app.test_cli_runner().invoke(args=["content", "load"])
+    assert result.exit_code == 0, result.output
+    self_checks = list(db.session.scalars(select(Quiz).where(Quiz.public.is_(True))))
+    assert self_checks and all(quiz.shuffle for quiz in self_checks)
+
+
+def _options_in_page(html: str, question_id: int) -> list[int]:
+    return [int(value) for value in re.findall(rf'name="q{question_id}" value="(\d+)"', html)]
+
+
+def test_self_check_result_keeps_the_visit_order_and_shows_what_was_picked(client, db):
+    from tests.conftest import csrf_token_from
+
+    quiz = _self_check(db)
+    page = client.get(f"/self-check/{quiz.slug}").get_data(as_text=True)
+    seed = re.search(r'name="order" value="([0-9a-f]{16})"', page).group(1)
+    questions = [item.question for item in quiz.items]
+    shown = {q.id: _options_in_page(page, q.id) for q in questions}
+    wrong = {q.id: next(o for o in q.options if o.fraction == 0) for q in questions}
+    data = {"csrf_token": csrf_token_from(page), "order": seed}
+    data.update({f"q{q.id}": str(wrong[q.id].id) for q in questions[:2]})  # the third left blank
+    result = client.post(f"/self-check/{quiz.slug}", data=data).get_data(as_text=True)
+    assert "0,00/10" in result
+    reviews = re.findall(r'<ul class="plain options-review">(.*?)</ul>', result, flags=re.S)
+    shown_questions = sorted(questions, key=lambda q: result.index(q.text))
+    assert len(reviews) == 3
+    for review, question in zip(reviews, shown_questions, strict=True):
+        items = re.findall(r"<li[^>]*>(.*?)</li>", review, flags=re.S)
+        listed = [next(o.id for o in question.options if re.search(rf"\b{re.escape(o.text)}\b", item))
+                  for item in items]
+        assert listed == shown[question.id]  # the order the visitor answered in
+        if question in questions[:2]:
+            assert re.search(r"<strong>Bạn chọn:</strong>\s*" + re.escape(wrong[question.id].text), review)
+        else:
+            assert "Bạn chọn:" not in review
+    assert result.count("Bạn chưa trả lời câu này.") == 1
+    # A forged or missing order is refused, not guessed.
+    assert client.post(f"/self-check/{quiz.slug}", data={**data, "order": "xyz"}).status_code == 400
