@@ -16,6 +16,7 @@ from certificates import bp, codes, documents, services
 from certificates.forms import BulkCheckForm, BulkRevokeForm, PdfUploadForm, RevokeForm
 from certificates.models import CertificateKind, CertificateStatus, Issuer, ModuleAttainment
 from lms.auth import EmptyForm
+from lms.errors import render_error
 from lms.extensions import db, limiter
 from lms.jobs import Job, create_job
 from lms.web import MAX_ID, int_arg, not_modified, page_etag, revalidated
@@ -85,9 +86,23 @@ def verify():
         code = codes.normalise(raw)
         if code is not None:
             return redirect(url_for("certificates.verify_code", code=code))
-        return render_template("certificates/verify_form.html", code=raw, invalid=True,
-                               upload=PdfUploadForm()), 400
-    return render_template("certificates/verify_form.html", code="", invalid=False, upload=PdfUploadForm())
+        return _invalid_code_page(raw)
+    return render_template("certificates/verify_form.html", code="", invalid=None, upload=PdfUploadForm())
+
+
+def code_problem_message(problem: str) -> str:
+    """What a lookup says about a code that cannot be one (``codes.problem``): the same words on
+    the verification page, in the JSON API and in HR's bulk check."""
+    if problem == "checksum":
+        return _("Mã có ký tự gõ nhầm: ký tự kiểm tra (ký tự cuối) không khớp với các ký tự trước. "
+                 "Vui lòng đối chiếu từng ký tự với mã in trên giấy chứng nhận.")
+    return _("Mã không đúng định dạng: mã tra cứu gồm 17 chữ và số, ví dụ 7K3M-Q9XD-2F4H-WC8N-R.")
+
+
+def _invalid_code_page(raw: str):
+    """The lookup form again, saying what is wrong with ``raw`` (400)."""
+    return render_template("certificates/verify_form.html", code=raw,
+                           invalid=code_problem_message(codes.problem(raw) or "format"), upload=PdfUploadForm()), 400
 
 
 @bp.route("/verify/<code>")
@@ -99,6 +114,8 @@ def verify_code(code: str):
     revoked at once, in every worker); a browser that holds the page for the same facts gets
     304 (ETag made of them).
     """
+    if codes.problem(code) is not None:
+        return _invalid_code_page(code[:64])  # a typo is said as a typo, not as "not found"
     found = services.verification_facts(code)
     if found is None:
         return render_template("certificates/verify_unknown.html", code=code[:64]), 404
@@ -136,9 +153,12 @@ def verify_pdf():
 @limiter.limit(_verify_limit)
 def api_certificate(code: str):
     """JSON verification: the same facts as the page."""
+    problem = codes.problem(code)
+    if problem is not None:
+        return render_error(400, code_problem_message(problem), error_code=problem)
     found = services.verification_facts(code)
     if found is None:
-        return jsonify({"error": {"status": 404, "message": "not found"}}), 404
+        return render_error(404, _("Không có chứng chỉ nào với mã này."), error_code="not_found")
     services.count_verification(found.certificate_id)
     return jsonify(found.facts)
 
@@ -163,6 +183,18 @@ def _identifiers_from_upload(storage) -> list[str]:
     return [row[0] if row else "" for row in csv.reader(io.StringIO(text))]
 
 
+def bulk_status_names() -> dict[str, str]:
+    """A bulk check row's status in words (the page and the Excel file say the same)."""
+    from certificates.exports import status_names
+
+    return status_names()
+
+
+def _first_filled(lines: list[str], offset: int) -> int:
+    """The 1-based number (after ``offset`` lines) of the first non-blank line of ``lines``."""
+    return offset + next((number for number, line in enumerate(lines, start=1) if line.strip()), 1)
+
+
 @bp.route("/hr/verify", methods=["GET", "POST"])
 @role_required(Role.HR)
 def bulk_verify():
@@ -171,20 +203,25 @@ def bulk_verify():
     rows = None
     if form.validate_on_submit():
         identifiers = (form.identifiers.data or "").splitlines()
+        # The first line of the pasted list and of the file may be a column heading.
+        header_lines = {_first_filled(identifiers, 0)}
         if form.document.data:
             try:
-                identifiers += _identifiers_from_upload(form.document.data)
+                uploaded = _identifiers_from_upload(form.document.data)
             except ValueError as error:
                 form.document.errors.append(str(error))
-                return render_template("certificates/bulk_verify.html", form=form, rows=None), 400
-        rows = services.bulk_check(identifiers)
+                return render_template("certificates/bulk_verify.html", form=form, rows=None,
+                                       status_names=bulk_status_names()), 400
+            header_lines.add(_first_filled(uploaded, len(identifiers)))
+            identifiers += uploaded
+        rows = services.bulk_check(identifiers, header_lines=header_lines)
         if request.form.get("format") == "xlsx":
             from certificates.exports import bulk_check_xlsx
 
             return Response(bulk_check_xlsx(rows), mimetype="application/vnd.openxmlformats-officedocument."
                                                               "spreadsheetml.sheet",
                             headers={"Content-Disposition": 'attachment; filename="kiem-tra-chung-chi.xlsx"'})
-    return render_template("certificates/bulk_verify.html", form=form, rows=rows)
+    return render_template("certificates/bulk_verify.html", form=form, rows=rows, status_names=bulk_status_names())
 
 
 @bp.route("/register")

@@ -155,7 +155,8 @@ def test_verification_shows_only_what_hr_needs(client, db, users, basic_session)
     assert data["holder_date_of_birth"] == "**/**/1982" and data["serial"] == certificate.serial
     assert "holder_employee_code" not in data and "NA-0001" not in str(data)
     unknown = client.get("/api/v1/certificates/0000-0000-0000-0000-0")
-    assert unknown.status_code == 404 and unknown.json == {"error": {"status": 404, "message": "not found"}}
+    assert unknown.status_code == 404 and unknown.json["error"]["code"] == "not_found"
+    assert unknown.json["error"]["message"] == "Không có chứng chỉ nào với mã này."
 
 
 def test_revocation_and_reissue_are_visible_and_audited(client, db, users, basic_session):
@@ -294,11 +295,11 @@ def test_badge_is_a_signed_open_badges_credential_verifiable_with_the_published_
 
 
 def test_unknown_codes_say_nothing_and_lookups_are_rate_limited(app, client, db):
-    page = client.get("/verify/7K3M-Q9XD-2F4H-WC8N-T")
+    page = client.get("/verify/7K3M-Q9XD-2F4H-WC8N-R")
     assert page.status_code == 404 and "Không tìm thấy chứng chỉ" in page.get_data(as_text=True)
     app.config["RATELIMIT_VERIFY"] = "3 per minute"
     try:
-        statuses = [client.get("/api/v1/certificates/7K3M-Q9XD-2F4H-WC8N-T").status_code for _ in range(4)]
+        statuses = [client.get("/api/v1/certificates/7K3M-Q9XD-2F4H-WC8N-R").status_code for _ in range(4)]
     finally:
         app.config["RATELIMIT_VERIFY"] = "1000 per minute"
     assert statuses == [404, 404, 404, 429]

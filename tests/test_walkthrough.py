@@ -164,3 +164,98 @@ def test_self_check_result_keeps_the_visit_order_and_shows_what_was_picked(clien
     assert result.count("Bạn chưa trả lời câu này.") == 1
     # A forged or missing order is refused, not guessed.
     assert client.post(f"/self-check/{quiz.slug}", data={**data, "order": "xyz"}).status_code == 400
+
+
+# --------------------------------------------------------------------------- verification: one answer everywhere
+
+
+def _course_certificate(users):
+    from sqlalchemy import select
+
+    from certificates.models import Certificate
+    from quizzes.services import start_attempt, submit_attempt
+
+    course = factories.course(lessons=1)
+    quiz = factories.quiz(course, questions=1)
+    learner = users["learner"]
+    record_lesson_view(learner, course.lessons[0])
+    attempt = start_attempt(learner, quiz)
+    question = quiz.items[0].question
+    submit_attempt(attempt, {question.id: {"option": factories.correct_option_id(question)}})
+    certificate = _db.session.scalar(select(Certificate).where(Certificate.holder_id == learner.id))
+    _db.session.commit()
+    return certificate
+
+
+def _typo(code: str) -> str:
+    """The code with one character mistyped (the check character then no longer matches)."""
+    from certificates.codes import ALPHABET
+
+    wrong = ALPHABET[(ALPHABET.index(code[3]) + 1) % len(ALPHABET)]
+    return code[:3] + wrong + code[4:]
+
+
+def test_a_typo_is_a_typo_on_the_page_in_the_api_and_in_the_bulk_check(client, db, users):
+    import io
+
+    from certificates import codes
+    from tests.conftest import csrf_token_from
+
+    certificate = _course_certificate(users)
+    typo = codes.display(_typo(certificate.code))
+    page = client.get(f"/verify/{typo}")
+    assert page.status_code == 400 and "Mã có ký tự gõ nhầm" in page.get_data(as_text=True)
+    form = client.get("/verify", query_string={"code": typo})
+    assert form.status_code == 400 and "Mã có ký tự gõ nhầm" in form.get_data(as_text=True)
+    api = client.get(f"/api/v1/certificates/{typo}")
+    assert api.status_code == 400 and api.json["error"]["code"] == "checksum"
+    assert api.json["error"]["message"].startswith("Mã có ký tự gõ nhầm")
+    malformed = client.get("/api/v1/certificates/KHONG-PHAI-MA")
+    assert malformed.status_code == 400 and malformed.json["error"]["code"] == "format"
+    unknown = client.get("/api/v1/certificates/7K3M-Q9XD-2F4H-WC8N-R")
+    assert unknown.status_code == 404 and unknown.json["error"]["code"] == "not_found"
+    assert "not found" not in unknown.get_data(as_text=True)  # no developer English
+
+    login(client, "hr")
+    page = client.get("/hr/verify").get_data(as_text=True)
+    upload = (io.BytesIO(f"Mã tra cứu\n{certificate.serial}\n{typo}\nKHONG-CO-MA\n".encode()), "danh-sach.csv")
+    result = client.post("/hr/verify", data={"csrf_token": csrf_token_from(page), "identifiers": "",
+                                             "document": upload, "format": "html"},
+                         content_type="multipart/form-data").get_data(as_text=True)
+    cells = [re.findall(r"<td>(.*?)</td>", row, flags=re.S) for row in re.findall(r"<tr>(.*?)</tr>", result, re.S)]
+    by_query = {row[1]: row[-1] for row in cells if len(row) == 6}
+    assert by_query == {"Mã tra cứu": "Dòng tiêu đề, bỏ qua", certificate.serial: "Hợp lệ",
+                        typo: "Mã có ký tự gõ nhầm", "KHONG-CO-MA": "Không tìm thấy"}
+
+
+def test_a_code_in_the_first_line_is_never_taken_for_a_heading(db, users):
+    from certificates import services
+
+    certificate = _course_certificate(users)
+    rows = services.bulk_check(["Code", certificate.code], header_lines={1})
+    assert [row.status for row in rows] == ["header", "valid"]
+    rows = services.bulk_check([certificate.code, "Mã tra cứu"], header_lines={1})
+    assert [row.status for row in rows] == ["valid", "not_found"]
+
+
+# --------------------------------------------------------------------------- Excel exports
+
+
+def test_register_export_writes_date_cells_and_number_scores(client, db, users):
+    import io
+
+    from openpyxl import load_workbook
+
+    certificate = _course_certificate(users)
+    login(client, "hr")
+    data = client.get("/register?format=xlsx").data
+    sheet = load_workbook(io.BytesIO(data)).active
+    headers = [cell.value for cell in sheet[1]]
+    row = {header: cell for header, cell in zip(headers, sheet[2], strict=True)}
+    born = row["Ngày sinh"]
+    assert born.is_date and born.value.date() == certificate.holder_date_of_birth
+    assert born.number_format == "dd/mm/yyyy"
+    assert row["Ngày cấp"].is_date and row["Ngày cấp"].number_format == "dd/mm/yyyy"
+    score = row["Điểm lý thuyết"]
+    assert isinstance(score.value, int | float) and score.number_format == "0.00"
+    assert row["Tình trạng"].value == "Hợp lệ"
