@@ -333,7 +333,28 @@ def job_status(job_id: int):
     if request.accept_mimetypes.best == "application/json":
         return jsonify({"id": job.id, "status": job.status, "done": job.done, "total": job.total,
                         "percent": job.percent, "message": job.message, "result": job.result})
-    return render_template("certificates/job.html", job=job)
+    return render_template("certificates/job.html", job=job, title=job_title(job),
+                           step=job_step(job))
+
+
+def job_title(job: Job) -> str:
+    """The job's name in the reader's language (the stored name is the one it was given)."""
+    if job.target == "certificates.jobs:issue_session_job":
+        session = db.session.get(ExamSession, job.arguments.get("session_id", 0))
+        return _("Cấp chứng chỉ: %(title)s", title=session.title) if session else _("Cấp chứng chỉ")
+    return job.name
+
+
+def job_step(job: Job) -> str:
+    """What the job is doing, or why it failed, in the reader's language.
+
+    Steps are recorded as codes; a failure's own text is for the log (it may be a developer's
+    English), so the page says that it failed and what to do.
+    """
+    if job.status == "failed":
+        return _("Công việc bị lỗi và đã dừng. Những gì đã làm xong vẫn được giữ; hãy thử lại hoặc báo quản trị viên.")
+    steps = {"signing": _("Ký số và lưu tệp PDF"), "Ký số và lưu tệp PDF": _("Ký số và lưu tệp PDF")}
+    return steps.get(job.message, job.message)
 
 
 def dashboard_panel(user) -> str | None:

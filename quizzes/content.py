@@ -80,10 +80,11 @@ def _sync_category(path: str, gifts: list[GiftQuestion]) -> list[Question]:
 def _normalised(gift: GiftQuestion, existing: Question) -> GiftQuestion:
     """``gift`` with its tags in the form gift_from_question writes, for comparison."""
     tags = {t.lower() for t in gift.tags}
-    difficulty = next((d for d in bank.DIFFICULTIES if d in tags), "medium")
+    difficulty = bank.difficulty_of(tags)
     extra = [t for t in ("case-sensitive", "ignore-diacritics") if t in tags]
     return GiftQuestion(qtype=gift.qtype, name=gift.name, text=gift.text, text_format=gift.text_format,
                         answers=gift.answers, matches=gift.matches, general_feedback=gift.general_feedback,
+                        general_feedback_format=gift.general_feedback_format,
                         category=gift.category, tags=[_module(gift), difficulty, *extra], idnumber=gift.idnumber)
 
 

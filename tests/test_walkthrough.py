@@ -259,3 +259,122 @@ def test_register_export_writes_date_cells_and_number_scores(client, db, users):
     score = row["Điểm lý thuyết"]
     assert isinstance(score.value, int | float) and score.number_format == "0.00"
     assert row["Tình trạng"].value == "Hợp lệ"
+
+
+# --------------------------------------------------------------------------- question bank: imports and exports
+
+
+def _upload(client, data: bytes, filename: str, **fields):
+    import io
+
+    from tests.conftest import csrf_token_from
+
+    token = csrf_token_from(client.get("/bank/import").get_data(as_text=True))
+    return client.post("/bank/import", data={"csrf_token": token, "file": (io.BytesIO(data), filename), **fields},
+                       content_type="multipart/form-data")
+
+
+def test_an_excel_sheet_repeating_codes_already_in_the_bank_is_refused_with_its_rows(client, db, users):
+    from sqlalchemy import func, select
+
+    from quizzes.models import Question
+
+    login(client, "author")
+    template = client.get("/bank/template.xlsx").data
+    assert _upload(client, template, "mau.xlsx").status_code == 200
+    before = db.session.scalar(select(func.count(Question.id)))
+    again = _upload(client, template, "mau-lan-hai.xlsx")
+    page = again.get_data(as_text=True)
+    assert again.status_code == 400
+    assert "<tr><td>2</td><td>—</td><td>Mã câu «VD-01» đã có trong ngân hàng (danh mục «IU01»)" in page
+    assert "<tr><td>9</td>" in page  # every repeated row is named
+    assert db.session.scalar(select(func.count(Question.id))) == before  # nothing imported
+    whole_bank = client.get("/bank/export?format=xlsx")
+    assert whole_bank.status_code == 200  # the bank still goes out as one sheet
+
+
+def test_per_answer_formats_survive_the_bank_import_and_gift_export(client, db, users):
+    from quizzes import bank
+
+    text = ("// [tag:IU01]\n::dinh-dang::Chọn.{=[html]<b>Word</b>#[plain]Đúng. ~Excel#[html]<i>Sai</i>"
+            "####[html]<p>Giải thích</p>}\n")
+    bank.import_gift(text)
+    db.session.commit()
+    login(client, "author")
+    exported = client.get("/bank/export?format=gift").get_data(as_text=True)
+    assert "=[html]<b>Word</b>#[plain]Đúng." in exported and "~Excel#[html]<i>Sai</i>" in exported
+    assert "####[html]<p>Giải thích</p>" in exported
+    # The Excel sheet has no place for a part's own format: it says so instead of losing it.
+    refused = client.get("/bank/export?format=xlsx")
+    assert refused.status_code == 302
+    flashed = client.get(refused.headers["Location"]).get_data(as_text=True)
+    assert "định dạng riêng" in flashed
+
+
+# --------------------------------------------------------------------------- no English in Vietnamese pages
+
+
+def test_course_history_and_lesson_files_speak_vietnamese(client, db, users):
+    from courses import authoring
+
+    author = users["author"]
+    course = factories.course("Soạn thảo", lessons=1)
+    lesson = course.lessons[0]
+    revision = authoring.save_revision(lesson, title="Bài 1", body_md="Nội dung mới.", note="Sửa lỗi", author=author)
+    authoring.publish_revision(revision, author)
+    import io
+
+    from PIL import Image
+
+    picture = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(picture, "PNG")
+    authoring.attach_file(lesson, "image", "buoc-1.png", picture.getvalue(), author)
+    db.session.commit()
+    login(client, "author")
+    history = client.get(f"/author/courses/{course.id}/history").get_data(as_text=True)
+    assert "Bài: Bài 1; Phiên bản: 1" in history
+    assert not re.search(r"\b(lesson|revision|file|note): ", history)
+    page = client.get(f"/author/lessons/{lesson.id}").get_data(as_text=True)
+    assert "buoc-1.png</code> · Ảnh ·" in page and " · image · " not in page
+
+
+def test_the_job_page_names_its_step_in_the_readers_language_and_hides_developer_errors(client, db, users):
+    from lms.jobs import Job
+
+    job = Job(name="Cấp chứng chỉ: Kỳ thi", target="certificates.jobs:issue_session_job",
+              arguments={"session_id": 0}, created_by_id=users["examiner"].id, status="running", total=4,
+              message="signing")
+    failed = Job(name="x", target="certificates.jobs:issue_session_job", arguments={},
+                 created_by_id=users["examiner"].id, status="failed", message="IntegrityError: UNIQUE constraint")
+    _db.session.add_all([job, failed])
+    db.session.commit()
+    login(client, "examiner")
+    page = client.get(f"/jobs/{job.id}").get_data(as_text=True)
+    assert "Ký số và lưu tệp PDF" in page and "signing" not in page
+    broken = client.get(f"/jobs/{failed.id}").get_data(as_text=True)
+    assert "IntegrityError" not in broken and "Công việc bị lỗi" in broken
+
+
+def test_difficulty_tags_may_be_written_in_vietnamese(db):
+    from quizzes import bank
+
+    report = bank.import_gift("// [tag:IU01] [tag:dễ]\n::a::A?{T}\n\n// [tag:IU01] [tag:Trung bình]\n::b::B?{T}\n\n"
+                              "// [tag:IU01] [tag:KHÓ]\n::c::C?{T}\n\n// [tag:IU01] [tag:hard]\n::d::D?{T}\n")
+    assert [q.difficulty for q in report.questions] == ["easy", "medium", "hard", "hard"]
+
+
+def test_excel_import_problems_are_said_in_the_readers_language(client, db, users):
+    import io
+
+    from openpyxl import load_workbook
+
+    login(client, "author")
+    workbook = load_workbook(io.BytesIO(client.get("/bank/template.xlsx").data))
+    sheet = workbook["Câu hỏi"]
+    column = next(cell.column for cell in sheet[1] if cell.value == "Mô-đun")
+    sheet.cell(row=3, column=column, value="IU99")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    post_form(client, "/bank", "/language/en")
+    page = _upload(client, buffer.getvalue(), "sai.xlsx").get_data(as_text=True)
+    assert "is not valid; choose one of" in page and "không hợp lệ" not in page
