@@ -12,9 +12,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from certificates import bp, codes, documents, services
+from certificates import badges, bp, codes, credentials, documents, services
 from certificates.forms import BulkCheckForm, BulkRevokeForm, PdfUploadForm, RevokeForm
-from certificates.models import CertificateKind, CertificateStatus, Issuer, ModuleAttainment
+from certificates.models import Certificate, CertificateKind, CertificateStatus, Issuer, ModuleAttainment
 from lms.auth import EmptyForm
 from lms.errors import render_error
 from lms.extensions import db, limiter
@@ -58,23 +58,95 @@ def view(code: str):
 @bp.route("/certificates/<code>/badge.jwt")
 @login_required
 def badge(code: str):
-    """The certificate as an Open Badges 3.0 credential signed as a JWT."""
+    """The certificate as an Open Badges 3.0 credential signed as a JWT: EdDSA, or RS256 with
+    ``?alg=RS256`` (the algorithm every Open Badges verifier must accept) where an RSA key is set."""
     certificate = services.certificate_for(code, "view")
+    algorithm = request.args.get("alg", badges.JWS_ALGORITHM)
+    if algorithm not in (badges.JWS_ALGORITHM, badges.RSA_ALGORITHM):
+        abort(400)
     try:
-        token = documents.badge_jwt(certificate)
-    except documents.SigningNotConfigured:
-        abort(503)
+        token = credentials.badge_jwt(certificate, algorithm)
+    except credentials.KeysNotConfigured:
+        abort(404 if algorithm == badges.RSA_ALGORITHM else 503)
+    suffix = "-rs256" if algorithm == badges.RSA_ALGORITHM else ""
     return Response(token, mimetype="application/jwt",
-                    headers={"Content-Disposition": f'attachment; filename="{certificate.serial}.jwt"'})
+                    headers={"Content-Disposition": f'attachment; filename="{certificate.serial}{suffix}.jwt"'})
+
+
+def _public_json(document: dict, max_age: int = 3600) -> Response:
+    """A public JSON document (a key, a profile, an achievement) that caches may keep a while."""
+    response = jsonify(document)
+    response.cache_control.public = True
+    response.cache_control.max_age = max_age
+    return response
+
+
+def _json_not_found() -> tuple[Response, int]:
+    return jsonify({"error": {"status": 404, "code": "not_found", "message": _("Không tìm thấy.")}}), 404
 
 
 @bp.route("/.well-known/jwks.json")
 def jwks():
-    """The public key that verifies the site's badge credentials."""
-    try:
-        return jsonify(documents.published_keys())
-    except documents.SigningNotConfigured:
+    """The public keys that verify the site's badge credentials."""
+    document = credentials.published_keys()
+    if not document["keys"]:
         abort(404)
+    return _public_json(document)
+
+
+@bp.route("/keys/<thumbprint>")
+def credential_key(thumbprint: str):
+    """One public key as a JWK: where a credential's ``kid`` leads."""
+    jwk = credentials.public_jwk(thumbprint[:64])
+    return _public_json(jwk) if jwk is not None else _json_not_found()
+
+
+@bp.route("/issuers/<code>")
+def issuer_profile(code: str):
+    """An issuer's Open Badges profile: where a credential's ``issuer.id`` leads."""
+    issuer = db.session.scalar(select(Issuer).where(Issuer.code == code[:32]))
+    return _public_json(credentials.issuer_profile(issuer)) if issuer is not None else _json_not_found()
+
+
+@bp.route("/achievements/<kind>")
+def achievement(kind: str):
+    """What a kind of IT-skill certificate attests: where a credential's ``achievement.id`` leads."""
+    if kind not in (CertificateKind.IT_BASIC.value, CertificateKind.IT_ADVANCED.value):
+        return _json_not_found()
+    return _public_json(credentials.achievement(CertificateKind(kind)))
+
+
+@bp.route("/achievements/course_completion/<int:course_id>")
+def course_achievement(course_id: int):
+    """What completing a course attests (for a published course, or one whose certificates exist)."""
+    from courses.models import Course
+
+    course = db.session.get(Course, course_id)
+    issued = course is not None and db.session.scalar(
+        select(Certificate.id).where(Certificate.course_id == course.id).limit(1)) is not None
+    if course is None or not (course.published or issued):
+        return _json_not_found()
+    return _public_json(credentials.achievement(CertificateKind.COURSE_COMPLETION, course.title, course.id))
+
+
+@bp.route("/issuers/<code>/status/<int:number>")
+@limiter.limit(_verify_limit)
+def status_list(code: str, number: int):
+    """The issuer's revocation list (Bitstring Status List) as a signed credential (JWT): where a
+    credential's ``credentialStatus`` leads. Read from the register on every request."""
+    issuer = db.session.scalar(select(Issuer).where(Issuer.code == code[:32]))
+    if issuer is None or number > MAX_ID // badges.STATUS_LIST_SIZE:
+        return _json_not_found()
+    algorithm = request.args.get("alg", badges.JWS_ALGORITHM)
+    if algorithm not in (badges.JWS_ALGORITHM, badges.RSA_ALGORITHM):
+        abort(400)
+    try:
+        token = credentials.status_list_jwt(issuer, number, algorithm)
+    except credentials.KeysNotConfigured:
+        return _json_not_found()
+    response = Response(token, mimetype="application/jwt")
+    response.cache_control.no_cache = True  # a revocation must show at the next fetch
+    return response
 
 
 @bp.route("/verify", methods=["GET"])

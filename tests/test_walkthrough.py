@@ -378,3 +378,101 @@ def test_excel_import_problems_are_said_in_the_readers_language(client, db, user
     post_form(client, "/bank", "/language/en")
     page = _upload(client, buffer.getvalue(), "sai.xlsx").get_data(as_text=True)
     assert "is not valid; choose one of" in page and "không hợp lệ" not in page
+
+
+# --------------------------------------------------------------------------- Open Badges: every address resolves
+
+
+def _path(url: str) -> str:
+    """The site-relative part of an absolute address on the test site (SITE_URL)."""
+    site = "http://127.0.0.1:5000"
+    assert url.startswith(site + "/"), url
+    return url[len(site):]
+
+
+def _verified(client, token: str, algorithm: str) -> dict:
+    """Verify ``token`` as an outside verifier would (joserfc): fetch the one key its ``kid`` names."""
+    import warnings
+
+    from joserfc import jwt
+    from joserfc.jwk import JWKRegistry
+
+    answer = client.get(_path(_kid(token)))
+    assert answer.status_code == 200 and answer.is_json
+    jwk = answer.json
+    assert jwk["kid"] == _kid(token) and jwk["alg"] == algorithm and "d" not in jwk and "p" not in jwk
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # joserfc prefers the name "Ed25519" to "EdDSA" (RFC 9864)
+        decoded = jwt.decode(token, JWKRegistry.import_key(jwk), algorithms=[algorithm])
+    assert decoded.header["alg"] == algorithm
+    return decoded.claims
+
+
+def _kid(token: str) -> str:
+    import base64
+    import json
+
+    head = token.split(".")[0]
+    return json.loads(base64.urlsafe_b64decode(head + "=" * (-len(head) % 4)))["kid"]
+
+
+def test_badges_resolve_their_key_issuer_and_achievement_and_show_a_revocation(client, db, users):
+    from certificates import badges, services
+
+    certificate = _course_certificate(users)
+    login(client, "learner")
+    for algorithm in ("EdDSA", "RS256"):
+        suffix = "" if algorithm == "EdDSA" else "?alg=RS256"
+        token = client.get(f"/certificates/{certificate.code}/badge.jwt{suffix}").get_data(as_text=True)
+        claims = _verified(client, token, algorithm)
+        assert "OpenBadgeCredential" in claims["type"] and claims["id"].endswith(certificate.code)
+
+        issuer = client.get(_path(claims["issuer"]["id"]))
+        assert issuer.status_code == 200 and issuer.json["id"] == claims["issuer"]["id"]
+        assert issuer.json["type"] == ["Profile"] and issuer.json["name"] == certificate.issuer.name
+        achievement = claims["credentialSubject"]["achievement"]
+        described = client.get(_path(achievement["id"]))
+        assert described.status_code == 200 and described.json["id"] == achievement["id"]
+        assert described.json["type"] == ["Achievement"]
+
+        status = claims["credentialStatus"]
+        assert status["type"] == "BitstringStatusListEntry" and status["statusPurpose"] == "revocation"
+        index = int(status["statusListIndex"])
+        assert status["id"] == f"{status['statusListCredential']}#{index}"
+        listed = client.get(_path(status["statusListCredential"]))
+        assert listed.status_code == 200 and listed.mimetype == "application/jwt"
+        status_list = _verified(client, listed.get_data(as_text=True), algorithm)
+        assert "BitstringStatusListCredential" in status_list["type"]
+        assert status_list["id"] == status["statusListCredential"]
+        assert status_list["issuer"] == claims["issuer"]["id"]  # the same issuer publishes it
+        bits = badges.decode_status_list(status_list["credentialSubject"]["encodedList"])
+        assert len(bits) * 8 >= 131_072 and not badges.status_bit(bits, index)
+
+    services.revoke([certificate], reason="Cấp nhầm", decision="05/QĐ-TTCĐS", by=users["admin"])
+    db.session.commit()
+    for algorithm in ("EdDSA", "RS256"):
+        suffix = "" if algorithm == "EdDSA" else "?alg=RS256"
+        token = client.get(f"/certificates/{certificate.code}/badge.jwt{suffix}").get_data(as_text=True)
+        status = _verified(client, token, algorithm)["credentialStatus"]
+        listed = _verified(client, client.get(_path(status["statusListCredential"])).get_data(as_text=True), algorithm)
+        bits = badges.decode_status_list(listed["credentialSubject"]["encodedList"])
+        assert badges.status_bit(bits, int(status["statusListIndex"]))  # revoked, seen from the credential
+        assert sum(bin(byte).count("1") for byte in bits) == 1
+
+    # The JWKS lists both keys under the kids that resolve.
+    keys = client.get("/.well-known/jwks.json").json["keys"]
+    assert {"EdDSA", "RS256"} <= {key["alg"] for key in keys}
+    assert client.get("/keys/nothing-here").status_code == 404
+    assert client.get("/issuers/KHONG-CO").status_code == 404
+    assert client.get("/achievements/khong-co").status_code == 404
+    assert client.get(f"/certificates/{certificate.code}/badge.jwt?alg=HS256").status_code == 400
+
+
+def test_status_list_bits_follow_the_specification():
+    from certificates import badges
+
+    encoded = badges.encode_status_list([0, 9, 131_071])
+    bits = badges.decode_status_list(encoded)
+    assert encoded.startswith("u") and "=" not in encoded and len(bits) == 16_384
+    assert bits[0] == 0b1000_0000 and bits[1] == 0b0100_0000 and bits[-1] == 0b0000_0001  # index 0 = left-most bit
+    assert badges.encode_status_list([9, 0, 131_071]) == encoded  # deterministic
