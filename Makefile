@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 export FLASK_RUN_HOST := $(HOST)
 export FLASK_RUN_PORT := $(PORT)
 
-.PHONY: run test setup translations db demo bench test-sqlite test-postgres lint clean help
+.PHONY: run test setup translations db demo bench test-sqlite test-postgres lint clean help axe-core
 
 help:
 	@echo "make run   - set everything up and serve the site on http://$(HOST):$(PORT) (SQLite)"
@@ -63,6 +63,17 @@ bench: setup
 extract-messages: setup
 	$(BIN)/pybabel extract -F babel.cfg -k _l --ignore-dirs='.venv tests bench migrations instance' -o lms/translations/messages.pot .
 	$(BIN)/pybabel update -i lms/translations/messages.pot -d lms/translations -D messages --no-fuzzy-matching
+
+# The accessibility engine the browser test runs, pinned; kept in tests/assets (no CDN, no network
+# needed to test). This target fetches the same version again from npm and checks its digest.
+AXE_VERSION := 4.14.1
+AXE_SHA256 := 29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c
+axe-core:
+	rm -rf .axe-download && mkdir .axe-download
+	cd .axe-download && npm pack --silent axe-core@$(AXE_VERSION) && tar xzf axe-core-$(AXE_VERSION).tgz
+	echo "$(AXE_SHA256)  .axe-download/package/axe.min.js" | sha256sum -c -
+	cp .axe-download/package/axe.min.js .axe-download/package/LICENSE .axe-download/package/LICENSE-3RD-PARTY.txt tests/assets/axe-core/
+	rm -rf .axe-download
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -1,34 +1,44 @@
-"""Certificates as Open Badges 3.0 ``OpenBadgeCredential``s, signed as JWTs with Ed25519.
+"""Certificates as Open Badges 3.0 ``OpenBadgeCredential``s, signed as JWTs with Ed25519 (EdDSA)
+or RSA (RS256, the algorithm the specification requires every verifier to accept).
 
 The credential follows the Open Badges 3.0 data model (a W3C Verifiable Credential, data
 model 2.0) and its "JSON Web Token Proof Format": the JWT payload *is* the credential JSON,
 with the registered claims ``iss``, ``jti``, ``nbf`` (and ``sub``, ``exp`` where the credential
 has a subject id or an end of validity) added; the JOSE header holds only ``alg``, ``kid`` and
-``typ``. ``kid`` is a URI that dereferences to the public JWK, which the site publishes in its
-JWKS at ``/.well-known/jwks.json`` (see :func:`key_id` and :func:`jwks`).
+``typ``. ``kid`` is a URI that dereferences to the public JWK (see :func:`thumbprint`); the site
+also publishes every key in its JWKS at ``/.well-known/jwks.json`` (:func:`jwks`). A credential
+may carry a ``credentialStatus`` entry pointing into a Bitstring Status List that the issuer
+publishes (:func:`status_list_credential`), so that a revocation is visible from the credential.
 """
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import jwt
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 JWS_ALGORITHM = "EdDSA"
+RSA_ALGORITHM = "RS256"
+# Bitstring Status List v1.0: a list holds at least 131,072 entries (16 KiB), for herd privacy.
+STATUS_LIST_SIZE = 131_072
 # Registered claims the proof format adds to the credential; stripped again on verification.
 _JWT_CLAIMS = ("iss", "jti", "sub", "nbf", "iat", "exp")
 
 Ed25519Key = Ed25519PrivateKey | Ed25519PublicKey
+SigningKey = Ed25519PrivateKey | rsa.RSAPrivateKey
+PublicKey = Ed25519Key | rsa.RSAPrivateKey | rsa.RSAPublicKey
 
 
 class CredentialError(ValueError):
@@ -68,8 +78,37 @@ def load_ed25519_key(path: str | Path) -> Ed25519PrivateKey:
     return key
 
 
-def _public(key: Ed25519Key) -> Ed25519PublicKey:
-    return key.public_key() if isinstance(key, Ed25519PrivateKey) else key
+def _public(key: PublicKey):
+    return key.public_key() if isinstance(key, Ed25519PrivateKey | rsa.RSAPrivateKey) else key
+
+
+def algorithm_of(key: PublicKey) -> str:
+    """The JWS algorithm a key signs with: EdDSA for Ed25519, RS256 for RSA (never taken from a token)."""
+    return RSA_ALGORITHM if isinstance(key, rsa.RSAPrivateKey | rsa.RSAPublicKey) else JWS_ALGORITHM
+
+
+def generate_rsa_key(path: str | Path, bits: int = 2048) -> rsa.RSAPrivateKey:
+    """Return the RSA key stored at ``path``, creating it first (mode 0600, never overwritten)."""
+    path = Path(path)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=bits)
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                            serialization.NoEncryption())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return load_rsa_key(path)
+    with os.fdopen(descriptor, "wb") as key_file:
+        key_file.write(pem)
+    return key
+
+
+def load_rsa_key(path: str | Path) -> rsa.RSAPrivateKey:
+    """Load an unencrypted RSA private key (2048 bits or more) from a PEM file; ``ValueError`` otherwise."""
+    key = serialization.load_pem_private_key(Path(path).read_bytes(), password=None)
+    if not isinstance(key, rsa.RSAPrivateKey) or key.key_size < 2048:
+        raise ValueError(f"{path} does not hold an RSA private key of at least 2048 bits")
+    return key
 
 
 def _b64url(data: bytes) -> str:
@@ -78,6 +117,30 @@ def _b64url(data: bytes) -> str:
 
 def _raw_public_bytes(key: Ed25519Key) -> bytes:
     return _public(key).public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+def _b64url_int(value: int) -> str:
+    return _b64url(value.to_bytes((value.bit_length() + 7) // 8 or 1, "big"))
+
+
+def _required_members(key: PublicKey) -> dict[str, str]:
+    """The members RFC 7638 hashes (and every public JWK holds): the public key, nothing else."""
+    public = _public(key)
+    if isinstance(public, rsa.RSAPublicKey):
+        numbers = public.public_numbers()
+        return {"e": _b64url_int(numbers.e), "kty": "RSA", "n": _b64url_int(numbers.n)}
+    return {"crv": "Ed25519", "kty": "OKP", "x": _b64url(_raw_public_bytes(public))}
+
+
+def thumbprint(key: PublicKey) -> str:
+    """The key's RFC 7638 JWK thumbprint (SHA-256, base64url): stable, and new after a rotation."""
+    canonical = json.dumps(_required_members(key), separators=(",", ":"), sort_keys=True)
+    return _b64url(hashlib.sha256(canonical.encode()).digest())
+
+
+def public_key_jwk(key: PublicKey, kid: str) -> dict[str, str]:
+    """The public half of an Ed25519 or RSA key as a JWK with ``kid``, ``alg`` and ``use`` (never private members)."""
+    return {**_required_members(key), "kid": kid, "alg": algorithm_of(key), "use": "sig"}
 
 
 def key_id(jwks_url: str, key: Ed25519Key) -> str:
@@ -107,13 +170,13 @@ def public_jwk(private_key: Ed25519Key, kid: str) -> dict[str, str]:
     }
 
 
-def jwks(keys: Mapping[str, Ed25519Key]) -> dict[str, list[dict[str, str]]]:
+def jwks(keys: Mapping[str, PublicKey]) -> dict[str, list[dict[str, str]]]:
     """The JWK Set to publish at ``/.well-known/jwks.json`` for ``{kid: key}``.
 
     Keep retired keys in the mapping for as long as credentials signed with them should
     still verify.
     """
-    return {"keys": [public_jwk(key, kid) for kid, key in keys.items()]}
+    return {"keys": [public_key_jwk(key, kid) for kid, key in keys.items()]}
 
 
 def _datetime_text(moment: datetime) -> str:
@@ -141,6 +204,7 @@ def build_credential(
     valid_until: datetime | None = None,
     result: str | None = None,
     holder_id: str | None = None,
+    status: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Build an Open Badges 3.0 ``OpenBadgeCredential`` (unsigned) as a JSON-ready dict.
 
@@ -149,6 +213,7 @@ def build_credential(
     ``IdentityObject`` of type ``name`` since civil servants have no DID or similar URI;
     ``holder_id`` adds ``credentialSubject.id`` (and so the JWT ``sub``) when one exists.
     ``result`` (e.g. ``"7.00/10"``) is recorded as the subject's ``Result`` value.
+    ``status`` (a :func:`status_entry`) becomes ``credentialStatus``.
     Times must be timezone-aware; they are written in UTC to the second.
     """
     valid_from = _datetime_text(issued_at)
@@ -190,7 +255,63 @@ def build_credential(
     }
     if valid_until is not None:
         credential["validUntil"] = _datetime_text(valid_until)
+    if status is not None:
+        credential["credentialStatus"] = dict(status)
     return credential
+
+
+def status_entry(list_url: str, index: int) -> dict[str, str]:
+    """A ``BitstringStatusListEntry`` for entry ``index`` of the revocation list at ``list_url``."""
+    if not 0 <= index < STATUS_LIST_SIZE:
+        raise ValueError(f"status list index {index} is outside 0..{STATUS_LIST_SIZE - 1}")
+    return {"id": f"{list_url}#{index}", "type": "BitstringStatusListEntry", "statusPurpose": "revocation",
+            "statusListIndex": str(index), "statusListCredential": list_url}
+
+
+def encode_status_list(set_indexes: Iterable[int], size: int = STATUS_LIST_SIZE) -> str:
+    """The ``encodedList`` of a bitstring with the bits of ``set_indexes`` set.
+
+    As Bitstring Status List v1.0 says: index 0 is the left-most (most significant) bit of the
+    first byte; the bytes are GZIP-compressed (with a fixed time, so the same list gives the
+    same text) and written as multibase base64url without padding ("u" prefix).
+    """
+    bits = bytearray(size // 8)
+    for index in set_indexes:
+        if not 0 <= index < size:
+            raise ValueError(f"status list index {index} is outside 0..{size - 1}")
+        bits[index // 8] |= 0x80 >> (index % 8)
+    return "u" + _b64url(gzip.compress(bytes(bits), mtime=0))
+
+
+def decode_status_list(encoded: str) -> bytes:
+    """The bitstring of an ``encodedList`` (for verifiers and tests)."""
+    if not encoded.startswith("u"):
+        raise ValueError("encodedList must be multibase base64url (prefix 'u')")
+    data = encoded[1:]
+    return gzip.decompress(base64.urlsafe_b64decode(data + "=" * (-len(data) % 4)))
+
+
+def status_bit(bitstring: bytes, index: int) -> bool:
+    """Whether entry ``index`` of a decoded status list is set (revoked)."""
+    return bool(bitstring[index // 8] & (0x80 >> (index % 8)))
+
+
+def status_list_credential(*, list_url: str, issuer_id: str, revoked: Iterable[int],
+                           valid_from: datetime) -> dict[str, Any]:
+    """A ``BitstringStatusListCredential`` (revocation) listing the ``revoked`` indexes."""
+    return {
+        "@context": [VC_CONTEXT],
+        "id": list_url,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": issuer_id,
+        "validFrom": _datetime_text(valid_from),
+        "credentialSubject": {
+            "id": f"{list_url}#list",
+            "type": "BitstringStatusList",
+            "statusPurpose": "revocation",
+            "encodedList": encode_status_list(revoked),
+        },
+    }
 
 
 def _issuer_id(credential: Mapping[str, Any]) -> str:
@@ -218,24 +339,25 @@ def _registered_claims(credential: Mapping[str, Any]) -> dict[str, Any]:
     return claims
 
 
-def sign_credential_jwt(credential: Mapping[str, Any], private_key: Ed25519PrivateKey, kid: str) -> str:
+def sign_credential_jwt(credential: Mapping[str, Any], private_key: SigningKey, kid: str) -> str:
     """Sign ``credential`` as a compact JWS per the OB 3.0 JSON Web Token Proof Format.
 
-    Header ``{"alg": "EdDSA", "kid": kid, "typ": "JWT"}`` and nothing else (the format
-    forbids other headers); payload: the credential plus its registered claims.
+    Header ``{"alg": "EdDSA" or "RS256", "kid": kid, "typ": "JWT"}`` and nothing else (the
+    format forbids other headers); payload: the credential plus its registered claims. The
+    algorithm follows the key: Ed25519 signs EdDSA, RSA signs RS256.
     """
     clashing = set(_JWT_CLAIMS) & set(credential)
     if clashing:
         raise ValueError(f"credential members clash with JWT claims: {sorted(clashing)}")
     payload = {**credential, **_registered_claims(credential)}
-    return jwt.encode(payload, private_key, algorithm=JWS_ALGORITHM, headers={"kid": kid, "typ": "JWT"})
+    return jwt.encode(payload, private_key, algorithm=algorithm_of(private_key), headers={"kid": kid, "typ": "JWT"})
 
 
-def verify_credential_jwt(token: str, public_keys: Mapping[str, Ed25519Key]) -> dict[str, Any]:
+def verify_credential_jwt(token: str, public_keys: Mapping[str, PublicKey]) -> dict[str, Any]:
     """Verify a credential JWT against ``{kid: key}`` and return the credential it carries.
 
-    Checks, as OB 3.0 asks of verifiers: a known ``kid``, an EdDSA signature, ``nbf`` reached
-    and ``exp`` not passed, and ``iss``/``jti``/``nbf``/``sub``/``exp`` matching the
+    Checks, as OB 3.0 asks of verifiers: a known ``kid``, a signature by that key's algorithm
+    (EdDSA or RS256), ``nbf`` reached and ``exp`` not passed, and ``iss``/``jti``/``nbf``/``sub``/``exp`` matching the
     credential's issuer, id, validFrom, subject id and validUntil. Raises
     :class:`CredentialError` on any failure. The returned dict has the JWT claims removed.
     """
@@ -243,17 +365,18 @@ def verify_credential_jwt(token: str, public_keys: Mapping[str, Ed25519Key]) -> 
         header = jwt.get_unverified_header(token)
     except jwt.PyJWTError as exc:
         raise CredentialError(f"not a JWT: {exc}") from exc
-    if header.get("alg") != JWS_ALGORITHM or header.get("typ", "JWT") != "JWT":
-        raise CredentialError(f"unexpected JOSE header: {header}")
     kid = header.get("kid")
     if not isinstance(kid, str) or kid not in public_keys:
         raise CredentialError(f"unknown signing key {kid!r}")
+    # Pinned: the algorithm is the key's, never taken from the token itself.
+    algorithm = algorithm_of(public_keys[kid])
+    if header.get("alg") != algorithm or header.get("typ", "JWT") != "JWT":
+        raise CredentialError(f"unexpected JOSE header: {header}")
     try:
         payload = jwt.decode(
             token,
             _public(public_keys[kid]),
-            # Pinned: the algorithm is never taken from the token itself.
-            algorithms=[JWS_ALGORITHM],
+            algorithms=[algorithm],
             options={"require": ["iss", "jti", "nbf"]},
         )
     except jwt.PyJWTError as exc:

@@ -53,9 +53,11 @@ def list_command(session_id: int | None) -> None:
 
 @certificates_cli.command("demo-issuer")
 def demo_issuer_command() -> None:
-    """Create a self-signed demo issuer key and certificate, and a badge key (development)."""
+    """Create a self-signed demo issuer key and certificate, and the badge keys (development)."""
+    from certificates.credentials import create_demo_rsa_key
     from certificates.documents import create_demo_keys
 
     directory = Path(current_app.config["CERTIFICATE_DEMO_DIR"])
     create_demo_keys(directory, current_app.config["ORGANISATION_NAME"])
+    create_demo_rsa_key(directory)  # RS256 credentials, for verifiers that accept no EdDSA
     click.echo(f"Demo issuer keys in {directory} (self-signed: for demonstration only).")

@@ -11,7 +11,8 @@ def issue_session_job(progress, session_id: int) -> dict:
     result = services.issue_for_session(session_id, progress=None)
     issued = list(db.session.scalars(db.select(Certificate).where(Certificate.exam_session_id == session_id,
                                                                  Certificate.pdf_sha256.is_(None))))
-    progress(0, len(issued), "Ký số và lưu tệp PDF")  # commits the certificates issued above
+    # The step is recorded as a code; the job page says it in the reader's language (JOB_STEPS).
+    progress(0, len(issued), "signing")  # commits the certificates issued above
     for index, certificate in enumerate(issued, start=1):
         documents.signed_pdf(certificate)
         if index % 25 == 0 or index == len(issued):

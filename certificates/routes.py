@@ -12,10 +12,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from certificates import bp, codes, documents, services
+from certificates import badges, bp, codes, credentials, documents, services
 from certificates.forms import BulkCheckForm, BulkRevokeForm, PdfUploadForm, RevokeForm
-from certificates.models import CertificateKind, CertificateStatus, Issuer, ModuleAttainment
+from certificates.models import Certificate, CertificateKind, CertificateStatus, Issuer, ModuleAttainment
 from lms.auth import EmptyForm
+from lms.errors import render_error
 from lms.extensions import db, limiter
 from lms.jobs import Job, create_job
 from lms.web import MAX_ID, int_arg, never_cached, not_modified, page_etag, revalidated
@@ -60,23 +61,95 @@ def view(code: str):
 @never_cached
 @login_required
 def badge(code: str):
-    """The certificate as an Open Badges 3.0 credential signed as a JWT."""
+    """The certificate as an Open Badges 3.0 credential signed as a JWT: EdDSA, or RS256 with
+    ``?alg=RS256`` (the algorithm every Open Badges verifier must accept) where an RSA key is set."""
     certificate = services.certificate_for(code, "view")
+    algorithm = request.args.get("alg", badges.JWS_ALGORITHM)
+    if algorithm not in (badges.JWS_ALGORITHM, badges.RSA_ALGORITHM):
+        abort(400)
     try:
-        token = documents.badge_jwt(certificate)
-    except documents.SigningNotConfigured:
-        abort(503)
+        token = credentials.badge_jwt(certificate, algorithm)
+    except credentials.KeysNotConfigured:
+        abort(404 if algorithm == badges.RSA_ALGORITHM else 503)
+    suffix = "-rs256" if algorithm == badges.RSA_ALGORITHM else ""
     return Response(token, mimetype="application/jwt",
-                    headers={"Content-Disposition": f'attachment; filename="{certificate.serial}.jwt"'})
+                    headers={"Content-Disposition": f'attachment; filename="{certificate.serial}{suffix}.jwt"'})
+
+
+def _public_json(document: dict, max_age: int = 3600) -> Response:
+    """A public JSON document (a key, a profile, an achievement) that caches may keep a while."""
+    response = jsonify(document)
+    response.cache_control.public = True
+    response.cache_control.max_age = max_age
+    return response
+
+
+def _json_not_found() -> tuple[Response, int]:
+    return jsonify({"error": {"status": 404, "code": "not_found", "message": _("Không tìm thấy.")}}), 404
 
 
 @bp.route("/.well-known/jwks.json")
 def jwks():
-    """The public key that verifies the site's badge credentials."""
-    try:
-        return jsonify(documents.published_keys())
-    except documents.SigningNotConfigured:
+    """The public keys that verify the site's badge credentials."""
+    document = credentials.published_keys()
+    if not document["keys"]:
         abort(404)
+    return _public_json(document)
+
+
+@bp.route("/keys/<thumbprint>")
+def credential_key(thumbprint: str):
+    """One public key as a JWK: where a credential's ``kid`` leads."""
+    jwk = credentials.public_jwk(thumbprint[:64])
+    return _public_json(jwk) if jwk is not None else _json_not_found()
+
+
+@bp.route("/issuers/<code>")
+def issuer_profile(code: str):
+    """An issuer's Open Badges profile: where a credential's ``issuer.id`` leads."""
+    issuer = db.session.scalar(select(Issuer).where(Issuer.code == code[:32]))
+    return _public_json(credentials.issuer_profile(issuer)) if issuer is not None else _json_not_found()
+
+
+@bp.route("/achievements/<kind>")
+def achievement(kind: str):
+    """What a kind of IT-skill certificate attests: where a credential's ``achievement.id`` leads."""
+    if kind not in (CertificateKind.IT_BASIC.value, CertificateKind.IT_ADVANCED.value):
+        return _json_not_found()
+    return _public_json(credentials.achievement(CertificateKind(kind)))
+
+
+@bp.route("/achievements/course_completion/<int:course_id>")
+def course_achievement(course_id: int):
+    """What completing a course attests (for a published course, or one whose certificates exist)."""
+    from courses.models import Course
+
+    course = db.session.get(Course, course_id)
+    issued = course is not None and db.session.scalar(
+        select(Certificate.id).where(Certificate.course_id == course.id).limit(1)) is not None
+    if course is None or not (course.published or issued):
+        return _json_not_found()
+    return _public_json(credentials.achievement(CertificateKind.COURSE_COMPLETION, course.title, course.id))
+
+
+@bp.route("/issuers/<code>/status/<int:number>")
+@limiter.limit(_verify_limit)
+def status_list(code: str, number: int):
+    """The issuer's revocation list (Bitstring Status List) as a signed credential (JWT): where a
+    credential's ``credentialStatus`` leads. Read from the register on every request."""
+    issuer = db.session.scalar(select(Issuer).where(Issuer.code == code[:32]))
+    if issuer is None or number > MAX_ID // badges.STATUS_LIST_SIZE:
+        return _json_not_found()
+    algorithm = request.args.get("alg", badges.JWS_ALGORITHM)
+    if algorithm not in (badges.JWS_ALGORITHM, badges.RSA_ALGORITHM):
+        abort(400)
+    try:
+        token = credentials.status_list_jwt(issuer, number, algorithm)
+    except credentials.KeysNotConfigured:
+        return _json_not_found()
+    response = Response(token, mimetype="application/jwt")
+    response.cache_control.no_cache = True  # a revocation must show at the next fetch
+    return response
 
 
 @bp.route("/verify", methods=["GET"])
@@ -88,9 +161,23 @@ def verify():
         code = codes.normalise(raw)
         if code is not None:
             return redirect(url_for("certificates.verify_code", code=code))
-        return render_template("certificates/verify_form.html", code=raw, invalid=True,
-                               upload=PdfUploadForm()), 400
-    return render_template("certificates/verify_form.html", code="", invalid=False, upload=PdfUploadForm())
+        return _invalid_code_page(raw)
+    return render_template("certificates/verify_form.html", code="", invalid=None, upload=PdfUploadForm())
+
+
+def code_problem_message(problem: str) -> str:
+    """What a lookup says about a code that cannot be one (``codes.problem``): the same words on
+    the verification page, in the JSON API and in HR's bulk check."""
+    if problem == "checksum":
+        return _("Mã có ký tự gõ nhầm: ký tự kiểm tra (ký tự cuối) không khớp với các ký tự trước. "
+                 "Vui lòng đối chiếu từng ký tự với mã in trên giấy chứng nhận.")
+    return _("Mã không đúng định dạng: mã tra cứu gồm 17 chữ và số, ví dụ 7K3M-Q9XD-2F4H-WC8N-R.")
+
+
+def _invalid_code_page(raw: str):
+    """The lookup form again, saying what is wrong with ``raw`` (400)."""
+    return render_template("certificates/verify_form.html", code=raw,
+                           invalid=code_problem_message(codes.problem(raw) or "format"), upload=PdfUploadForm()), 400
 
 
 @bp.route("/verify/<code>")
@@ -102,6 +189,8 @@ def verify_code(code: str):
     revoked at once, in every worker); a browser that holds the page for the same facts gets
     304 (ETag made of them).
     """
+    if codes.problem(code) is not None:
+        return _invalid_code_page(code[:64])  # a typo is said as a typo, not as "not found"
     found = services.verification_facts(code)
     if found is None:
         return render_template("certificates/verify_unknown.html", code=code[:64]), 404
@@ -139,9 +228,12 @@ def verify_pdf():
 @limiter.limit(_verify_limit)
 def api_certificate(code: str):
     """JSON verification: the same facts as the page."""
+    problem = codes.problem(code)
+    if problem is not None:
+        return render_error(400, code_problem_message(problem), error_code=problem)
     found = services.verification_facts(code)
     if found is None:
-        return jsonify({"error": {"status": 404, "message": "not found"}}), 404
+        return render_error(404, _("Không có chứng chỉ nào với mã này."), error_code="not_found")
     services.count_verification(found.certificate_id)
     return jsonify(found.facts)
 
@@ -166,6 +258,18 @@ def _identifiers_from_upload(storage) -> list[str]:
     return [row[0] if row else "" for row in csv.reader(io.StringIO(text))]
 
 
+def bulk_status_names() -> dict[str, str]:
+    """A bulk check row's status in words (the page and the Excel file say the same)."""
+    from certificates.exports import status_names
+
+    return status_names()
+
+
+def _first_filled(lines: list[str], offset: int) -> int:
+    """The 1-based number (after ``offset`` lines) of the first non-blank line of ``lines``."""
+    return offset + next((number for number, line in enumerate(lines, start=1) if line.strip()), 1)
+
+
 @bp.route("/hr/verify", methods=["GET", "POST"])
 @role_required(Role.HR)
 def bulk_verify():
@@ -174,20 +278,25 @@ def bulk_verify():
     rows = None
     if form.validate_on_submit():
         identifiers = (form.identifiers.data or "").splitlines()
+        # The first line of the pasted list and of the file may be a column heading.
+        header_lines = {_first_filled(identifiers, 0)}
         if form.document.data:
             try:
-                identifiers += _identifiers_from_upload(form.document.data)
+                uploaded = _identifiers_from_upload(form.document.data)
             except ValueError as error:
                 form.document.errors.append(str(error))
-                return render_template("certificates/bulk_verify.html", form=form, rows=None), 400
-        rows = services.bulk_check(identifiers)
+                return render_template("certificates/bulk_verify.html", form=form, rows=None,
+                                       status_names=bulk_status_names()), 400
+            header_lines.add(_first_filled(uploaded, len(identifiers)))
+            identifiers += uploaded
+        rows = services.bulk_check(identifiers, header_lines=header_lines)
         if request.form.get("format") == "xlsx":
             from certificates.exports import bulk_check_xlsx
 
             return Response(bulk_check_xlsx(rows), mimetype="application/vnd.openxmlformats-officedocument."
                                                               "spreadsheetml.sheet",
                             headers={"Content-Disposition": 'attachment; filename="kiem-tra-chung-chi.xlsx"'})
-    return render_template("certificates/bulk_verify.html", form=form, rows=rows)
+    return render_template("certificates/bulk_verify.html", form=form, rows=rows, status_names=bulk_status_names())
 
 
 @bp.route("/register")
@@ -300,7 +409,28 @@ def job_status(job_id: int):
     if request.accept_mimetypes.best == "application/json":
         return jsonify({"id": job.id, "status": job.status, "done": job.done, "total": job.total,
                         "percent": job.percent, "message": job.message, "result": job.result})
-    return render_template("certificates/job.html", job=job)
+    return render_template("certificates/job.html", job=job, title=job_title(job),
+                           step=job_step(job))
+
+
+def job_title(job: Job) -> str:
+    """The job's name in the reader's language (the stored name is the one it was given)."""
+    if job.target == "certificates.jobs:issue_session_job":
+        session = db.session.get(ExamSession, job.arguments.get("session_id", 0))
+        return _("Cấp chứng chỉ: %(title)s", title=session.title) if session else _("Cấp chứng chỉ")
+    return job.name
+
+
+def job_step(job: Job) -> str:
+    """What the job is doing, or why it failed, in the reader's language.
+
+    Steps are recorded as codes; a failure's own text is for the log (it may be a developer's
+    English), so the page says that it failed and what to do.
+    """
+    if job.status == "failed":
+        return _("Công việc bị lỗi và đã dừng. Những gì đã làm xong vẫn được giữ; hãy thử lại hoặc báo quản trị viên.")
+    steps = {"signing": _("Ký số và lưu tệp PDF"), "Ký số và lưu tệp PDF": _("Ký số và lưu tệp PDF")}
+    return steps.get(job.message, job.message)
 
 
 def dashboard_panel(user) -> str | None:
@@ -308,9 +438,12 @@ def dashboard_panel(user) -> str | None:
     needs for the IT skill standard, each missing module linked to the courses that teach it."""
     attainments = list(db.session.scalars(select(ModuleAttainment).where(
         ModuleAttainment.user_id == user.id, ModuleAttainment.void.is_(False)).order_by(ModuleAttainment.module_code)))
+    from courses.services import published_courses, taught_modules
+
     return render_template("certificates/_dashboard_panel.html", certificates=services.certificates_of(user),
                            attainments=attainments, display_code=codes.display,
-                           standing=services.standing(a.module_code for a in attainments))
+                           standing=services.standing(a.module_code for a in attainments),
+                           taught=taught_modules(), advanced_courses=bool(published_courses(level="advanced")))
 
 
 def exam_result_actions(session: ExamSession):

@@ -2,6 +2,7 @@
 request, command or job that calls them commits."""
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Collection
@@ -503,7 +504,11 @@ def _facts(certificate, superseded_by_code: str | None) -> dict:
 
 @dataclass(frozen=True)
 class BulkCheckRow:
-    """One line of an HR bulk check."""
+    """One line of an HR bulk check: the certificate found, or why none is.
+
+    ``status`` is the certificate's (valid, revoked, superseded, expired), or ``checksum`` (a
+    code with a typo, as the single lookup says), ``not_found``, or ``header`` (a column heading
+    such as "Mã tra cứu" at the top of a list, skipped)."""
 
     line: int
     query: str
@@ -511,14 +516,34 @@ class BulkCheckRow:
     status: str
 
 
-def bulk_check(identifiers: list[str], limit: int = 5000) -> list[BulkCheckRow]:
-    """Look up many codes or serial numbers at once (blank lines skipped)."""
+# Words of a column heading above a list of codes ("Mã tra cứu", "Số hiệu", "Code", "Serial"...).
+_HEADER_WORDS = re.compile(r"\b(ma|code|codes|so hieu|serial|certificate|chung chi|chung nhan|stt)\b")
+
+
+def is_header(text: str) -> bool:
+    """True when ``text`` reads as a column heading rather than a code or serial number."""
+    return codes.problem(text) == "format" and _HEADER_WORDS.search(fold(text).lower()) is not None
+
+
+def bulk_check(identifiers: list[str], limit: int = 5000, header_lines: Collection[int] = (1,)) -> list[BulkCheckRow]:
+    """Look up many codes or serial numbers at once (blank lines skipped).
+
+    A line of ``header_lines`` (1-based: the first line of each pasted list or file) that is
+    not found and reads as a column heading is reported as ``header`` and not looked up.
+    """
     rows = []
     for line, raw in enumerate(identifiers[:limit], start=1):
         text = (raw or "").strip()
         if not text:
             continue
         certificate = find_by_code_or_serial(text)
-        rows.append(BulkCheckRow(line=line, query=text[:64], certificate=certificate,
-                                 status=effective_status(certificate) if certificate else "not_found"))
+        if certificate is not None:
+            status = effective_status(certificate)
+        elif line in header_lines and is_header(text):
+            status = "header"
+        elif codes.problem(text) == "checksum":
+            status = "checksum"
+        else:
+            status = "not_found"
+        rows.append(BulkCheckRow(line=line, query=text[:64], certificate=certificate, status=status))
     return rows

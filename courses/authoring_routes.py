@@ -196,7 +196,16 @@ def author_revision_publish(revision_id: int):
 def author_course_history(course_id: int):
     """Who changed what in a course."""
     course = _course(course_id)
-    return render_template("courses/author/history.html", course=course, entries=authoring.history(course))
+    return render_template("courses/author/history.html", course=course, entries=authoring.history(course),
+                           detail_names=history_detail_names())
+
+
+def history_detail_names() -> dict[str, str]:
+    """What each recorded detail of a course's history is called (the audit log keeps short keys)."""
+    return {"title": _("Tên"), "summary": _("Tóm tắt"), "description_md": _("Giới thiệu"), "modules": _("Mô-đun"),
+            "level": _("Trình độ"), "audience": _("Dành cho"), "lesson": _("Bài"), "revision": _("Phiên bản"),
+            "note": _("Ghi chú"), "to": _("Vị trí mới"), "file": _("Tệp"), "user": _("Người được giao"),
+            "agency": _("Đơn vị"), "position": _("Vị trí việc làm"), "due_on": _("Hạn hoàn thành")}
 
 
 @bp.route("/courses/<slug>/assign", methods=["GET", "POST"])

@@ -31,7 +31,12 @@ def catalogue():
         abort(400)
     text = (request.args.get("q") or "").strip()[:100]
     courses = services.published_courses(module=module, level=level, audience=audience, text=text)
-    return render_template("courses/catalogue.html", courses=courses, args=request.args, modules=module_codes())
+    # Nothing found for a module: say whether any course teaches it at all, and point to the
+    # self-study guides instead of leaving an empty page.
+    untaught = bool(module) and not courses and module not in services.taught_modules()
+    guides = services.guides_for_module(module) if module and not courses else []
+    return render_template("courses/catalogue.html", courses=courses, args=request.args, modules=module_codes(),
+                           untaught=untaught, guides=guides)
 
 
 @bp.route("/courses/<slug>")

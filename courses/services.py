@@ -50,6 +50,17 @@ def published_courses(*, module: str | None = None, level: str | None = None, au
     return result
 
 
+def taught_modules() -> set[str]:
+    """The framework modules at least one published course teaches."""
+    return {code for modules in db.session.scalars(select(Course.modules).where(Course.published.is_(True)))
+            for code in (modules or [])}
+
+
+def guides_for_module(module: str) -> list[Guide]:
+    """Published guides tagged with ``module``, in reading order (self-study where no course teaches it)."""
+    return [guide for guide in published_guides() if module in (guide.modules or [])]
+
+
 def lessons_by_section(lessons: list[Lesson]) -> list[tuple[object, list[Lesson]]]:
     """Consecutive lessons grouped under their section (None for lessons outside any section)."""
     groups: list[tuple[object, list[Lesson]]] = []

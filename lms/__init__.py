@@ -150,6 +150,26 @@ def has_role(*names: str) -> bool:
     return "admin" in held or bool(held & set(names))
 
 
+def module_label(code: str) -> str:
+    """Template helper: a framework module as people read it, "IU05 · Sử dụng trình chiếu cơ bản"
+    (the title in the reader's language; the code alone for a code the framework lacks)."""
+    from flask_babel import get_locale
+
+    from lms.services import module_title
+
+    title = module_title(code, str(get_locale()))
+    return f"{code} · {title}" if title else code
+
+
+def module_name(code: str) -> str:
+    """Template helper: the framework module's title in the reader's language ("" if unknown)."""
+    from flask_babel import get_locale
+
+    from lms.services import module_title
+
+    return module_title(code, str(get_locale()))
+
+
 def register_template_helpers(app: Flask) -> None:
     """Filters and globals the templates use, and the security headers of every answer."""
 
@@ -164,6 +184,8 @@ def register_template_helpers(app: Flask) -> None:
 
     app.add_template_global(nav_entries, "nav_entries")
     app.add_template_global(has_role, "has_role")
+    app.add_template_global(module_label, "module_label")
+    app.add_template_global(module_name, "module_title")
 
     from lms.main import site_globals
 

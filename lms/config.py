@@ -85,7 +85,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "MEDIA_DIR": os.environ.get("MEDIA_DIR", str(Path(instance_path) / "media")),
     }
     for name in ("CERTIFICATE_SIGNING_KEY", "CERTIFICATE_SIGNING_CERT", "CERTIFICATE_SIGNING_PKCS12",
-                 "CERTIFICATE_SIGNING_PASSWORD", "CERTIFICATE_BADGE_KEY", "CERTIFICATE_ISSUER_CODE",
+                 "CERTIFICATE_SIGNING_PASSWORD", "CERTIFICATE_BADGE_KEY", "CERTIFICATE_BADGE_RSA_KEY",
+                 "CERTIFICATE_ISSUER_CODE",
                  "CERTIFICATE_ISSUER_NAME", "CERTIFICATE_ISSUER_PARENT", "CERTIFICATE_ISSUE_PLACE",
                  "CERTIFICATE_SIGNER_TITLE", "CERTIFICATE_SIGNER_NAME", "CERTIFICATE_SERIAL_PATTERN",
                  "CERTIFICATE_REGISTER_PATTERN"):
@@ -97,6 +98,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         config["CERTIFICATE_SIGNING_KEY"] = str(demo / "issuer-key.pem")
         config["CERTIFICATE_SIGNING_CERT"] = str(demo / "issuer-cert.pem")
         config.setdefault("CERTIFICATE_BADGE_KEY", str(demo / "badge-ed25519.pem"))
+        if (demo / "badge-rsa.pem").exists():
+            config.setdefault("CERTIFICATE_BADGE_RSA_KEY", str(demo / "badge-rsa.pem"))
     config.update(overrides)
     config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", _engine_options(config["SQLALCHEMY_DATABASE_URI"]))
     return config

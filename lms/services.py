@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from flask import has_request_context, request
@@ -63,6 +64,25 @@ def load_framework(path: Path = FRAMEWORK_FILE) -> int:
         db.session.add(standard)
     db.session.flush()
     return len(data["modules"])
+
+
+@lru_cache(maxsize=1)
+def _framework_titles() -> dict[str, tuple[str, str]]:
+    """Module code -> (Vietnamese title, English title), read once from the framework file.
+
+    The file ships with the code and the database rows are loaded from it, so the titles change
+    only with a new release (a restart): no page pays a query for them.
+    """
+    data = json.loads(FRAMEWORK_FILE.read_text(encoding="utf-8"))
+    return {item["code"]: (nfc(item["title_vi"]), item["title_en"]) for item in data["modules"]}
+
+
+def module_title(code: str, locale: str = "vi") -> str:
+    """The framework module's title in ``locale`` ("vi" or "en"); "" for a code it does not hold."""
+    titles = _framework_titles().get(code)
+    if titles is None:
+        return ""
+    return titles[1] if locale == "en" else titles[0]
 
 
 def module_codes() -> list[str]:

@@ -23,6 +23,15 @@ from quizzes.models import (Attempt, AttemptAnswer, AttemptQuestion, Question, Q
                             QuestionStatus, QuestionType, Quiz, QuizItem, QuizKind)
 
 DIFFICULTIES = ("easy", "medium", "hard")
+# Difficulty tags authors may write in Vietnamese ([tag:dễ], [tag:trung bình], [tag:khó]), compared
+# without diacritics, case or spacing; the bank stores and exports Moodle's easy/medium/hard.
+_DIFFICULTY_TAGS = {**{d: d for d in DIFFICULTIES}, "de": "easy", "trungbinh": "medium", "kho": "hard"}
+
+
+def difficulty_of(tags: Collection[str]) -> str:
+    """The difficulty a question's tags name ("medium" when none does)."""
+    named = {_DIFFICULTY_TAGS.get("".join(fold(tag).split()).replace("-", "")) for tag in tags}
+    return next((d for d in DIFFICULTIES if d in named), "medium")
 _MODULE_RE = re.compile(r"\bIU(0[1-9]|1[0-5])\b")
 
 
@@ -67,10 +76,11 @@ def _module_of(gift: GiftQuestion, known: set[str]) -> str | None:
 
 def _options_from(gift: GiftQuestion) -> list[QuestionOption]:
     if gift.qtype == "matching":
-        return [QuestionOption(position=i, text=m.left, match_text=m.right, fraction=1.0 if m.left else 0.0)
-                for i, m in enumerate(gift.matches)]
+        return [QuestionOption(position=i, text=m.left, match_text=m.right, fraction=1.0 if m.left else 0.0,
+                               text_format=m.left_format) for i, m in enumerate(gift.matches)]
     return [QuestionOption(position=i, text=a.text, fraction=a.fraction, feedback=a.feedback,
-                           tolerance=a.tolerance, min_value=a.min, max_value=a.max)
+                           tolerance=a.tolerance, min_value=a.min, max_value=a.max, text_format=a.text_format,
+                           feedback_format=a.feedback_format)
             for i, a in enumerate(gift.answers)]
 
 
@@ -79,8 +89,9 @@ def _apply(question: Question, gift: GiftQuestion) -> None:
     tags = {t.lower() for t in gift.tags}
     question.name, question.idnumber = gift.name, gift.idnumber
     question.qtype = QuestionType(gift.qtype)
-    question.difficulty = next((d for d in DIFFICULTIES if d in tags), "medium")
+    question.difficulty = difficulty_of(tags)
     question.text, question.text_format, question.explanation = gift.text, gift.text_format, gift.general_feedback
+    question.explanation_format = gift.general_feedback_format
     question.case_sensitive = "case-sensitive" in tags
     question.ignore_diacritics = "ignore-diacritics" in tags
 
@@ -137,10 +148,30 @@ def import_parsed(rows: Sequence[ParsedRow], *, default_category: str | None = N
     known = set(module_codes())
     errors = [(row.row, _l("không có mô-đun %(module)s trong khung kỹ năng (IU01–IU15)", module=row.module))
               for row in rows if row.module not in known]
+    # "Mã câu" names a question in the bank: a sheet that repeats one already there is refused
+    # (it would add a second question under the same code, and the bank could no longer go out
+    # as one sheet). To change a question, edit it in the bank, where its versions are kept.
+    existing = names_in_bank({row.question.name for row in rows if row.question.name})
+    errors += [(row.row, _l("Mã câu «%(name)s» đã có trong ngân hàng (danh mục «%(category)s»); đặt mã khác, "
+                            "hoặc sửa câu hỏi đó ngay trong ngân hàng", name=row.question.name,
+                            category=existing[row.question.name.casefold()]))
+               for row in rows if row.question.name and row.question.name.casefold() in existing]
     if errors:
-        raise ImportError_(errors)
+        raise ImportError_(sorted(errors, key=lambda error: error[0]))
     return _add_questions([(row.question, row.module, default_category or row.module, row.topic) for row in rows],
                           author)
+
+
+def names_in_bank(names: Collection[str]) -> dict[str, str]:
+    """Of ``names``, those a current question of the bank already bears (compared without case),
+    each with that question's category path."""
+    folded = {name.casefold() for name in names}
+    if not folded:
+        return {}
+    # Compared in Python: SQLite's lower() leaves Vietnamese capitals (Â, Ư...) as they are.
+    rows = db.session.execute(select(Question.name, QuestionCategory.path).outerjoin(QuestionCategory)
+                              .where(Question.is_current.is_(True), Question.name != ""))
+    return {name.casefold(): path or "" for name, path in rows if name.casefold() in folded}
 
 
 def _add_questions(entries: Sequence[tuple[GiftQuestion, str, str, str]], author: User | None) -> ImportReport:
@@ -172,12 +203,14 @@ def gift_from_question(question: Question) -> GiftQuestion:
     gift = GiftQuestion(qtype=question.qtype.value, name=question.name, text=question.text,
                         text_format=question.text_format, general_feedback=question.explanation,
                         category=question.category.path if question.category else "", tags=tags,
-                        idnumber=question.idnumber)
+                        idnumber=question.idnumber, general_feedback_format=question.explanation_format or "")
     if question.qtype is QuestionType.MATCHING:
-        gift.matches = [GiftMatch(left=o.text, right=o.match_text or "") for o in question.options]
+        gift.matches = [GiftMatch(left=o.text, right=o.match_text or "", left_format=o.text_format or "")
+                        for o in question.options]
     else:
         gift.answers = [GiftAnswer(text=o.text, fraction=o.fraction, feedback=o.feedback, tolerance=o.tolerance,
-                                   min=o.min_value, max=o.max_value) for o in question.options]
+                                   min=o.min_value, max=o.max_value, text_format=o.text_format or "",
+                                   feedback_format=o.feedback_format or "") for o in question.options]
     return gift
 
 
@@ -277,7 +310,7 @@ def edit_question(question: Question, changes: GiftQuestion,
     tags = {t.lower() for t in changes.tags}
     # The edit in the form gift_from_question writes: tags it does not store are dropped.
     normalised = replace(changes, category=question.category.path if question.category else "",
-                         tags=[module, next((d for d in DIFFICULTIES if d in tags), "medium"),
+                         tags=[module, difficulty_of(tags),
                                *(t for t in ("case-sensitive", "ignore-diacritics") if t in tags)])
     if normalised == gift_from_question(question):
         return question, EditOutcome.UNCHANGED

@@ -80,10 +80,11 @@ def _sync_category(path: str, gifts: list[GiftQuestion]) -> list[Question]:
 def _normalised(gift: GiftQuestion, existing: Question) -> GiftQuestion:
     """``gift`` with its tags in the form gift_from_question writes, for comparison."""
     tags = {t.lower() for t in gift.tags}
-    difficulty = next((d for d in bank.DIFFICULTIES if d in tags), "medium")
+    difficulty = bank.difficulty_of(tags)
     extra = [t for t in ("case-sensitive", "ignore-diacritics") if t in tags]
     return GiftQuestion(qtype=gift.qtype, name=gift.name, text=gift.text, text_format=gift.text_format,
                         answers=gift.answers, matches=gift.matches, general_feedback=gift.general_feedback,
+                        general_feedback_format=gift.general_feedback_format,
                         category=gift.category, tags=[_module(gift), difficulty, *extra], idnumber=gift.idnumber)
 
 
@@ -168,7 +169,9 @@ def load_quiz_content(root: Path) -> None:
             raise ContentError([Problem(path, 1, f"no guide '{slug}' beside this quiz")])
         questions = _sync_category(f"Hướng dẫn/{slug}", gifts)
         quiz = _quiz(f"huong-dan-{slug}")
-        quiz.title, quiz.kind, quiz.public, quiz.shuffle = f"Tự kiểm tra: {guide.title}", QuizKind.PRACTICE, True, False
+        # Shuffled like every other quiz: the guides' authors put the right answer first, and a
+        # self-check whose first option is always right checks nothing (issue 10).
+        quiz.title, quiz.kind, quiz.public, quiz.shuffle = f"Tự kiểm tra: {guide.title}", QuizKind.PRACTICE, True, True
         quiz.description = "Kết quả chỉ để bạn tự kiểm tra, không được ghi nhận chính thức."
         _set_items(quiz, questions)
 

@@ -6,7 +6,8 @@ Authors who do not write GIFT fill in a sheet instead:
   question type and a "Hướng dẫn" sheet explaining every column;
 * ``parse_question_sheet(data) -> list[ParsedRow]``: the questions of an uploaded
   workbook as ``quizzes.gift`` questions, all or nothing (``ExcelImportError`` lists
-  every problem with its row and column);
+  every problem with its row and column, each a message of the site's catalogue, Vietnamese
+  first, shown in the reader's language);
 * ``export_questions_xlsx(rows) -> bytes``: questions in the same layout, so a bank can go
   out for review and come back unchanged;
 * ``item_analysis_xlsx(analysis, question_labels) -> bytes``: the statistics of
@@ -56,7 +57,7 @@ from lms.text import nfc
 from quizzes.analysis import Flag, ItemAnalysis
 
 # Moodle's list of allowed grades is private to quizzes.gift; importing it keeps a single copy.
-from quizzes.gift import _GRADE_STEPS, GiftAnswer, GiftMatch, GiftQuestion, write_gift
+from quizzes.gift import _GRADE_STEPS, N_, GiftAnswer, GiftMatch, GiftQuestion, _translate, write_gift
 
 __all__ = [
     "COLUMNS",
@@ -68,6 +69,7 @@ __all__ = [
     "MODULES",
     "QUESTION_SHEET",
     "TYPE_LABELS",
+    "ExcelExportError",
     "ExcelImportError",
     "ParsedRow",
     "Problem",
@@ -155,8 +157,8 @@ _TOLERANCE = re.compile(rf"({_NUM})(?:(?:±|\+/?-)({_NUM}))?")
 _FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # Excel 97-2003 files and password-protected .xlsx files are OLE2 compound documents.
 _OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_NOT_XLSX = ("Tệp không phải bảng tính Excel .xlsx. Nếu là tệp .csv hoặc .ods, hãy mở bằng Excel "
-             "rồi lưu lại dạng «Excel Workbook (*.xlsx)».")
+_NOT_XLSX = N_("Tệp không phải bảng tính Excel .xlsx. Nếu là tệp .csv hoặc .ods, hãy mở bằng Excel "
+                "rồi lưu lại dạng «Excel Workbook (*.xlsx)».")
 
 CellValue = str | int | float | bool | None
 
@@ -166,19 +168,44 @@ class Problem(NamedTuple):
 
     ``row`` is the Excel row number (0 for the file as a whole); ``column`` is the heading
     of the column (its letter if it has no heading, a span such as "Điểm 1–4" for a rule
-    about several answers, "" for the whole row or file); ``message`` is in Vietnamese.
+    about several answers, "" for the whole row or file). ``template`` says what is wrong as a
+    message id of the site's catalogue (Vietnamese, marked with ``N_``) and ``params`` fills
+    its placeholders; ``message`` is the text in the reader's language (as ``GiftError``).
     """
 
     row: int
     column: str
-    message: str
+    template: str
+    params: Mapping[str, object] | None = None
+
+    @property
+    def message(self) -> str:
+        """What is wrong, in the language of the moment."""
+        text = _translate(self.template)
+        return text % self.params if self.params else text
 
     def __str__(self) -> str:
-        where = ([f"dòng {self.row}"] if self.row else []) + ([f"cột «{self.column}»"] if self.column else [])
-        if not where:
-            return self.message
-        place = ", ".join(where)
-        return f"{place[0].upper()}{place[1:]}: {self.message}"
+        if self.row and self.column:
+            return _translate(N_("Dòng %(row)s, cột «%(column)s»: %(message)s")) % {
+                "row": self.row, "column": self.column, "message": self.message}
+        if self.row:
+            return _translate(N_("Dòng %(row)s: %(message)s")) % {"row": self.row, "message": self.message}
+        if self.column:
+            return _translate(N_("Cột «%(column)s»: %(message)s")) % {"column": self.column, "message": self.message}
+        return self.message
+
+
+class ExcelExportError(ValueError):
+    """A question (or a set of them) the sheet cannot hold unchanged: ``template`` and ``params``
+    say why, as a message of the catalogue; ``str()`` gives it in the reader's language."""
+
+    def __init__(self, template: str, **params: object) -> None:
+        self.template, self.params = template, params
+        super().__init__(template)
+
+    def __str__(self) -> str:
+        text = _translate(self.template)
+        return text % self.params if self.params else text
 
 
 class ExcelImportError(ValueError):
@@ -268,8 +295,8 @@ class _RowReader:
         self.cells = cells
         self.problems: list[Problem] = []
 
-    def problem(self, column: str, message: str) -> None:
-        self.problems.append(Problem(self.row, column, message))
+    def problem(self, column: str, template: str, **params: object) -> None:
+        self.problems.append(Problem(self.row, column, template, params or None))
 
     def filled(self, column: str) -> bool:
         value = self.cells.get(column)
@@ -286,9 +313,10 @@ class _RowReader:
         else:
             text = _clean(value)
         if len(text) > limit:
-            self.problem(column, f"Ô dài {_thousands(len(text))} ký tự, vượt giới hạn {_thousands(limit)} ký tự")
+            self.problem(column, N_("Ô dài %(length)s ký tự, vượt giới hạn %(limit)s ký tự"),
+                         length=_thousands(len(text)), limit=_thousands(limit))
         if ILLEGAL_CHARACTERS_RE.search(text):
-            self.problem(column, "Ô chứa ký tự điều khiển không hợp lệ (thường do dán từ phần mềm khác); hãy gõ lại")
+            self.problem(column, N_("Ô chứa ký tự điều khiển không hợp lệ (thường do dán từ phần mềm khác); hãy gõ lại"))
         return text
 
     def lookup(self, column: str, table: Mapping[str, str], allowed: Iterable[str], default: str | None) -> str | None:
@@ -297,11 +325,11 @@ class _RowReader:
         choices = ", ".join(allowed)
         if not text:
             if default is None:
-                self.problem(column, f"Chưa điền; chọn một trong: {choices}")
+                self.problem(column, N_("Chưa điền; chọn một trong: %(choices)s"), choices=choices)
             return default
         found = table.get(_key(text))
         if found is None:
-            self.problem(column, f"«{text}» không hợp lệ; chọn một trong: {choices}")
+            self.problem(column, N_("«%(value)s» không hợp lệ; chọn một trong: %(choices)s"), value=text, choices=choices)
         return found
 
     def credit(self, number: int, *, allow_negative: bool) -> float | None:
@@ -316,19 +344,20 @@ class _RowReader:
         elif isinstance(value, int | float) and not isinstance(value, bool):
             percent = _to_decimal(value) if abs(value) < 1e300 else None
         if percent is None:
-            self.problem(column, f"«{value}» không phải số phần trăm; ghi ví dụ 100, 50, -50 "
-                                 f"(dùng dấu chấm thập phân)")
+            self.problem(column, N_("«%(value)s» không phải số phần trăm; ghi ví dụ 100, 50, -50 "
+                                    "(dùng dấu chấm thập phân)"), value=value)
             return None
         if not -100 <= percent <= 100:
-            self.problem(column, f"Điểm {_decimal_text(percent)} nằm ngoài khoảng từ -100 đến 100")
+            self.problem(column, N_("Điểm %(value)s nằm ngoài khoảng từ -100 đến 100"), value=_decimal_text(percent))
             return None
         if percent < 0 and not allow_negative:
-            self.problem(column, "Điểm âm chỉ dùng cho câu Một lựa chọn và Nhiều lựa chọn")
+            self.problem(column, N_("Điểm âm chỉ dùng cho câu Một lựa chọn và Nhiều lựa chọn"))
             return None
         grade = _grade(percent)
         if grade is None:
-            self.problem(column, f"Điểm {_decimal_text(percent)} không phải mức Moodle cho phép; dùng một trong "
-                                 f"{_ALLOWED_PERCENTS} (có thể thêm dấu trừ)")
+            self.problem(column, N_("Điểm %(value)s không phải mức Moodle cho phép; dùng một trong "
+                                    "%(allowed)s (có thể thêm dấu trừ)"), value=_decimal_text(percent),
+                         allowed=_ALLOWED_PERCENTS)
         return grade
 
     def orphans(self, slots: Sequence[_Slot], *, feedback_allowed: Sequence[int] = ()) -> None:
@@ -337,9 +366,10 @@ class _RowReader:
             if slot.answer:
                 continue
             if slot.has_credit:
-                self.problem(_credit_column(slot.number), f"Có Điểm nhưng chưa có Đáp án {slot.number}")
+                self.problem(_credit_column(slot.number), N_("Có Điểm nhưng chưa có Đáp án %(n)s"), n=slot.number)
             if slot.feedback and slot.number not in feedback_allowed:
-                self.problem(_feedback_column(slot.number), f"Có Phản hồi nhưng chưa có Đáp án {slot.number}")
+                self.problem(_feedback_column(slot.number), N_("Có Phản hồi nhưng chưa có Đáp án %(n)s"),
+                             n=slot.number)
 
     def unused(self, slots: Sequence[_Slot], label: str) -> None:
         """Report every answer, Điểm and Phản hồi cell of a type that takes none."""
@@ -348,7 +378,7 @@ class _RowReader:
                                    (_credit_column(slot.number), slot.has_credit),
                                    (_feedback_column(slot.number), slot.feedback)):
                 if filled:
-                    self.problem(column, f"Câu {label} không có đáp án; để trống cột này")
+                    self.problem(column, N_("Câu %(type)s không có đáp án; để trống cột này"), type=label)
 
 
 def _choices(reader: _RowReader, slots: Sequence[_Slot], qtype: str) -> list[GiftAnswer]:
@@ -357,19 +387,20 @@ def _choices(reader: _RowReader, slots: Sequence[_Slot], qtype: str) -> list[Gif
     numbers = [slot.number for slot in used]
     fractions = [reader.credit(slot.number, allow_negative=True) for slot in used]
     if len(used) < 2:
-        reader.problem(_span(_answer_column, numbers), f"Câu {TYPE_LABELS[qtype]} cần ít nhất 2 đáp án")
+        reader.problem(_span(_answer_column, numbers), N_("Câu %(type)s cần ít nhất 2 đáp án"), type=TYPE_LABELS[qtype])
     valid = [fraction for fraction in fractions if fraction is not None]
     if len(valid) < len(fractions) or len(used) < 2:
         return []
     if qtype == "single_choice" and max(valid) != 1.0:
         reader.problem(_span(_credit_column, numbers),
-                       "Câu Một lựa chọn cần một đáp án đúng có Điểm 100 (đáp án sai để trống hoặc ghi điểm âm)")
+                       N_("Câu Một lựa chọn cần một đáp án đúng có Điểm 100 (đáp án sai để trống hoặc ghi điểm âm)"))
     if qtype == "multiple_response":
         # quizzes.gift applies the same rounding, so 3 x 33.33333 adds up to 100.
         total = round(sum(fraction for fraction in valid if fraction > 0), 2)
         if total != 1.0:
             reader.problem(_span(_credit_column, numbers),
-                           f"Câu Nhiều lựa chọn: Điểm các đáp án đúng phải cộng lại bằng 100 (đang là {total * 100:g})")
+                           N_("Câu Nhiều lựa chọn: Điểm các đáp án đúng phải cộng lại bằng 100 (đang là %(total)s)"),
+                           total=f"{total * 100:g}")
     return [GiftAnswer(slot.answer, fraction, slot.feedback) for slot, fraction in zip(used, valid, strict=True)]
 
 
@@ -377,23 +408,23 @@ def _true_false(reader: _RowReader, slots: Sequence[_Slot]) -> list[GiftAnswer]:
     reader.orphans(slots, feedback_allowed=(2,))
     for slot in slots[2:]:
         if slot.answer:
-            reader.problem(_answer_column(slot.number), "Câu Đúng/Sai chỉ dùng Đáp án 1 (và Đáp án 2)")
+            reader.problem(_answer_column(slot.number), N_("Câu Đúng/Sai chỉ dùng Đáp án 1 (và Đáp án 2)"))
     truth = {_key(_TRUE_LABEL): True, "true": True, _key(_FALSE_LABEL): False, "false": False}
     first, second = slots[0], slots[1]
     if not first.answer:
-        reader.problem(_answer_column(1), f"Ghi «{_TRUE_LABEL}» hoặc «{_FALSE_LABEL}»: đáp án đúng của câu")
+        reader.problem(_answer_column(1), N_("Ghi «Đúng» hoặc «Sai»: đáp án đúng của câu"))
         return []
     correct = truth.get(_key(first.answer))
     if correct is None:
-        reader.problem(_answer_column(1), f"«{first.answer}» không hợp lệ; ghi «{_TRUE_LABEL}» hoặc «{_FALSE_LABEL}»")
+        reader.problem(_answer_column(1), N_("«%(value)s» không hợp lệ; ghi «Đúng» hoặc «Sai»"), value=first.answer)
         return []
     if second.answer and truth.get(_key(second.answer)) != (not correct):
         other = _FALSE_LABEL if correct else _TRUE_LABEL
-        reader.problem(_answer_column(2), f"Đáp án 2 phải là «{other}» hoặc để trống")
+        reader.problem(_answer_column(2), N_("Đáp án 2 phải là «%(value)s» hoặc để trống"), value=other)
     if reader.filled(_credit_column(1)) and reader.credit(1, allow_negative=False) not in (None, 1.0):
-        reader.problem(_credit_column(1), "Đáp án 1 là đáp án đúng: để trống Điểm 1 hoặc ghi 100")
+        reader.problem(_credit_column(1), N_("Đáp án 1 là đáp án đúng: để trống Điểm 1 hoặc ghi 100"))
     if second.answer and second.has_credit and reader.credit(2, allow_negative=False) not in (None, 0.0):
-        reader.problem(_credit_column(2), "Đáp án 2 là đáp án sai: để trống Điểm 2 hoặc ghi 0")
+        reader.problem(_credit_column(2), N_("Đáp án 2 là đáp án sai: để trống Điểm 2 hoặc ghi 0"))
     # Each answer's feedback is what a learner who picks it sees (as in quizzes.gift).
     right, wrong = first.feedback, second.feedback
     return [GiftAnswer("true", 1.0 if correct else 0.0, right if correct else wrong),
@@ -404,61 +435,61 @@ def _short_answers(reader: _RowReader, slots: Sequence[_Slot]) -> list[GiftAnswe
     reader.orphans(slots)
     used = [slot for slot in slots if slot.answer]
     if not used:
-        reader.problem(_answer_column(1), "Câu Trả lời ngắn cần ít nhất một câu trả lời được chấp nhận")
+        reader.problem(_answer_column(1), N_("Câu Trả lời ngắn cần ít nhất một câu trả lời được chấp nhận"))
     answers: list[GiftAnswer] = []
     for slot in used:
         # GIFT reads any "->" in a short answer's block as a matching question.
         for column, text in ((_answer_column(slot.number), slot.answer),
                              (_feedback_column(slot.number), slot.feedback)):
             if _MATCH_ARROW in text:
-                reader.problem(column, f"Câu Trả lời ngắn không dùng được «{_MATCH_ARROW}» "
-                                       f"(Moodle hiểu là câu ghép cặp)")
+                reader.problem(column, N_("Câu Trả lời ngắn không dùng được «->» (Moodle hiểu là câu ghép cặp)"))
         fraction = reader.credit(slot.number, allow_negative=False)
         if fraction is not None:
             answers.append(GiftAnswer(slot.answer, fraction, slot.feedback))
     return _with_full_credit(reader, used, answers)
 
 
-def _numerical_value(text: str) -> GiftAnswer | str:
+def _numerical_value(text: str) -> GiftAnswer | tuple[str, dict]:
     """Read "*", "1024", "1024±2" or "1..5" (credit and feedback are set by the caller).
 
-    Returns the problem as a str.  The result is what ``quizzes.gift`` reads from
-    ``{#1024:2}`` or ``{#1..5}``: a range keeps its midpoint and half-width too.
+    Returns the problem as (message template, params).  The result is what ``quizzes.gift``
+    reads from ``{#1024:2}`` or ``{#1..5}``: a range keeps its midpoint and half-width too.
     """
     if text == "*":
         return GiftAnswer("*", 0.0)
     compact = "".join(text.split())
     if "," in compact:
-        return "Dùng dấu chấm cho phần thập phân (ví dụ 3.5), không dùng dấu phẩy"
-    shape = ("ghi một số (1024), số kèm sai số (1024±2), một khoảng (1..5) hoặc * cho mọi số khác")
+        return N_("Dùng dấu chấm cho phần thập phân (ví dụ 3.5), không dùng dấu phẩy"), {}
+    not_a_number = N_("«%(value)s» không phải là số; ghi một số (1024), số kèm sai số (1024±2), một khoảng (1..5) "
+                      "hoặc * cho mọi số khác")
     if found := _RANGE.fullmatch(compact):
         low, high = _read_decimal(found[1]), _read_decimal(found[2])
         if low is None or high is None:
-            return f"«{text}» không phải là số; {shape}"
+            return not_a_number, {"value": text}
         if low > high:
-            return f"Khoảng «{text}» có số đầu lớn hơn số cuối"
+            return N_("Khoảng «%(value)s» có số đầu lớn hơn số cuối"), {"value": text}
         middle = (low + high) / 2
         return GiftAnswer(_decimal_text(middle), 0.0, "", float(high - middle), float(low), float(high))
     if found := _TOLERANCE.fullmatch(compact):
         value, tolerance = _read_decimal(found[1]), _read_decimal(found[2] or "0")
         if value is None or tolerance is None:
-            return f"«{text}» không phải là số; {shape}"
+            return not_a_number, {"value": text}
         if tolerance < 0:
-            return "Sai số không được âm"
+            return N_("Sai số không được âm"), {}
         return GiftAnswer(_decimal_text(value), 0.0, "", float(tolerance))
-    return f"«{text}» không phải là số; {shape}"
+    return not_a_number, {"value": text}
 
 
 def _numerical(reader: _RowReader, slots: Sequence[_Slot]) -> list[GiftAnswer]:
     reader.orphans(slots)
     used = [slot for slot in slots if slot.answer]
     if not used:
-        reader.problem(_answer_column(1), "Câu Số cần ít nhất một đáp án")
+        reader.problem(_answer_column(1), N_("Câu Số cần ít nhất một đáp án"))
     answers: list[GiftAnswer] = []
     for slot in used:
         value = _numerical_value(slot.answer)
-        if isinstance(value, str):
-            reader.problem(_answer_column(slot.number), value)
+        if isinstance(value, tuple):
+            reader.problem(_answer_column(slot.number), value[0], **value[1])
         fraction = reader.credit(slot.number, allow_negative=False)
         if isinstance(value, GiftAnswer) and fraction is not None:
             answers.append(replace(value, fraction=fraction, feedback=slot.feedback))
@@ -471,7 +502,7 @@ def _with_full_credit(reader: _RowReader, used: Sequence[_Slot], answers: list[G
         return []
     if max(answer.fraction for answer in answers) != 1.0:
         reader.problem(_span(_credit_column, [slot.number for slot in used]),
-                       "Cần ít nhất một đáp án có Điểm 100")
+                       N_("Cần ít nhất một đáp án có Điểm 100"))
     return answers
 
 
@@ -479,24 +510,24 @@ def _matching(reader: _RowReader, slots: Sequence[_Slot]) -> list[GiftMatch]:
     matches: list[GiftMatch] = []
     for slot in slots:
         if slot.has_credit:
-            reader.problem(_credit_column(slot.number), "Câu Ghép cặp không dùng cột Điểm")
+            reader.problem(_credit_column(slot.number), N_("Câu Ghép cặp không dùng cột Điểm"))
         if slot.feedback:
-            reader.problem(_feedback_column(slot.number), "Câu Ghép cặp không dùng cột Phản hồi")
+            reader.problem(_feedback_column(slot.number), N_("Câu Ghép cặp không dùng cột Phản hồi"))
         if not slot.answer:
             continue
         left, arrow, right = slot.answer.partition(_MATCH_ARROW)
         if not arrow:
-            reader.problem(_answer_column(slot.number), f"Ghi cặp ghép dạng «vế trái {_MATCH_ARROW} vế phải»")
+            reader.problem(_answer_column(slot.number), N_("Ghi cặp ghép dạng «vế trái -> vế phải»"))
         elif not right.strip():
-            reader.problem(_answer_column(slot.number), f"Thiếu vế phải sau «{_MATCH_ARROW}»")
+            reader.problem(_answer_column(slot.number), N_("Thiếu vế phải sau «->»"))
         else:
             matches.append(GiftMatch(_clean(left), _clean(right)))
     used = [slot.number for slot in slots if slot.answer]
     # A malformed pair is reported on its own; counting pairs is only meaningful without one.
     if len(matches) == len(used) and sum(1 for match in matches if match.left) < 2:
         reader.problem(_span(_answer_column, used),
-                       f"Câu Ghép cặp cần ít nhất 2 cặp «vế trái {_MATCH_ARROW} vế phải» "
-                       f"(ô «{_MATCH_ARROW} vế phải» chỉ thêm một phương án nhiễu)")
+                       N_("Câu Ghép cặp cần ít nhất 2 cặp «vế trái -> vế phải» "
+                          "(ô «-> vế phải» chỉ thêm một phương án nhiễu)"))
     return matches
 
 
@@ -514,7 +545,7 @@ def _question_from_cells(row: int, cells: Mapping[str, CellValue]) -> tuple[str,
     topic = reader.text(_TOPIC, MAX_LABEL_LENGTH)
     text = reader.text(_TEXT)
     if not text:
-        reader.problem(_TEXT, "Chưa có nội dung câu hỏi")
+        reader.problem(_TEXT, N_("Chưa có nội dung câu hỏi"))
     explanation = reader.text(_EXPLANATION)
     slots = [_Slot(n, reader.text(_answer_column(n)), reader.filled(_credit_column(n)),
                    reader.text(_feedback_column(n))) for n in _SLOTS]
@@ -534,7 +565,7 @@ def _question_from_cells(row: int, cells: Mapping[str, CellValue]) -> tuple[str,
     elif qtype in ("essay", "description"):
         reader.unused(slots, TYPE_LABELS[qtype])
         if qtype == "description" and explanation:
-            reader.problem(_EXPLANATION, "Câu Mô tả không có phần giải thích; đưa nội dung vào cột Nội dung câu hỏi")
+            reader.problem(_EXPLANATION, N_("Câu Mô tả không có phần giải thích; đưa nội dung vào cột Nội dung câu hỏi"))
 
     if reader.problems or qtype is None or module is None or difficulty is None:
         return name, None, reader.problems
@@ -545,8 +576,10 @@ def _question_from_cells(row: int, cells: Mapping[str, CellValue]) -> tuple[str,
         # more digits than a float keeps reads back with another midpoint), and every question
         # in the bank must stay exportable as GIFT.
         write_gift([question])
-    except ValueError as error:
-        reader.problem("", f"Câu hỏi không chuyển được sang định dạng GIFT của Moodle: {error}")
+    except ValueError:
+        # write_gift's own words are for developers: the author is told what to do instead.
+        reader.problem("", N_("Câu hỏi không chuyển được sang định dạng GIFT của Moodle; hãy viết lại đáp án "
+                              "(số có quá nhiều chữ số, hoặc ký tự đặc biệt ở đầu ô)"))
         return name, None, reader.problems
     return name, ParsedRow(row=row, question=question, module=module, topic=topic), []
 
@@ -566,10 +599,10 @@ class _SheetRow:
 def _check_package(data: bytes) -> None:
     """Refuse what is not a zip package of sensible size before openpyxl unpacks it."""
     if not data:
-        raise ExcelImportError([Problem(0, "", "Tệp rỗng")])
+        raise ExcelImportError([Problem(0, "", N_("Tệp rỗng"))])
     if data.startswith(_OLE_SIGNATURE):
-        raise ExcelImportError([Problem(0, "", "Đây là tệp Excel 97-2003 (.xls) hoặc tệp có đặt mật khẩu. Hãy mở "
-                                              "bằng Excel, bỏ mật khẩu nếu có, rồi lưu lại dạng .xlsx.")])
+        raise ExcelImportError([Problem(0, "", N_("Đây là tệp Excel 97-2003 (.xls) hoặc tệp có đặt mật khẩu. Hãy mở "
+                                                 "bằng Excel, bỏ mật khẩu nếu có, rồi lưu lại dạng .xlsx."))])
     try:
         with zipfile.ZipFile(BytesIO(data)) as package:
             unpacked = sum(info.file_size for info in package.infolist())
@@ -577,8 +610,8 @@ def _check_package(data: bytes) -> None:
         raise ExcelImportError([Problem(0, "", _NOT_XLSX)]) from error
     # zipfile never inflates a member past its declared size, so the sum bounds the work.
     if unpacked > MAX_UNPACKED_BYTES:
-        raise ExcelImportError([Problem(0, "", f"Tệp quá lớn khi giải nén (hơn {MAX_UNPACKED_BYTES // 2**20} MiB); "
-                                              f"hãy chia thành nhiều tệp")])
+        raise ExcelImportError([Problem(0, "", N_("Tệp quá lớn khi giải nén (hơn %(size)s MiB); hãy chia thành "
+                                                 "nhiều tệp"), {"size": MAX_UNPACKED_BYTES // 2**20})])
 
 
 def _guarded(rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
@@ -606,17 +639,18 @@ def _header(cells: Sequence[Any]) -> dict[int, str]:
         column = known.get(_key(heading))
         letter = get_column_letter(index + 1)
         if column is None:
-            problems.append(Problem(1, heading, f"Cột {letter} có tên không có trong mẫu; xem trang «{GUIDE_SHEET}» "
-                                                f"hoặc tải lại tệp mẫu"))
+            problems.append(Problem(1, heading, N_("Cột %(letter)s có tên không có trong mẫu; xem trang «Hướng dẫn» "
+                                                   "hoặc tải lại tệp mẫu"), {"letter": letter}))
         elif column in letters:
-            problems.append(Problem(1, column, f"Cột này có hai lần (cột {letters[column]} và {letter})"))
+            problems.append(Problem(1, column, N_("Cột này có hai lần (cột %(first)s và %(second)s)"),
+                                    {"first": letters[column], "second": letter}))
         else:
             columns[index] = column
             letters[column] = letter
     if not columns and not problems:
-        raise ExcelImportError([Problem(0, "", "Bảng tính trống: dòng 1 phải là dòng tên cột như trong tệp mẫu, "
-                                              "mỗi dòng sau là một câu hỏi")])
-    problems += [Problem(1, column, "Thiếu cột bắt buộc") for column in _REQUIRED if column not in letters]
+        raise ExcelImportError([Problem(0, "", N_("Bảng tính trống: dòng 1 phải là dòng tên cột như trong tệp mẫu, "
+                                                 "mỗi dòng sau là một câu hỏi"))])
+    problems += [Problem(1, column, N_("Thiếu cột bắt buộc")) for column in _REQUIRED if column not in letters]
     if problems:
         raise ExcelImportError(problems)
     return columns
@@ -626,12 +660,12 @@ def _cell_value(cell: Any, column: str) -> CellValue | Problem:
     """The value of one cell as the validation expects it, or the problem with it."""
     value = cell.value
     if cell.data_type == "e":
-        return Problem(cell.row, column, f"Ô đang báo lỗi Excel {value}; hãy nhập giá trị")
+        return Problem(cell.row, column, N_("Ô đang báo lỗi Excel %(value)s; hãy nhập giá trị"), {"value": value})
     if isinstance(value, ArrayFormula):
         return value.text
     if isinstance(value, datetime | date | time | timedelta):
-        return Problem(cell.row, column, "Excel đã tự đổi nội dung ô này thành ngày/giờ; hãy định dạng ô là "
-                                         "Văn bản (Text) rồi gõ lại")
+        return Problem(cell.row, column, N_("Excel đã tự đổi nội dung ô này thành ngày/giờ; hãy định dạng ô là "
+                                            "Văn bản (Text) rồi gõ lại"))
     if isinstance(value, int | float) and not isinstance(value, bool):
         if column in _CREDIT_COLUMNS and "%" in (cell.number_format or ""):
             # "50%" typed into a General cell is stored as 0.5 with a percent format.
@@ -639,7 +673,7 @@ def _cell_value(cell: Any, column: str) -> CellValue | Problem:
         return value
     if isinstance(value, str | bool):
         return value
-    return Problem(cell.row, column, "Không đọc được ô này; hãy nhập lại giá trị")
+    return Problem(cell.row, column, N_("Không đọc được ô này; hãy nhập lại giá trị"))
 
 
 def _read_rows(data: bytes) -> list[_SheetRow]:
@@ -653,7 +687,7 @@ def _read_rows(data: bytes) -> list[_SheetRow]:
         raise ExcelImportError([Problem(0, "", _NOT_XLSX)]) from error
     try:
         if not workbook.worksheets:
-            raise ExcelImportError([Problem(0, "", "Tệp không có trang tính nào")])
+            raise ExcelImportError([Problem(0, "", N_("Tệp không có trang tính nào"))])
         sheet = next((s for s in workbook.worksheets if _key(s.title) == _key(QUESTION_SHEET)), workbook.worksheets[0])
         # A missing or wrong <dimension> in the file would otherwise cut rows and columns short.
         sheet.reset_dimensions()
@@ -669,7 +703,7 @@ def _read_rows(data: bytes) -> list[_SheetRow]:
                 column = columns.get(index)
                 if column is None:
                     problems.append(Problem(number, get_column_letter(index + 1),
-                                            "Ô có dữ liệu nhưng cột không có tên trong mẫu"))
+                                            N_("Ô có dữ liệu nhưng cột không có tên trong mẫu")))
                     continue
                 value = _cell_value(cell, column)
                 if isinstance(value, Problem):
@@ -679,8 +713,8 @@ def _read_rows(data: bytes) -> list[_SheetRow]:
             if not values and not problems:
                 continue
             if len(result) == MAX_ROWS:
-                raise ExcelImportError([Problem(number, "", f"Tệp có hơn {_thousands(MAX_ROWS)} câu hỏi; "
-                                                            f"hãy chia thành nhiều tệp")])
+                raise ExcelImportError([Problem(number, "", N_("Tệp có hơn %(rows)s câu hỏi; hãy chia thành nhiều tệp"),
+                                                {"rows": _thousands(MAX_ROWS)})])
             result.append(_SheetRow(number, values, problems))
         return result
     finally:
@@ -711,11 +745,12 @@ def parse_question_sheet(data: bytes) -> list[ParsedRow]:
         if name:
             first = first_row_of.setdefault(name.casefold(), sheet_row.number)
             if first != sheet_row.number:
-                problems.append(Problem(sheet_row.number, _NAME, f"Mã câu «{name}» trùng với dòng {first}"))
+                problems.append(Problem(sheet_row.number, _NAME, N_("Mã câu «%(name)s» trùng với dòng %(first)s"),
+                                        {"name": name, "first": first}))
         if result is not None:
             parsed.append(result)
     if not rows:
-        problems.append(Problem(0, "", "Tệp chưa có câu hỏi nào (dòng 2 trở đi)"))
+        problems.append(Problem(0, "", N_("Tệp chưa có câu hỏi nào (dòng 2 trở đi)")))
     if problems:
         raise ExcelImportError(sorted(problems, key=lambda problem: problem.row))
     return parsed
@@ -739,12 +774,13 @@ def _numerical_text(answer: GiftAnswer) -> str:
     return answer.text
 
 
-def _difficulty_of(question: GiftQuestion, module: str, where: str) -> str:
+def _difficulty_of(question: GiftQuestion, module: str, where: dict) -> str:
     """The difficulty tag of ``question`` ("medium" if none); other tags cannot be kept."""
     difficulties = [tag.lower() for tag in question.tags if tag.lower() in DIFFICULTY_LABELS]
     others = [tag for tag in question.tags if tag.upper() != module and tag.lower() not in DIFFICULTY_LABELS]
     if others or len(difficulties) > 1:
-        raise ValueError(f"{where}: bảng tính không giữ được các nhãn {[*others, *difficulties[1:]]}")
+        raise ExcelExportError(N_("Câu thứ %(index)s (%(name)s): bảng tính không giữ được các nhãn %(tags)s"),
+                               tags=", ".join([*others, *difficulties[1:]]), **where)
     return difficulties[0] if difficulties else "medium"
 
 
@@ -943,49 +979,73 @@ def export_questions_xlsx(rows: Sequence[tuple[GiftQuestion, str, str]]) -> byte
     Texts are written trimmed and in NFC and credits as Moodle grades; the module must be
     one of ``MODULES`` and the difficulty is the question's easy/medium/hard tag (medium if
     none).  The category is not written: the importer chooses it.  Every row is checked
-    by reading it back, so ``ValueError`` (in Vietnamese) is raised for what the sheet
-    cannot hold unchanged: other tags, an idnumber, a text format other than "moodle",
-    more than 8 answers, a rule the importer would refuse, duplicate names or more than
+    by reading it back, so ``ExcelExportError`` (a ``ValueError`` whose text is in the reader's
+    language) is raised for what the sheet cannot hold unchanged: other tags, an idnumber, a
+    text format other than "moodle" (for the question or any of its parts), more than 8 answers, a rule the importer would refuse, duplicate names or more than
     ``MAX_ROWS`` rows.  Text that looks like a formula is stored as text (see the module
     docstring).
     """
     if len(rows) > MAX_ROWS:
-        raise ValueError(f"Một bảng tính nhận tối đa {MAX_ROWS} câu hỏi; hãy xuất thành nhiều tệp")
+        raise ExcelExportError(N_("Một bảng tính nhận tối đa %(rows)s câu hỏi; hãy xuất thành nhiều tệp"),
+                               rows=_thousands(MAX_ROWS))
     cell_rows: list[dict[str, CellValue]] = []
     first_of: dict[str, int] = {}
     for index, (question, module, topic) in enumerate(rows, start=1):
-        where = f"Câu thứ {index}" + (f" ({question.name})" if question.name else "")
+        where = {"index": index, "name": question.name or "—"}
         if module not in MODULES:
-            raise ValueError(f"{where}: mô-đun {module!r} không thuộc IU01–IU15")
+            raise ExcelExportError(N_("Câu thứ %(index)s (%(name)s): mô-đun %(module)s không thuộc IU01–IU15"),
+                                   module=module, **where)
         if question.qtype not in TYPE_LABELS:
-            raise ValueError(f"{where}: loại câu hỏi {question.qtype!r} không có trong bảng tính")
+            raise ExcelExportError(N_("Câu thứ %(index)s (%(name)s): bảng tính không có loại câu hỏi này"), **where)
         if question.text_format != "moodle":
-            raise ValueError(f"{where}: bảng tính không giữ được định dạng văn bản {question.text_format!r}")
+            raise ExcelExportError(N_("Câu thứ %(index)s (%(name)s): bảng tính không giữ được định dạng văn bản "
+                                      "%(format)s"), format=question.text_format, **where)
+        if _own_formats(question):
+            raise ExcelExportError(N_("Câu thứ %(index)s (%(name)s): bảng tính không giữ được định dạng riêng "
+                                      "(%(format)s) của đáp án hoặc phản hồi"),
+                                   format=", ".join(sorted(_own_formats(question))), **where)
         if question.idnumber:
-            raise ValueError(f"{where}: bảng tính không có cột cho idnumber {question.idnumber!r}")
+            raise ExcelExportError(N_("Câu thứ %(index)s (%(name)s): bảng tính không có cột cho mã idnumber "
+                                      "%(idnumber)s"), idnumber=question.idnumber, **where)
         if max(len(question.answers), len(question.matches)) > MAX_ANSWERS:
-            raise ValueError(f"{where}: bảng tính giữ tối đa {MAX_ANSWERS} đáp án")
+            raise ExcelExportError(N_("Câu thứ %(index)s (%(name)s): bảng tính giữ tối đa %(most)s đáp án"),
+                                   most=MAX_ANSWERS, **where)
         difficulty = _difficulty_of(question, module, where)
         cells = _cells_of(question, module, topic, difficulty)
         _, parsed, problems = _question_from_cells(index + 1, cells)
         if parsed is None:
-            raise ValueError(f"{where}: " + "; ".join(f"{p.column}: {p.message}" if p.column else p.message
-                                                       for p in problems))
+            raise ExcelExportError(N_("Câu thứ %(index)s (%(name)s): %(problems)s"),
+                                   problems="; ".join(str(Problem(0, p.column, p.template, p.params)) for p in problems),
+                                   **where)
         expected = _as_read_back(question, module, difficulty)
         if parsed.question != expected:
             field = next(f.name for f in fields(expected)
                          if f.compare and getattr(expected, f.name) != getattr(parsed.question, f.name))
-            raise ValueError(f"{where}: ghi ra bảng tính rồi đọc lại thì {field} thành "
-                             f"{getattr(parsed.question, field)!r}")
+            raise ExcelExportError(N_("Câu thứ %(index)s (%(name)s): ghi ra bảng tính rồi đọc lại thì %(part)s "
+                                      "không còn như cũ"), part=_translate(_PART_NAMES.get(field, field)), **where)
         if parsed.question.name:
             first = first_of.setdefault(parsed.question.name.casefold(), index)
             if first != index:
-                raise ValueError(f"{where}: Mã câu trùng với câu thứ {first}")
+                raise ExcelExportError(N_("Câu thứ %(index)s (%(name)s): Mã câu trùng với câu thứ %(first)s"),
+                                       first=first, **where)
         cell_rows.append(cells)
     workbook = Workbook()
     _question_sheet(workbook.active, cell_rows)
     _guide_sheet(workbook.create_sheet())
     return _workbook_bytes(workbook)
+
+
+# What a part of a question is called, for an export that cannot keep it.
+_PART_NAMES = {"name": N_("mã câu"), "text": N_("nội dung câu hỏi"), "answers": N_("các đáp án"),
+               "matches": N_("các cặp ghép"), "general_feedback": N_("phần giải thích"), "tags": N_("các nhãn"),
+               "qtype": N_("loại câu hỏi"), "text_format": N_("định dạng văn bản")}
+
+
+def _own_formats(question: GiftQuestion) -> set[str]:
+    """The formats parts of ``question`` have of their own (the sheet has no column for them)."""
+    return {f for f in (question.general_feedback_format, *(a.text_format for a in question.answers),
+                        *(a.feedback_format for a in question.answers), *(m.left_format for m in question.matches))
+            if f and f != question.text_format}
 
 
 def _examples() -> list[tuple[GiftQuestion, str, str]]:

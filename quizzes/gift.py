@@ -115,7 +115,10 @@ class GiftAnswer:
     this answer.  Numerical answers also carry ``tolerance`` (the accepted error
     either side of the value); one written as a range ``min..max`` carries
     ``min`` and ``max`` too, with ``text``/``tolerance`` set to the midpoint and
-    half-width as Moodle stores them.
+    half-width as Moodle stores them.  ``text_format`` and ``feedback_format`` are the
+    answer's and the feedback's own ``[format]`` (one of ``TEXT_FORMATS``), or "" when they
+    take the question's, as Moodle keeps them (only choices keep an answer format: Moodle
+    stores short and numerical answers as plain values).
     """
 
     text: str
@@ -124,14 +127,21 @@ class GiftAnswer:
     tolerance: float | None = None
     min: float | None = None
     max: float | None = None
+    text_format: str = ""
+    feedback_format: str = ""
 
 
 @dataclass
 class GiftMatch:
-    """One pair of a matching question; an empty ``left`` is an extra, unmatched choice."""
+    """One pair of a matching question; an empty ``left`` is an extra, unmatched choice.
+
+    ``left_format`` is the left item's own ``[format]``, or "" for the question's (Moodle keeps
+    a format per sub-question; the right side is plain text).
+    """
 
     left: str
     right: str
+    left_format: str = ""
 
 
 @dataclass
@@ -146,7 +156,8 @@ class GiftQuestion:
     pairs of a matching question.  ``general_feedback`` is the ``####`` text shown
     after answering.  ``category`` is the ``$CATEGORY:`` path in force ("" if
     none), ``tags`` and ``idnumber`` come from ``// [tag:...]`` and ``// [id:...]``.
-    ``line`` is the 1-based line where the question starts in the file it was
+    ``general_feedback_format`` is the general feedback's own ``[format]`` ("" for the
+    question's).  ``line`` is the 1-based line where the question starts in the file it was
     read from (0 for a question built in code); it is left out of ``==``.
     """
 
@@ -161,6 +172,7 @@ class GiftQuestion:
     tags: list[str] = field(default_factory=list)
     idnumber: str = ""
     line: int = field(default=0, compare=False)
+    general_feedback_format: str = ""
 
 
 def N_(message: str) -> str:
@@ -346,12 +358,19 @@ def _split_format(src: _Src, default: str) -> tuple[str, _Src]:
 
 
 def _part_text(src: _Src, question_format: str) -> str:
-    """The text of an answer or feedback.
-
-    Moodle lets each part name its own format; this model keeps one format per
-    question, so a part's ``[format]`` marker is read and dropped.
-    """
+    """The text of a part whose own format Moodle does not keep (short and numerical answers)."""
     return _split_format(src, question_format)[1].text()
+
+
+def _part_with_format(src: _Src, question_format: str) -> tuple[str, str]:
+    """The text of an answer, match item or feedback, and its own format.
+
+    Moodle's parse_text_with_format: a leading ``[html]`` etc. names the part's format, else
+    the part takes the question's. The format is "" when it is the question's, so that a
+    marker repeating the question's format reads the same as none.
+    """
+    fmt, rest = _split_format(src, question_format)
+    return rest.text(), ("" if fmt == question_format else fmt)
 
 
 def _grade(percent: str, line: int) -> float:
@@ -380,12 +399,12 @@ def _weighted(segment: _Src, default: float) -> tuple[float, _Src]:
     return _grade(match.group()[1:-1], segment.line), segment[match.end() :]
 
 
-def _answer_and_feedback(segment: _Src, question_format: str) -> tuple[str, str]:
-    """Moodle's commentparser: ``answer#feedback``."""
+def _answer_and_feedback(segment: _Src, question_format: str) -> tuple[str, str, str, str]:
+    """Moodle's commentparser: ``answer#feedback``, each with its own format ("" for the question's)."""
     parts = segment.split("#", 1)
-    text = _part_text(parts[0].strip(), question_format)
-    feedback = _part_text(parts[1].strip(), question_format) if len(parts) > 1 else ""
-    return text, feedback
+    text, text_format = _part_with_format(parts[0].strip(), question_format)
+    feedback, feedback_format = _part_with_format(parts[1].strip(), question_format) if len(parts) > 1 else ("", "")
+    return text, feedback, text_format, feedback_format
 
 
 def _drop_empty_head(parts: list[_Src]) -> list[_Src]:
@@ -429,11 +448,12 @@ def _read_choice(answer: _Src, qformat: str, line: int) -> tuple[str, list[GiftA
             fraction = 1.0
         else:
             fraction, body = _weighted(segment, 0.0)
-        text, feedback = _answer_and_feedback(body, qformat)
+        text, feedback, text_format, feedback_format = _answer_and_feedback(body, qformat)
         if not text:
             # Stricter than Moodle, which silently drops an empty choice.
             raise GiftError(segment.line, N_("đáp án trống (thừa một dấu «~» hoặc «=»)"))
-        answers.append(GiftAnswer(text, fraction, feedback))
+        answers.append(GiftAnswer(text, fraction, feedback, text_format=text_format,
+                                  feedback_format=feedback_format))
     if len(answers) < 2:
         raise GiftError(line, N_("câu hỏi lựa chọn cần ít nhất hai đáp án"))
     if single:
@@ -469,12 +489,12 @@ def _read_matching(answer: _Src, qformat: str, line: int) -> list[GiftMatch]:
         if "#" in pair.view:
             # Stricter than Moodle, which would keep "#..." as part of the match.
             raise GiftError(pair.line, N_("cặp ghép không có phản hồi; muốn viết dấu # thì gõ \\#"))
-        left = _part_text(pair[:arrow], qformat)
+        left, left_format = _part_with_format(pair[:arrow], qformat)
         right = pair[arrow + 2 :].text()
         if not right:
             # Moodle stops the whole import at an item with nothing to match.
             raise GiftError(pair.line, N_("cặp ghép không có gì sau «->»"))
-        matches.append(GiftMatch(left, right))
+        matches.append(GiftMatch(left, right, left_format if left else ""))
     if not any(m.left for m in matches):
         # Stricter than Moodle: a matching question made only of distractors asks nothing.
         raise GiftError(line, N_("câu hỏi ghép cặp cần ít nhất một cặp có vế trái trước «->»"))
@@ -484,11 +504,14 @@ def _read_matching(answer: _Src, qformat: str, line: int) -> list[GiftMatch]:
 def _read_true_false(answer: _Src, qformat: str) -> list[GiftAnswer]:
     parts = answer.split("#", 2)
     correct = parts[0].strip().view in ("T", "TRUE")
-    wrong = _part_text(parts[1].strip(), qformat) if len(parts) > 1 else ""
-    right = _part_text(parts[2].strip(), qformat) if len(parts) > 2 else ""
+    wrong, wrong_format = _part_with_format(parts[1].strip(), qformat) if len(parts) > 1 else ("", "")
+    right, right_format = _part_with_format(parts[2].strip(), qformat) if len(parts) > 2 else ("", "")
+    wrong_format, right_format = (wrong_format if wrong else ""), (right_format if right else "")
     if correct:
-        return [GiftAnswer("true", 1.0, right), GiftAnswer("false", 0.0, wrong)]
-    return [GiftAnswer("true", 0.0, wrong), GiftAnswer("false", 1.0, right)]
+        return [GiftAnswer("true", 1.0, right, feedback_format=right_format),
+                GiftAnswer("false", 0.0, wrong, feedback_format=wrong_format)]
+    return [GiftAnswer("true", 0.0, wrong, feedback_format=wrong_format),
+            GiftAnswer("false", 1.0, right, feedback_format=right_format)]
 
 
 def _read_short_answer(answer: _Src, qformat: str) -> list[GiftAnswer]:
@@ -496,10 +519,11 @@ def _read_short_answer(answer: _Src, qformat: str) -> list[GiftAnswer]:
     for segment in _drop_empty_head(answer.split("=")):
         segment = segment.strip()
         fraction, body = _weighted(segment, 1.0)
-        text, feedback = _answer_and_feedback(body, qformat)
+        # Moodle stores a short answer as plain text (its own format is dropped); the feedback keeps its.
+        text, feedback, _text_format, feedback_format = _answer_and_feedback(body, qformat)
         if not text:
             raise GiftError(segment.line, N_("đáp án trống (thừa một dấu «=»)"))
-        answers.append(GiftAnswer(text, fraction, feedback))
+        answers.append(GiftAnswer(text, fraction, feedback, feedback_format=feedback_format if feedback else ""))
     return answers
 
 
@@ -544,10 +568,11 @@ def _read_numerical(answer: _Src, qformat: str, line: int) -> list[GiftAnswer]:
     for segment in _drop_empty_head(body.split("=")):
         segment = segment.strip()
         fraction, rest = _weighted(segment, 1.0)
-        value, feedback = _answer_and_feedback(rest, qformat)
+        value, feedback, _value_format, feedback_format = _answer_and_feedback(rest, qformat)
         # Stricter than Moodle, whose check turns any non-number into "*" (any number).
         parsed = _numerical_value(value, segment.line)
-        answers.append(replace(parsed, fraction=fraction, feedback=feedback))
+        answers.append(replace(parsed, fraction=fraction, feedback=feedback,
+                               feedback_format=feedback_format if feedback else ""))
     if not answers:
         raise GiftError(line, N_("câu hỏi dạng số chưa có đáp án"))
     if other is not None:
@@ -556,8 +581,9 @@ def _read_numerical(answer: _Src, qformat: str, line: int) -> list[GiftAnswer]:
             raise GiftError(
                 other.line, N_("ở câu hỏi dạng số, sau «~» chỉ được viết «#phản hồi» cho mọi số khác")
             )
-        other_feedback = _part_text(rest_of_other[0].strip(), qformat) if rest_of_other else ""
-        answers.append(GiftAnswer("*", 0.0, other_feedback))
+        other_feedback, other_format = (_part_with_format(rest_of_other[0].strip(), qformat) if rest_of_other
+                                        else ("", ""))
+        answers.append(GiftAnswer("*", 0.0, other_feedback, feedback_format=other_format if other_feedback else ""))
     return answers
 
 
@@ -643,7 +669,8 @@ def _read_block(block: list[tuple[int, str]], category: str) -> GiftQuestion | s
     separator = answer.view.rfind("####")
     if separator >= 0:
         # Moodle does not trim before looking for the feedback's own [format].
-        question.general_feedback = _part_text(answer[separator + 4 :], qformat)
+        question.general_feedback, feedback_format = _part_with_format(answer[separator + 4 :], qformat)
+        question.general_feedback_format = feedback_format if question.general_feedback else ""
         answer = answer[:separator].strip()
     if not question.text:
         # Stricter than Moodle, which imports a question with nothing to read.
@@ -710,13 +737,16 @@ def _escape(text: str) -> str:
     return "".join(out)
 
 
-def _part(text: str, question_format: str) -> str:
-    """An answer, match item or feedback.
+def _part(text: str, question_format: str, own_format: str = "") -> str:
+    """An answer, match item or feedback, with its own ``[format]`` marker when it has one.
 
     A text that starts with "[" or "%" would be read as a format marker or a
     weight, so it gets an explicit marker of the question's own format first.
     """
-    marker = f"[{question_format}]" if text.startswith(("[", "%")) else ""
+    if own_format and own_format != question_format:
+        marker = f"[{own_format}]"
+    else:
+        marker = f"[{question_format}]" if text.startswith(("[", "%")) else ""
     return marker + _escape(text)
 
 
@@ -735,12 +765,12 @@ def _float_text(value: float) -> str:
     return _number_text(Decimal(repr(value)))
 
 
-def _feedback(text: str, question_format: str) -> str:
-    return "#" + _part(text, question_format) if text else ""
+def _feedback(text: str, question_format: str, own_format: str = "") -> str:
+    return "#" + _part(text, question_format, own_format) if text else ""
 
 
 def _general_feedback(q: GiftQuestion) -> str:
-    return "####" + _part(q.general_feedback, q.text_format) if q.general_feedback else ""
+    return "####" + _part(q.general_feedback, q.text_format, q.general_feedback_format) if q.general_feedback else ""
 
 
 def _answer_lines(q: GiftQuestion) -> list[str]:
@@ -755,11 +785,11 @@ def _answer_lines(q: GiftQuestion) -> list[str]:
                 marker, equals_written = "=", True
             else:
                 marker = "~" if a.fraction == 0.0 else f"~%{_percent(a.fraction)}%"
-            lines.append(marker + _part(a.text, fmt) + _feedback(a.feedback, fmt))
+            lines.append(marker + _part(a.text, fmt, a.text_format) + _feedback(a.feedback, fmt, a.feedback_format))
     elif q.qtype == "short_answer":
         for a in q.answers:
             weight = "" if a.fraction == 1.0 else f"%{_percent(a.fraction)}%"
-            lines.append("=" + weight + _part(a.text, fmt) + _feedback(a.feedback, fmt))
+            lines.append("=" + weight + _part(a.text, fmt) + _feedback(a.feedback, fmt, a.feedback_format))
     elif q.qtype == "numerical":
         for a in q.answers:
             if a.text == "*":
@@ -769,10 +799,10 @@ def _answer_lines(q: GiftQuestion) -> list[str]:
             else:
                 value = f"{a.text}:{_float_text(a.tolerance or 0.0)}"
             # Always "=%weight%": a "~#feedback" catch-all must come last in the block.
-            lines.append(f"=%{_percent(a.fraction)}%{value}{_feedback(a.feedback, fmt)}")
+            lines.append(f"=%{_percent(a.fraction)}%{value}{_feedback(a.feedback, fmt, a.feedback_format)}")
     elif q.qtype == "matching":
         for m in q.matches:
-            lines.append(f"={_part(m.left, fmt)} -> {_escape(m.right)}")
+            lines.append(f"={_part(m.left, fmt, m.left_format)} -> {_escape(m.right)}")
     return lines
 
 
@@ -791,8 +821,8 @@ def _answer_block(q: GiftQuestion) -> str:
         # GIFT: {TRUE#feedback if answered wrongly#feedback if answered rightly}
         block = "{TRUE" if right.text == "true" else "{FALSE"
         if wrong.feedback or right.feedback:
-            block += _feedback(wrong.feedback, q.text_format) or "#"
-        return block + _feedback(right.feedback, q.text_format) + _general_feedback(q) + "}"
+            block += _feedback(wrong.feedback, q.text_format, wrong.feedback_format) or "#"
+        return block + _feedback(right.feedback, q.text_format, right.feedback_format) + _general_feedback(q) + "}"
     lines = ["{" + ("#" if q.qtype == "numerical" else "")]
     lines += ["\t" + line for line in _answer_lines(q)]
     if q.general_feedback:
@@ -826,19 +856,31 @@ def _write_question(q: GiftQuestion) -> str:
 
 def _normalised(q: GiftQuestion) -> GiftQuestion:
     """``q`` as GIFT keeps it: texts trimmed and NFC, fractions snapped to Moodle's grades."""
+    def own(part_format: str, text: str) -> str:
+        # A part's format equal to the question's, or of an empty part, is no format of its own.
+        return "" if not text or part_format == q.text_format else part_format
+
+    for part_format in ([q.general_feedback_format] + [a.text_format for a in q.answers]
+                        + [a.feedback_format for a in q.answers] + [m.left_format for m in q.matches]):
+        if part_format and part_format not in TEXT_FORMATS:
+            raise ValueError(f"unknown text format {part_format!r}")
+    keeps_answer_format = q.qtype in ("single_choice", "multiple_response")
     return replace(
         q,
         name=_nfc(q.name),
         text=_nfc(q.text),
         general_feedback=_nfc(q.general_feedback),
+        general_feedback_format=own(q.general_feedback_format, _nfc(q.general_feedback)),
         category=_nfc(q.category),
         idnumber=_nfc(q.idnumber),
         tags=[tag for tag in map(_nfc, q.tags) if tag],
         answers=[
-            replace(a, text=_nfc(a.text), feedback=_nfc(a.feedback), fraction=_snap(a.fraction))
+            replace(a, text=_nfc(a.text), feedback=_nfc(a.feedback), fraction=_snap(a.fraction),
+                    text_format=own(a.text_format, a.text) if keeps_answer_format else "",
+                    feedback_format=own(a.feedback_format, _nfc(a.feedback)))
             for a in q.answers
         ],
-        matches=[GiftMatch(_nfc(m.left), _nfc(m.right)) for m in q.matches],
+        matches=[GiftMatch(_nfc(m.left), _nfc(m.right), own(m.left_format, _nfc(m.left))) for m in q.matches],
     )
 
 

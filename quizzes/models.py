@@ -99,6 +99,8 @@ class Question(Model):
     text: Mapped[str] = mapped_column(Text)
     text_format: Mapped[str] = mapped_column(String(16), default="moodle")
     explanation: Mapped[str] = mapped_column(Text, default="")
+    # The explanation's own GIFT format ("" = the question's), kept as Moodle keeps it.
+    explanation_format: Mapped[str] = mapped_column(String(16), default="", server_default="")
     # Short answers: Moodle compares without case by default; Vietnamese marks matter by default.
     case_sensitive: Mapped[bool] = mapped_column(default=False)
     ignore_diacritics: Mapped[bool] = mapped_column(default=False)
@@ -134,6 +136,9 @@ class QuestionOption(Model):
     min_value: Mapped[float | None] = mapped_column(Float)
     max_value: Mapped[float | None] = mapped_column(Float)
     match_text: Mapped[str | None] = mapped_column(Text)
+    # The answer's (or matching item's) and the feedback's own GIFT formats ("" = the question's).
+    text_format: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    feedback_format: Mapped[str] = mapped_column(String(16), default="", server_default="")
 
     question: Mapped[Question] = relationship(back_populates="options")
 

@@ -14,7 +14,7 @@ from lms.web import body_limit, json_body
 from lms.timefmt import format_datetime
 from quizzes import bp, services
 from quizzes.grading import correct_answer_text, feedback_for, response_from_form, right_hand_texts
-from quizzes.models import Attempt, QuizKind
+from quizzes.models import Attempt, QuestionType, QuizKind
 
 MAX_JSON_BYTES = 64 * 1024
 
@@ -147,7 +147,13 @@ def self_check(slug: str):
     quiz = services.get_quiz_by_slug(slug)
     if quiz is None or not quiz.public:
         abort(404)
-    questions = [(item.question, item.question.options) for item in quiz.asked_items]
+    # Each visit has its own order (options shuffled where the quiz says so), carried by the
+    # form: the result lists the questions and options exactly as the visitor saw them.
+    seed = request.form.get("order", "") if request.method == "POST" else services.new_self_check_seed()
+    try:
+        questions = services.self_check_questions(quiz, seed)
+    except ValueError:
+        abort(400)
     results = None
     if request.method == "POST":
         if not EmptyForm().validate_on_submit():
@@ -156,7 +162,7 @@ def self_check(slug: str):
             results = services.grade_unofficial(quiz, {q.id: response_from_form(q, request.form) for q, _o in questions})
         except services.QuizError:
             abort(400)
-    return render_template("quizzes/self_check.html", quiz=quiz, questions=questions, results=results,
+    return render_template("quizzes/self_check.html", quiz=quiz, questions=questions, results=results, seed=seed,
                            form=EmptyForm(), right_hand_texts=right_hand_texts, feedback_for=feedback_for,
                            correct_answer_text=correct_answer_text)
 
@@ -177,4 +183,6 @@ def check_answer(attempt_id: int):
         result = services.check_practice_answer(attempt, question_id)
     except services.QuizError:
         return _json_error(400, _("Câu hỏi không thuộc bài làm này."), code="unknown-question")
+    if result["qtype"] == QuestionType.TRUE_FALSE.value:
+        result["correct"] = [_("Đúng") if text == "true" else _("Sai") for text in result["correct"]]
     return jsonify(result)

@@ -8,6 +8,8 @@ attempt is graded on exactly what was saved.
 from __future__ import annotations
 
 import random
+import re
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -21,8 +23,8 @@ from lms.database import utcnow
 from lms.extensions import db
 from lms.models import User
 from quizzes.grading import InvalidResponse, grade, validate_response
-from quizzes.models import (Attempt, AttemptAnswer, AttemptQuestion, Question, QuestionType, Quiz,
-                             QuizKind)
+from quizzes.models import (Attempt, AttemptAnswer, AttemptQuestion, Question, QuestionOption, QuestionType,
+                             Quiz, QuizKind)
 from quizzes.signals import attempt_graded
 
 TWO_PLACES = Decimal("0.01")
@@ -94,20 +96,57 @@ def start_attempt(user: User, quiz: Quiz, rng: random.Random | None = None) -> A
     items = quiz.asked_items
     if not items:
         raise QuizError("empty-quiz")
-    rng = rng or random.SystemRandom()
-    if quiz.shuffle:
-        rng.shuffle(items)
     now = utcnow()
     deadline = now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
     attempt = Attempt(quiz=quiz, user_id=user.id, number=used + 1, started_at=now, deadline=deadline)
-    for position, item in enumerate(items, start=1):
-        option_ids = [o.id for o in item.question.options]
-        if quiz.shuffle and item.question.qtype in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_RESPONSE):
-            rng.shuffle(option_ids)
-        attempt.slots.append(AttemptQuestion(question_id=item.question_id, position=position, option_order=option_ids))
+    for position, (question, options) in enumerate(arrange(quiz, rng or random.SystemRandom()), start=1):
+        attempt.slots.append(AttemptQuestion(question_id=question.id, position=position,
+                                             option_order=[option.id for option in options]))
     db.session.add(attempt)
     db.session.flush()
     return attempt
+
+
+# Choices are shuffled; true/false keeps "Đúng" before "Sai", and the other types list no choices.
+_SHUFFLED_TYPES = (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_RESPONSE)
+
+
+def arrange(quiz: Quiz, rng: random.Random) -> list[tuple[Question, list[QuestionOption]]]:
+    """The quiz's asked questions with their options, in the order one sitting shows them.
+
+    Where ``quiz.shuffle`` says so, the questions and the options of choice questions are put
+    in ``rng``'s order (authors tend to write the right answer first); otherwise the order the
+    author gave. The same ``rng`` state gives the same order.
+    """
+    arranged = [(item.question, list(item.question.options)) for item in quiz.asked_items]
+    if quiz.shuffle:
+        rng.shuffle(arranged)
+        for question, options in arranged:
+            if question.qtype in _SHUFFLED_TYPES:
+                rng.shuffle(options)
+    return arranged
+
+
+SELF_CHECK_SEED = re.compile(r"[0-9a-f]{16}")
+
+
+def new_self_check_seed() -> str:
+    """A fresh seed for one visit to a self-check: the page carries it in the form, so the
+    result shows the questions and options in the order the visitor answered them."""
+    return secrets.token_hex(8)
+
+
+def self_check_questions(quiz: Quiz, seed: str) -> list[tuple[Question, list[QuestionOption]]]:
+    """The self-check's questions and options in the order of the visit named by ``seed``.
+
+    Nothing is stored (a self-check needs no account): the order is derived from the seed and
+    the quiz, the same on the page and on its result. ``ValueError`` for a seed that is not
+    one ``new_self_check_seed`` makes.
+    """
+    if not SELF_CHECK_SEED.fullmatch(seed or ""):
+        raise ValueError("malformed self-check seed")
+    # A string seed is hashed by SHA-512 (random's version 2): the same in every process.
+    return arrange(quiz, random.Random(f"self-check:{quiz.id}:{seed}"))
 
 
 def questions_of(attempt: Attempt) -> list[tuple[Question, list]]:
@@ -434,9 +473,9 @@ def check_practice_answer(attempt: Attempt, question_id: int) -> dict:
         AttemptAnswer.attempt_id == attempt.id, AttemptAnswer.question_id == question_id))
     response = saved.response if saved else None
     result = grade(question, response)
+    # True/false keys stay "true"/"false" here: the view words them in the reader's language.
     key = correct_answer_text(question)
-    if question.qtype is QuestionType.TRUE_FALSE:
-        key = ["Đúng" if text == "true" else "Sai" for text in key]
-    return {"question_id": question_id, "answered": response is not None, "credit": result.credit,
+    return {"question_id": question_id, "qtype": question.qtype.value, "answered": response is not None,
+            "credit": result.credit,
             "needs_marking": result.needs_marking, "feedback": feedback_for(question, response),
             "explanation": question.explanation, "correct": key}

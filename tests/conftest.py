@@ -51,9 +51,11 @@ def app(tmp_path_factory):
     url = _database_url(tmp_path_factory)
     _reset_database(url)
     instance = tmp_path_factory.mktemp("instance")
+    from certificates.credentials import create_demo_rsa_key
     from certificates.documents import create_demo_keys
 
     keys = create_demo_keys(instance / "issuer", "Ủy ban nhân dân tỉnh Nghệ An")
+    keys.update(create_demo_rsa_key(instance / "issuer"))
     application = create_app({
         **keys,
         "CERTIFICATE_STORAGE_DIR": str(instance / "certificates"),

@@ -155,7 +155,8 @@ def test_verification_shows_only_what_hr_needs(client, db, users, basic_session)
     assert data["holder_date_of_birth"] == "**/**/1982" and data["serial"] == certificate.serial
     assert "holder_employee_code" not in data and "NA-0001" not in str(data)
     unknown = client.get("/api/v1/certificates/0000-0000-0000-0000-0")
-    assert unknown.status_code == 404 and unknown.json == {"error": {"status": 404, "message": "not found"}}
+    assert unknown.status_code == 404 and unknown.json["error"]["code"] == "not_found"
+    assert unknown.json["error"]["message"] == "Không có chứng chỉ nào với mã này."
 
 
 def test_revocation_and_reissue_are_visible_and_audited(client, db, users, basic_session):
@@ -294,11 +295,11 @@ def test_badge_is_a_signed_open_badges_credential_verifiable_with_the_published_
 
 
 def test_unknown_codes_say_nothing_and_lookups_are_rate_limited(app, client, db):
-    page = client.get("/verify/7K3M-Q9XD-2F4H-WC8N-T")
+    page = client.get("/verify/7K3M-Q9XD-2F4H-WC8N-R")
     assert page.status_code == 404 and "Không tìm thấy chứng chỉ" in page.get_data(as_text=True)
     app.config["RATELIMIT_VERIFY"] = "3 per minute"
     try:
-        statuses = [client.get("/api/v1/certificates/7K3M-Q9XD-2F4H-WC8N-T").status_code for _ in range(4)]
+        statuses = [client.get("/api/v1/certificates/7K3M-Q9XD-2F4H-WC8N-R").status_code for _ in range(4)]
     finally:
         app.config["RATELIMIT_VERIFY"] = "1000 per minute"
     assert statuses == [404, 404, 404, 429]
@@ -386,6 +387,11 @@ def test_dashboard_tells_what_the_standard_still_needs_and_where_to_learn_it(cli
     attain("IU06", "IU07", "IU14")
     page = client.get("/dashboard").get_data(as_text=True)
     assert "Bạn đã đạt đủ 6 mô-đun của chuẩn cơ bản." in page and "đã đạt 2/3 mô-đun nâng cao" in page
+    # No advanced course yet: no link to an empty list (issue 10), then one once a course exists.
+    assert 'href="/courses?level=advanced"' not in page and "Chưa có khóa học nâng cao nào." in page
+    factories.course("Bảng tính nâng cao", lessons=1, modules=["IU08"]).level = "advanced"
+    db.session.commit()
+    page = client.get("/dashboard").get_data(as_text=True)
     assert 'href="/courses?level=advanced"' in page
     attain("IU09")
     assert "Bạn đã đạt chuẩn nâng cao." in client.get("/dashboard").get_data(as_text=True)

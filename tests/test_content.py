@@ -383,7 +383,8 @@ def test_self_check_needs_no_account_and_stores_nothing(client, db, content):
     page = client.get(f"/self-check/{quiz.slug}")
     assert page.status_code == 200
     token = csrf_token_from(page.get_data(as_text=True))
-    data = {"csrf_token": token}
+    order = re.search(r'name="order" value="([0-9a-f]+)"', page.get_data(as_text=True)).group(1)
+    data = {"csrf_token": token, "order": order}
     for item in quiz.items:
         best = max(item.question.options, key=lambda o: o.fraction)
         data[f"q{item.question.id}"] = str(best.id)

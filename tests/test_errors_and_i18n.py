@@ -51,9 +51,11 @@ def test_500_page_hides_the_error_and_keeps_the_style(app, client, db, monkeypat
 
 
 def test_api_errors_are_json(client, db):
-    response = client.get("/api/v1/certificates/KHONG-CO")
+    response = client.get("/api/v1/certificates/7K3M-Q9XD-2F4H-WC8N-R")  # a well-formed code nobody holds
     assert response.status_code == 404
     assert response.is_json and response.json["error"]["status"] == 404
+    malformed = client.get("/api/v1/certificates/KHONG-CO")  # not a code at all: said so, as JSON
+    assert malformed.status_code == 400 and malformed.json["error"]["code"] == "format"
 
 
 @pytest.mark.parametrize("url", [

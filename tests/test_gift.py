@@ -166,7 +166,7 @@ def test_matching() -> None:
     assert q.matches == [
         GiftMatch("Word", "Soạn thảo văn bản"),
         GiftMatch("Excel", "Bảng tính"),
-        GiftMatch("<b>PowerPoint</b>", "Trình chiếu"),
+        GiftMatch("<b>PowerPoint</b>", "Trình chiếu", "html"),  # its own format, kept as Moodle keeps it
         GiftMatch("", "Quản lý cơ sở dữ liệu"),
     ]
     assert q.answers == []
@@ -249,8 +249,8 @@ def test_text_formats() -> None:
     assert one("[moodle]Câu hỏi?{T}").text_format == "moodle"
     md = one("::Tên::[markdown]Ai được chôn trong **lăng Grant**?{=không ai#[html]<i>đúng</i>}")
     assert (md.text_format, md.text) == ("markdown", "Ai được chôn trong **lăng Grant**?")
-    # A part's own format marker is read and dropped; this model keeps one format per question.
-    assert md.answers == [GiftAnswer("không ai", 1.0, "<i>đúng</i>")]
+    # A part's own format marker is kept, as Moodle keeps it (feedbackformat).
+    assert md.answers == [GiftAnswer("không ai", 1.0, "<i>đúng</i>", feedback_format="html")]
     # An unknown marker is plain text, as in Moodle.
     unknown = one("[ghi chú] Câu hỏi?{T}")
     assert (unknown.text_format, unknown.text) == ("moodle", "[ghi chú] Câu hỏi?")
@@ -763,3 +763,43 @@ def test_shipped_content_parses(path: Path) -> None:
         f"line {q.line} {q.name!r}" for q in questions if not any(re.fullmatch(r"IU\d\d", t) for t in q.tags)
     ]
     assert not untagged, f"questions without an IUnn tag: {untagged}"
+
+
+def test_per_answer_formats_are_kept_and_written_back_as_moodle_does() -> None:
+    """``[html]``, ``[plain]``, ``[markdown]`` on answers and feedback: Moodle keeps an answer's and a
+    feedback's format apart from the question's (answerformat, feedbackformat, a sub-question's
+    format, generalfeedbackformat), so they survive a trip through GIFT here too."""
+    text = (
+        "::Định dạng::[markdown]Chọn **phần mềm** soạn thảo.{\n"
+        "\t=[html]<b>Word</b>#[plain]Đúng: <Word> là phần mềm soạn thảo.\n"
+        "\t~[plain]Excel#[html]<i>Bảng tính</i>\n"
+        "\t~[markdown]PowerPoint#Không phải.\n"
+        "\t####[html]<p>Giải thích</p>\n"
+        "}\n\n"
+        "::Ghép::Ghép.{=[html]<b>Word</b> -> Soạn thảo =Excel -> Bảng tính}\n\n"
+        "::ĐS::Đúng hay sai?{TRUE#[html]<i>Sai rồi</i>#[plain]Đúng}\n\n"
+        "::Ngắn::Phím lưu?{=Ctrl+S#[html]<b>Đúng</b> =%50%[html]Shift+F12#Cũng được}\n\n"
+        "::Số::Bao nhiêu?{#=1024:0#[html]<b>Đúng</b> ~#[plain]Số khác}\n"
+    )
+    choice, matching, true_false, short, numerical = parse_gift(text)
+    assert [(a.text_format, a.feedback_format) for a in choice.answers] == \
+        [("html", "plain"), ("plain", "html"), ("", "")]  # "[markdown]" repeats the question's own
+    assert choice.general_feedback_format == "html"
+    assert [m.left_format for m in matching.matches] == ["html", ""]
+    assert [(a.text, a.feedback_format) for a in true_false.answers] == [("true", "plain"), ("false", "html")]
+    # Moodle stores short and numerical answers as plain values; their feedback keeps its format.
+    assert [(a.text, a.text_format, a.feedback_format) for a in short.answers] == \
+        [("Ctrl+S", "", "html"), ("Shift+F12", "", "")]
+    assert [(a.text, a.feedback_format) for a in numerical.answers] == [("1024", "html"), ("*", "plain")]
+    written = write_gift([choice, matching, true_false, short, numerical])
+    assert "=[html]<b>Word</b>#[plain]Đúng\\: <Word> là phần mềm soạn thảo." in written
+    assert "####[html]<p>Giải thích</p>" in written
+    assert parse_gift(written) == [choice, matching, true_false, short, numerical]
+
+
+def test_moodle_examples_keep_their_formats_through_a_round_trip() -> None:
+    if not MOODLE_EXAMPLES.exists():
+        pytest.skip(f"{MOODLE_EXAMPLES} is absent (../shared is not part of a user's clone)")
+    questions = parse_gift(MOODLE_EXAMPLES.read_text(encoding="utf-8"))
+    again = parse_gift(write_gift(questions))
+    assert again == questions

@@ -138,7 +138,7 @@ def test_verification_counts_are_kept_when_a_write_fails_and_written_at_exit(app
 def test_verification_keeps_its_rate_limit_and_headers(app, client, db):
     app.config["RATELIMIT_VERIFY"] = "2 per minute"
     try:
-        answers = [client.get("/api/v1/certificates/7K3M-Q9XD-2F4H-WC8N-T") for _ in range(3)]
+        answers = [client.get("/api/v1/certificates/7K3M-Q9XD-2F4H-WC8N-R") for _ in range(3)]
     finally:
         app.config["RATELIMIT_VERIFY"] = "1000 per minute"
     assert [a.status_code for a in answers] == [404, 404, 429]

@@ -146,6 +146,10 @@
   if (bar.dataset.checkUrl) {
     form.querySelectorAll(".check-answer").forEach(function (button) {
       button.hidden = false;
+      // The verdict's panel exists before it is filled, so that screen readers announce it.
+      var panel = element("div", "check-result");
+      panel.setAttribute("aria-live", "polite");
+      button.closest("fieldset[data-question]").appendChild(panel);
       button.addEventListener("click", function () {
         var fieldset = button.closest("fieldset[data-question]");
         var id = fieldset.dataset.question;
@@ -157,20 +161,43 @@
             headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
             body: JSON.stringify({ question_id: Number(id) })
           }).then(function (reply) { return reply.json(); }).then(function (verdict) {
-            var parts = [];
-            if (!verdict.answered) { parts.push(messages.unanswered); }
-            else if (verdict.credit >= 1) { parts.push(messages.right); }
-            else if (verdict.credit > 0) { parts.push(messages.partly); }
-            else { parts.push(messages.wrong); }
-            (verdict.feedback || []).forEach(function (text) { parts.push(text); });
-            if (verdict.correct && verdict.correct.length) { parts.push(messages.key + " " + verdict.correct.join("; ")); }
-            if (verdict.explanation) { parts.push(verdict.explanation); }
-            box.textContent = parts.join(" ");
+            showVerdict(fieldset, verdict);
+            box.textContent = "";
           }).catch(function () { box.textContent = messages.offline; });
         }
         ask();
       });
     });
+  }
+
+  // The verdict, the feedback on the answer given, the right answer and the explanation, each
+  // in an element of its own (never run together in one sentence: the feedback often begins
+  // with "Đúng." itself).
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    node.className = className;
+    if (text) { node.textContent = text; }
+    return node;
+  }
+  function labelled(className, label, text) {
+    var node = element("p", className);
+    node.appendChild(element("strong", "check-label", label));
+    node.appendChild(document.createTextNode(" " + text));
+    return node;
+  }
+  function showVerdict(fieldset, verdict) {
+    var panel = fieldset.querySelector(".check-result");
+    panel.textContent = "";
+    var kind = !verdict.answered ? "none" : verdict.credit >= 1 ? "right" : verdict.credit > 0 ? "partly" : "wrong";
+    var said = { none: messages.unanswered, right: messages.right, partly: messages.partly, wrong: messages.wrong };
+    panel.appendChild(element("p", "verdict verdict-" + kind, said[kind]));
+    (verdict.feedback || []).forEach(function (text) { panel.appendChild(element("p", "feedback", text)); });
+    if (verdict.correct && verdict.correct.length) {
+      panel.appendChild(labelled("key", messages.key, verdict.correct.join("; ")));
+    }
+    if (verdict.explanation) {
+      panel.appendChild(labelled("explanation", messages.explanation, verdict.explanation));
+    }
   }
 
   var deadline = bar.dataset.deadline ? Date.parse(bar.dataset.deadline) : null;
