@@ -10,7 +10,8 @@ import enum
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint, text
+from sqlalchemy import (JSON, CheckConstraint, Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint,
+                        false, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.database import UTCDateTime, str_enum, utcnow
@@ -54,6 +55,9 @@ class Issuer(Model):
     serial_pattern: Mapped[str] = mapped_column(String(128), default="{symbol}-{year}-{number:06d}")
     register_pattern: Mapped[str] = mapped_column(String(128), default="{number:05d}/{year}/{symbol}")
     emblem_path: Mapped[str | None] = mapped_column(String(512))
+    # Whether the e-mail telling a holder of a new certificate carries the signed PDF (off: the
+    # e-mail gives the verification link and the holder downloads the PDF from the site).
+    attach_pdf_to_email: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -17,6 +17,7 @@ from certificates import codes
 from certificates.counting import counter_for
 from certificates.models import (Certificate, CertificateKind, CertificateStatus, Issuer, ModuleAttainment,
                                  SerialCounter)
+from certificates.signals import certificate_issued
 from courses import services as course_services
 from courses.models import Course
 from lms.database import utcnow
@@ -97,6 +98,7 @@ def _new_certificate(kind: CertificateKind, holder: User, *, title: str, modules
     db.session.add(certificate)
     db.session.flush()
     audit("certificate.issue", f"certificate:{certificate.id}", {"serial": serial, "kind": kind.value})
+    certificate_issued.send(certificate, replaces=None)
     return certificate
 
 
@@ -323,6 +325,7 @@ def reissue(certificate: Certificate, *, reason: str, decision: str, by: User) -
     db.session.flush()
     audit("certificate.reissue", f"certificate:{certificate.id}",
           {"decision": decision, "old": certificate.serial, "new": replacement.serial}, note=reason, actor=by)
+    certificate_issued.send(replacement, replaces=certificate)
     return replacement
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import and_, func, literal, or_, select, update
 
 from lms.markdown import render_markdown
 from courses.models import Assignment, Course, Enrolment, Guide, Lesson, LessonView
-from courses.signals import lesson_viewed
+from courses.signals import course_assigned, lesson_viewed
 from lms.database import utcnow
 from lms.extensions import db
 from lms.models import Agency, User
@@ -204,6 +204,7 @@ def assign(course: Course, *, agency: Agency, by: User, due_on=None, user: User 
     audit("course.assign", f"course:{course.id}", {"user": user.username if user else None,
                                                    "agency": agency.code, "position": assignment.position,
                                                    "due_on": due_on.isoformat() if due_on else None}, actor=by)
+    course_assigned.send(assignment)
     return assignment
 
 

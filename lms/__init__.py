@@ -19,7 +19,7 @@ SECURITY_HEADERS = (
 )
 
 # The feature packages, in the order their blueprints, catalogues and hooks are registered.
-FEATURES = ("courses", "quizzes", "certificates")
+FEATURES = ("courses", "quizzes", "certificates", "notifications")
 
 
 def create_app(config_overrides: dict | None = None) -> Flask:
@@ -72,6 +72,7 @@ def register_extensions(app: Flask) -> None:
     """Bind the unbound extension objects to ``app``."""
     from lms import accounts, transactions, web
     from lms import jobs  # noqa: F401  (its model belongs to the schema)
+    from lms import mail
     from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
 
     transactions.declare_write_intent(app)  # before anything reads the database
@@ -94,6 +95,7 @@ def register_extensions(app: Flask) -> None:
     # moved from Wi-Fi to mobile data.
     login_manager.session_protection = "basic"
     login_manager.user_loader(accounts.load_user)
+    mail.init_app(app)
 
 
 def translation_directories(app: Flask) -> list[str]:
@@ -115,8 +117,11 @@ def register_blueprints(app: Flask) -> None:
     from lms.auth import bp as auth_bp
     from lms.main import bp as main_bp
 
+    from lms.password_reset import bp as password_bp
+
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(password_bp)
     for name in FEATURES:
         importlib.import_module(name).init_app(app)
 

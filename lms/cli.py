@@ -114,3 +114,6 @@ def register(app: Flask) -> None:
     from lms.jobs import jobs_cli
 
     app.cli.add_command(jobs_cli)
+    from lms.backup import backup_cli
+
+    app.cli.add_command(backup_cli)

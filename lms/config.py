@@ -83,6 +83,17 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
                                                   str(Path(instance_path) / "certificates")),
         "CERTIFICATE_DEMO_DIR": str(Path(instance_path) / "issuer"),
         "MEDIA_DIR": os.environ.get("MEDIA_DIR", str(Path(instance_path) / "media")),
+        **_mail_settings(instance_path),
+        # Forgotten password: how long an e-mailed link works, and how often it may be asked for
+        # per client address and per login name (Flask-Limiter).
+        "PASSWORD_RESET_MAX_AGE": int(float(os.environ.get("PASSWORD_RESET_MINUTES", 60)) * 60),
+        "RATELIMIT_PASSWORD_RESET_ADDRESS": os.environ.get("RATELIMIT_PASSWORD_RESET_ADDRESS", "20 per hour"),
+        "RATELIMIT_PASSWORD_RESET_LOGIN": os.environ.get("RATELIMIT_PASSWORD_RESET_LOGIN", "3 per hour"),
+        # Reminders of assigned courses (``flask notifications send``, daily): days before the due
+        # date, and days after it, on which a reminder is due.
+        "NOTIFY_DUE_DAYS": os.environ.get("NOTIFY_DUE_DAYS", "7,3,1"),
+        "NOTIFY_OVERDUE_DAYS": os.environ.get("NOTIFY_OVERDUE_DAYS", "1,7,30"),
+        "BACKUP_DIR": os.environ.get("BACKUP_DIR", str(Path(instance_path) / "backups")),
     }
     for name in ("CERTIFICATE_SIGNING_KEY", "CERTIFICATE_SIGNING_CERT", "CERTIFICATE_SIGNING_PKCS12",
                  "CERTIFICATE_SIGNING_PASSWORD", "CERTIFICATE_BADGE_KEY", "CERTIFICATE_BADGE_RSA_KEY",
@@ -103,6 +114,33 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     config.update(overrides)
     config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", _engine_options(config["SQLALCHEMY_DATABASE_URI"]))
     return config
+
+
+def _mail_settings(instance_path: str) -> dict:
+    """Outgoing mail (``lms.mail``): SMTP when ``MAIL_SERVER`` is set, else .eml files in
+    ``MAIL_OUTBOX_DIR`` (development). ``MAIL_USE_TLS`` is STARTTLS on a plain connection (port
+    587), ``MAIL_USE_SSL`` TLS from the first byte (port 465); they exclude each other."""
+    use_tls = _bool(os.environ.get("MAIL_USE_TLS"))
+    use_ssl = _bool(os.environ.get("MAIL_USE_SSL"))
+    if use_tls and use_ssl:
+        raise ConfigError("MAIL_USE_TLS (STARTTLS) and MAIL_USE_SSL (TLS) exclude each other: set one.")
+    server = os.environ.get("MAIL_SERVER") or None
+    return {
+        "MAIL_SERVER": server,
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT") or (465 if use_ssl else 587 if use_tls else 25)),
+        "MAIL_USE_TLS": use_tls,
+        "MAIL_USE_SSL": use_ssl,
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER") or None,
+        "MAIL_TIMEOUT": float(os.environ.get("MAIL_TIMEOUT", 30)),
+        "MAIL_RETRY_DELAYS": os.environ.get("MAIL_RETRY_DELAYS", "60,300,1800,7200"),
+        "MAIL_BACKEND": "smtp" if server else "outbox",
+        # "queue": sent by the job queue once the transaction commits; "sweep": only by
+        # ``flask mail send-queued`` (run it as a service then).
+        "MAIL_DISPATCH": os.environ.get("MAIL_DISPATCH", "queue"),
+        "MAIL_OUTBOX_DIR": os.environ.get("MAIL_OUTBOX_DIR", str(Path(instance_path) / "outbox")),
+    }
 
 
 def _site_url(env: str) -> str:

@@ -81,11 +81,18 @@ def create_job(name: str, target: str, arguments: dict, created_by=None, *, star
     job_id = job.id
     context = current_app.app_context()
 
+    started = False
+
     def start_after_commit(session) -> None:
+        nonlocal started
+        # SQLAlchemy reports a savepoint's release as a commit too: only the outermost one counts.
+        if started or session.in_nested_transaction():
+            return
+        started = True
         with context:
             dispatch(job_id)
 
-    event.listen(db.session(), "after_commit", start_after_commit, once=True)
+    event.listen(db.session(), "after_commit", start_after_commit)
     return job
 
 
@@ -157,4 +164,5 @@ def worker_command(burst: bool) -> None:
     if not redis_url:
         raise click.ClickException("REDIS_URL is not set: without Redis, jobs run inside the web process.")
     connection = Redis.from_url(redis_url)
-    Worker([Queue(QUEUE_NAME, connection=connection)], connection=connection).work(burst=burst)
+    # The scheduler runs retries that wait (e-mail backoff: lms.mail).
+    Worker([Queue(QUEUE_NAME, connection=connection)], connection=connection).work(burst=burst, with_scheduler=True)

@@ -20,6 +20,7 @@ from quizzes.models import (Attempt, AttemptQuestion, BlueprintRule, ExamCandida
                             QuestionStatus, QuestionType, Quiz, QuizKind, Remark)
 from quizzes.services import QuizError, module_scores
 from quizzes.signals import attempt_graded
+from quizzes.signals import candidates_added
 
 TWO_PLACES = Decimal("0.01")
 DRAWABLE_TYPES = tuple(t for t in QuestionType if t is not QuestionType.DESCRIPTION)
@@ -119,6 +120,7 @@ def add_candidates(session: ExamSession, identifiers: list[str], by: User | None
             session.candidates.append(ExamCandidate(user_id=person.id))
             added += 1
     db.session.flush()
+    candidates_added.send(session, user_ids=[person.id for person in people if person.id not in listed])
     return added
 
 

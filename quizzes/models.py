@@ -287,6 +287,9 @@ class ExamSession(Model):
     opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
     access_code: Mapped[str | None] = mapped_column(String(32))
+    # Told to candidates in their invitation: where to sit the exam and what to bring.
+    place: Mapped[str | None] = mapped_column(String(255))
+    what_to_bring: Mapped[str | None] = mapped_column(Text)
     time_limit_minutes: Mapped[int] = mapped_column(Integer, default=30)
     has_practical: Mapped[bool] = mapped_column(default=True)
     theory_weight: Mapped[Decimal] = mapped_column(Numeric(4, 2), default=Decimal("1.00"))

@@ -60,6 +60,12 @@ def app(tmp_path_factory):
         **keys,
         "CERTIFICATE_STORAGE_DIR": str(instance / "certificates"),
         "MEDIA_DIR": str(instance / "media"),
+        # Mail goes to .eml files in the test instance (lms.mail), sent when a test asks
+        # (``send_queued``, or MAIL_DISPATCH=queue in the mail tests); a failing send retries at once.
+        "MAIL_OUTBOX_DIR": str(instance / "outbox"),
+        "MAIL_DISPATCH": "sweep",
+        "MAIL_RETRY_DELAYS": "0,0",
+        "BACKUP_DIR": str(instance / "backups"),
         "LMS_ENV": "testing",
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",

@@ -346,6 +346,10 @@ def test_jobs_go_through_redis_and_rq_when_configured(app, db, users, basic_sess
         monkeypatch.setenv(name, app.config[name])
     monkeypatch.setenv("DATABASE_URL", app.config["SQLALCHEMY_DATABASE_URI"])
     monkeypatch.setenv("LMS_ENV", "testing")
+    # The certificates' e-mails wait in their table, as in the test application (tests/test_mail.py
+    # sends them through RQ).
+    monkeypatch.setenv("MAIL_DISPATCH", "sweep")
+    monkeypatch.setenv("MAIL_OUTBOX_DIR", app.config["MAIL_OUTBOX_DIR"])
     app.config["REDIS_URL"] = "redis://127.0.0.1:6379/5"
     try:
         threads_before = len(app.extensions.get("lms.job_threads", []))
@@ -404,3 +408,19 @@ def test_missing_modules_are_named_in_english_for_english_readers(client, db, us
     module = db.session.get(CompetencyModule, "IU01")
     assert module.title_en in page and module.title_vi not in page
     assert "Basic standard: 0/6 modules attained" in page
+
+
+def test_a_job_starts_after_the_outermost_commit_not_a_savepoint(app, db, users, basic_session, monkeypatch):
+    """A job recorded before a savepoint is released must not start until its row is committed."""
+    from lms import jobs
+
+    started = []
+    monkeypatch.setattr(jobs, "dispatch", started.append)
+    job = jobs.create_job("Cấp chứng chỉ", "certificates.jobs:issue_session_job", {"session_id": basic_session.id})
+    with db.session.begin_nested():
+        db.session.flush()
+    assert started == []  # the savepoint's release is not the commit
+    db.session.commit()
+    assert started == [job.id]
+    db.session.commit()
+    assert started == [job.id]  # once

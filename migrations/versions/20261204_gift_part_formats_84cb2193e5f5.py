@@ -2,7 +2,7 @@
 feedback's own [html]/[plain]/[markdown] are kept, as Moodle keeps them ("" = the question's format).
 
 Revision ID: 84cb2193e5f5
-Revises: 3117da3ac946
+Revises: 6e326802a6f0
 Create Date: 2026-12-04 15:46:01.337123
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '84cb2193e5f5'
-down_revision = '3117da3ac946'
+down_revision = '6e326802a6f0'
 branch_labels = None
 depends_on = None
 
