@@ -46,8 +46,11 @@ run: demo
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
 	$(FLASK) run
 
+# Every Python package of the project (feature packages included as they are added).
+PACKAGES := $(patsubst %/__init__.py,%,$(wildcard */__init__.py))
+
 lint: setup
-	$(BIN)/ruff check lms courses quizzes certificates practical bench tools tests
+	$(BIN)/ruff check $(sort $(PACKAGES) bench tools)
 
 test: setup lint
 	@[ -x /usr/bin/chromium ] || echo "*** NOTICE: /usr/bin/chromium is missing: the browser test will be SKIPPED (apt-get install chromium) ***"
@@ -60,9 +63,17 @@ test-postgres: setup
 bench: setup
 	$(BIN)/python -m bench
 
+# A feature package with its own translations/ folder keeps its own catalogue (so features do not
+# all edit one file); the kernel's catalogue holds everything else.
+OWN_CATALOGUES := $(filter-out lms,$(patsubst %/translations,%,$(wildcard */translations)))
+
 extract-messages: setup
-	$(BIN)/pybabel extract -F babel.cfg -k _l --ignore-dirs='.venv tests bench migrations instance' -o lms/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l --ignore-dirs='.venv tests bench migrations instance $(OWN_CATALOGUES)' -o lms/translations/messages.pot .
 	$(BIN)/pybabel update -i lms/translations/messages.pot -d lms/translations -D messages --no-fuzzy-matching
+	@for package in $(OWN_CATALOGUES); do \
+	  $(BIN)/pybabel extract -F babel.cfg -k _l -o $$package/translations/messages.pot $$package || exit 1; \
+	  $(BIN)/pybabel update -i $$package/translations/messages.pot -d $$package/translations -D messages --no-fuzzy-matching || exit 1; \
+	done
 
 # The accessibility engine the browser test runs, pinned; kept in tests/assets (no CDN, no network
 # needed to test). This target fetches the same version again from npm and checks its digest.
