@@ -59,13 +59,13 @@ def select_locale() -> str:
     if not has_request_context():
         return default
     chosen = session.get("locale")
-    if chosen in languages:
+    if isinstance(chosen, str) and chosen in languages:
         return chosen
     try:
         account_language = getattr(current_user, "locale", None)
     except SQLAlchemyError:  # the database is down: the error page still needs a language
         account_language = None
-    return account_language if account_language in languages else default
+    return account_language if isinstance(account_language, str) and account_language in languages else default
 
 
 def register_extensions(app: Flask) -> None:

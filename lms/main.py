@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from flask import Blueprint, Flask, current_app, jsonify, render_template
 from flask_login import current_user, login_required
@@ -53,12 +54,12 @@ def site_globals() -> dict:
             "site_name": current_app.config["SITE_NAME"]}
 
 
-def add_demo_loader(app: Flask, name: str, loader: Callable[[], None]) -> None:
+def add_demo_loader(app: Flask, name: str, loader: Callable[[], object]) -> None:
     """Let a feature add demo data to ``flask demo load`` (loaders run in registration order)."""
     app.extensions.setdefault("lms.demo_loaders", []).append((name, loader))
 
 
-def add_content_loader(app: Flask, name: str, loader: Callable[[object], None]) -> None:
+def add_content_loader(app: Flask, name: str, loader: Callable[[Path], object]) -> None:
     """Let a feature load its part of ``content/`` in ``flask content load``.
 
     ``loader(root)`` reads files under ``root`` and raises ``lms.content.ContentError``
