@@ -102,6 +102,7 @@ def create_lesson(course: Course, title: str, author: User, section: Section | N
                     published=False, section=section)
     course.lessons.append(lesson)
     db.session.flush()
+    audit("lesson.create", f"course:{course.id}", {"lesson": lesson.title}, actor=author)
     touch_course(course.id)
     save_revision(lesson, title=title, body_md="", note="Tạo bài học", author=author)
     return lesson

@@ -82,8 +82,11 @@ def set_blueprint(session: ExamSession, rules: list[RuleSpec]) -> None:
         if available < rule.count:
             raise QuizError("not-enough", f"{rule.module_code} {rule.difficulty or ''}: {rule.count} requested, "
                                           f"{available} active in the bank")
+    before = [f"{r.module_code} {r.difficulty or ''} {r.count}".replace("  ", " ") for r in session.rules]
     session.rules = [BlueprintRule(module_code=r.module_code, difficulty=r.difficulty, count=r.count) for r in rules]
     db.session.flush()
+    after = [f"{r.module_code} {r.difficulty or ''} {r.count}".replace("  ", " ") for r in session.rules]
+    audit("exam.blueprint", f"exam_session:{session.id}", {"before": before, "after": after})
 
 
 def find_people(identifiers: list[str], by: User | None = None) -> tuple[list[User], list[tuple[int, str]]]:
@@ -120,7 +123,9 @@ def add_candidates(session: ExamSession, identifiers: list[str], by: User | None
             session.candidates.append(ExamCandidate(user_id=person.id))
             added += 1
     db.session.flush()
-    candidates_added.send(session, user_ids=[person.id for person in people if person.id not in listed])
+    new_ids = [person.id for person in people if person.id not in listed]
+    audit("exam.candidates", f"exam_session:{session.id}", {"added": new_ids}, actor=by)
+    candidates_added.send(session, user_ids=new_ids)
     return added
 
 
@@ -180,6 +185,7 @@ def set_extra_time(candidate: ExamCandidate, minutes: int) -> None:
     if not 0 <= minutes <= 240:
         raise QuizError("extra-time", "extra time must be 0–240 minutes")
     change = minutes - candidate.extra_minutes
+    audit("exam.extra_time", f"exam_candidate:{candidate.id}", {"before": candidate.extra_minutes, "after": minutes})
     candidate.extra_minutes = minutes
     attempt = candidate.attempt
     if attempt is not None and not attempt.finished and attempt.deadline is not None:

@@ -235,8 +235,22 @@ def _feature_modules():
     return [importlib.import_module(f"tests.{path.stem}") for path in sorted(folder.glob("matrix_*.py"))]
 
 
+# Every POST that changes data writes an audit entry (the POST matrix test checks it for each
+# permitted actor), except these, each with the reason. A feature adds its own AUDIT_EXEMPT.
+AUDIT_EXEMPT: dict[str, str] = {
+    "auth.set_language": "a person's own interface language",
+    "courses.enrol": "a learner's own enrolment: its row records who and when",
+    "courses.guide_vote": "an anonymous 'was this helpful' count",
+    "quizzes.start": "a learner's own attempt: its rows record who, what and when",
+    "quizzes.attempt": "a learner's own answers and submission: the attempt's rows record them",
+    "quizzes.my_exam": "a candidate starting their exam: the attempt's rows record it",
+}
+# Tables whose rows are themselves records of activity (or caches), not data an audit must explain.
+BOOKKEEPING_TABLES = {"audit_entry", "login_session", "alembic_version"}
+
 for _module in _feature_modules():
     ENTRIES.extend(getattr(_module, "ENTRIES", []))
+    AUDIT_EXEMPT.update(getattr(_module, "AUDIT_EXEMPT", {}))
 
 
 def _png() -> bytes:
