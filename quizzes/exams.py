@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -67,6 +68,27 @@ def _pool(rule: RuleSpec | BlueprintRule):
     if rule.difficulty:
         query = query.where(Question.difficulty == rule.difficulty)
     return query
+
+
+def draw_form(rules: Sequence[RuleSpec | BlueprintRule], rng: random.Random) -> list[AttemptQuestion]:
+    """One candidate's form: for each rule, ``count`` distinct active questions of its module (and
+    difficulty) drawn at random, the whole shuffled, choices in a shuffled order; raises
+    ``not-enough`` when the bank cannot fill a rule."""
+    chosen: list[int] = []
+    for rule in rules:
+        pool = [qid for qid in db.session.scalars(_pool(rule)) if qid not in chosen]
+        if len(pool) < rule.count:
+            raise QuizError("not-enough")
+        chosen.extend(rng.sample(pool, rule.count))
+    rng.shuffle(chosen)
+    questions = {q.id: q for q in db.session.scalars(select(Question).where(Question.id.in_(chosen)))}
+    slots = []
+    for position, question_id in enumerate(chosen, start=1):
+        option_ids = [o.id for o in questions[question_id].options]
+        if questions[question_id].qtype in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_RESPONSE):
+            rng.shuffle(option_ids)
+        slots.append(AttemptQuestion(question_id=question_id, position=position, option_order=option_ids))
+    return slots
 
 
 def set_blueprint(session: ExamSession, rules: list[RuleSpec]) -> None:
@@ -158,22 +180,9 @@ def start_exam(session: ExamSession, user: User, access_code: str | None,
         raise QuizError("access-code")
     if not session.rules:
         raise QuizError("empty-blueprint")
-    rng = rng or random.SystemRandom()
-    chosen: list[int] = []
-    for rule in session.rules:
-        pool = [qid for qid in db.session.scalars(_pool(rule)) if qid not in chosen]
-        if len(pool) < rule.count:
-            raise QuizError("not-enough")
-        chosen.extend(rng.sample(pool, rule.count))
-    rng.shuffle(chosen)
-    questions = {q.id: q for q in db.session.scalars(select(Question).where(Question.id.in_(chosen)))}
     deadline = now + timedelta(minutes=session.time_limit_minutes + candidate.extra_minutes)
     attempt = Attempt(quiz=session.quiz, user_id=user.id, number=1, started_at=now, deadline=deadline)
-    for position, question_id in enumerate(chosen, start=1):
-        option_ids = [o.id for o in questions[question_id].options]
-        if questions[question_id].qtype in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_RESPONSE):
-            rng.shuffle(option_ids)
-        attempt.slots.append(AttemptQuestion(question_id=question_id, position=position, option_order=option_ids))
+    attempt.slots.extend(draw_form(session.rules, rng or random.SystemRandom()))
     db.session.add(attempt)
     candidate.attempt = attempt
     db.session.flush()

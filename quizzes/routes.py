@@ -12,7 +12,7 @@ from lms.extensions import db
 from lms.permissions import load
 from lms.web import body_limit, json_body
 from lms.timefmt import format_datetime
-from quizzes import bp, services
+from quizzes import bp, quiz_home_url, services
 from quizzes.grading import correct_answer_text, feedback_for, response_from_form, right_hand_texts
 from quizzes.models import Attempt, QuestionType, QuizKind
 
@@ -35,6 +35,9 @@ def _closed_message(code: str) -> str:
 def overview(quiz_id: int):
     """What the quiz is, the pass mark, previous attempts and a start button."""
     quiz = services.get_quiz(quiz_id) or abort(404)
+    home = quiz_home_url(quiz)
+    if home != url_for("quizzes.overview", quiz_id=quiz.id):
+        return redirect(home)  # a quiz whose page a feature owns (the mock exam)
     return render_template("quizzes/overview.html", quiz=quiz, attempts=services.attempts_of(current_user, quiz),
                            open_attempt=services.open_attempt(current_user, quiz), form=EmptyForm(),
                            grade=services.quiz_grade(current_user, quiz))
