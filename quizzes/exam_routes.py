@@ -3,6 +3,7 @@ candidates find their sessions and start with the access code."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from decimal import Decimal
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -13,12 +14,12 @@ from lms.web import MAX_ID, never_cached
 from lms.auth import EmptyForm
 from lms.extensions import db
 from lms.models import Role
-from lms.permissions import agencies_in_scope, load, role_required, scoped
+from lms.permissions import agencies_in_scope, load, permitted, role_required, scoped
 from lms.text import name_sort_key
-from lms.timefmt import LOCAL_ZONE
-from quizzes import bp, exams, services
-from quizzes.forms import (BlueprintForm, CandidatesForm, ExamSessionForm, ExtraTimeForm, RemarkForm, ScoreForm,
-                           StartExamForm)
+from lms.timefmt import LOCAL_ZONE, format_score
+from quizzes import bp, disclosure, exams, services
+from quizzes.forms import (ApprovalForm, BlueprintForm, BoardForm, CandidatesForm, ExamSessionForm, ExtraTimeForm,
+                           RemarkForm, ScoreForm, StartExamForm)
 from quizzes.models import AttemptAnswer, ExamCandidate, ExamSession
 
 
@@ -63,10 +64,10 @@ def exam_new():
                 modules=form.module_list(), access_code=form.access_code.data, has_practical=form.has_practical.data,
                 theory_weight=form.theory_weight.data, practical_weight=form.practical_weight.data,
                 theory_pass_mark=form.theory_pass_mark.data, practical_pass_mark=form.practical_pass_mark.data,
-                created_by=current_user)
+                created_by=current_user, reveal=form.reveal.data)
         except services.QuizError as error:
             db.session.rollback()
-            flash(str(error), "error")
+            flash(error_message(error), "error")
         else:
             flash(_("Đã tạo kỳ thi. Hãy lập ma trận đề và danh sách thí sinh."), "success")
             return redirect(url_for("quizzes.exam_detail", session_id=session.id))
@@ -81,7 +82,8 @@ def exam_detail(session_id: int):
     blueprint = BlueprintForm(rules="\n".join(f"{r.module_code} {r.difficulty + ' ' if r.difficulty else ''}{r.count}"
                                                for r in session.rules))
     candidates = sorted(session.candidates, key=lambda c: name_sort_key(c.user.full_name))
-    return render_template("quizzes/exams/detail.html", session=session, blueprint=blueprint,
+    board = BoardForm(members="\n".join(session.board_members or []))
+    return render_template("quizzes/exams/detail.html", session=session, blueprint=blueprint, board=board,
                            candidates_form=CandidatesForm(), candidates=candidates, progress=exams.progress(session),
                            extra_form=ExtraTimeForm(), form=EmptyForm())
 
@@ -97,7 +99,7 @@ def exam_blueprint(session_id: int):
             exams.set_blueprint(session, form.parsed)
         except services.QuizError as error:
             db.session.rollback()
-            flash(_("Chưa lưu ma trận đề: %(why)s", why=str(error)), "error")
+            flash(_("Chưa lưu ma trận đề: %(why)s", why=error_message(error)), "error")
         else:
             flash(_("Đã lưu ma trận đề: %(n)s câu mỗi thí sinh.", n=session.question_count), "success")
     else:
@@ -158,7 +160,7 @@ def exam_marking(session_id: int):
                 if answer else None
             if owner is None or owner.session_id != session.id:
                 abort(404)
-            services.mark_answer(answer, float(score_form.score.data) / 10)
+            services.mark_answer(answer, float(score_form.score.data) / 10, by=current_user)
         elif kind == "practical":
             exams.set_practical_score(_candidate(session, int(target)), score_form.score.data, current_user)
         else:
@@ -176,31 +178,109 @@ def exam_marking(session_id: int):
                            form=EmptyForm())
 
 
+def error_message(error: services.QuizError) -> str:
+    """A refused exam action in the reader's language (services speak in codes)."""
+    params = error.params
+    messages = {
+        "preparer": _("Người lập kỳ thi không được phê duyệt danh sách kết quả của chính kỳ thi đó."),
+        "decision": _("Cần số và ngày của quyết định phê duyệt."),
+        "unmarked": _("Còn %(n)s điểm chưa nhập; xem danh sách điểm còn thiếu.", n=params.get("count", "")),
+        "approved": _("Danh sách kết quả đã được phê duyệt; không thể thay đổi."),
+        "board-size": _("Hội đồng thi có tối đa %(n)s thành viên.", n=params.get("count", "")),
+        "not-enough": _("%(module)s: cần %(need)s câu, ngân hàng chỉ có %(have)s câu đang dùng",
+                        module=params.get("module", ""), need=params.get("need", ""), have=params.get("have", "")),
+        "module-outside": _("%(module)s không thuộc các mô-đun của kỳ thi (%(modules)s).",
+                            module=params.get("module", ""), modules=params.get("modules", "")),
+        "count": _("%(module)s: số câu phải từ 1 trở lên.", module=params.get("module", "")),
+        "empty-blueprint": _("Ma trận đề cần ít nhất một dòng."),
+        "pass-mark": _("Điểm đạt phải lớn hơn 0 và không quá 10."),
+        "pass-mark-reason": _("Điểm đạt thấp hơn 5/10 cần ghi lý do."),
+        "basic-modules": _("Kỳ thi cấp chứng chỉ cơ bản phải đánh giá đủ các mô-đun IU01–IU06."),
+        "advanced-modules": _("Kỳ thi cấp chứng chỉ nâng cao phải nêu các mô-đun nâng cao (IU07–IU15) được đánh giá."),
+        "window": _("Giờ đóng phải sau giờ mở."),
+        "time-limit": _("Thời gian làm bài phải từ 1 đến 600 phút."),
+        "reveal": _("Kỳ thi không được công bố đáp án trước khi đóng."),
+        "not-approved": _("Trước khi phê duyệt, hãy sửa điểm trực tiếp ở trang chấm thi."),
+        "invalid-mark": _("Điểm phải là số từ 0 đến 10."),
+        "reason": _("Phúc khảo cần ghi lý do."),
+        "part": _("Phần thi không hợp lệ."),
+        "no-practical": _("Kỳ thi này không có phần thực hành."),
+    }
+    return messages.get(error.code, _("Thao tác không thực hiện được."))
+
+
+def _marks_entered(session: ExamSession) -> dict[int, list[tuple[str, object, object]]]:
+    """Per candidate: the hand-made marks and who entered them (essay marks; the practical mark)."""
+    from lms.models import User
+
+    entered: dict[int, list] = {}
+    names = {}
+    for candidate in session.candidates:
+        rows = entered.setdefault(candidate.id, [])
+        if candidate.attempt is not None:
+            for answer in candidate.attempt.answers:
+                if answer.marked_at is not None:
+                    if answer.marked_by_id not in names:
+                        person = db.session.get(User, answer.marked_by_id) if answer.marked_by_id else None
+                        names[answer.marked_by_id] = person.full_name if person else "—"
+                    rows.append((_("Câu tự luận: %(s)s/10", s=format_score(Decimal(str(answer.credit or 0)) * 10)),
+                                 names[answer.marked_by_id], answer.marked_at))
+        if candidate.practical_at is not None:
+            rows.append((_("Thực hành"), candidate.practical_by.full_name if candidate.practical_by else "—",
+                         candidate.practical_at))
+    return entered
+
+
 @bp.route("/exams/<int:session_id>/results", methods=["GET"])
-@role_required(Role.EXAMINER)
+@role_required(Role.EXAMINER, Role.BOARD_CHAIR)
 def exam_results(session_id: int):
-    """The result list the board approves; after approval, re-marks."""
-    session = _session_for_examiner(session_id)
+    """The result list: marks, re-marks and who entered them, what is still missing; the board's
+    chair approves it here (not the examiner who prepared the session)."""
+    session = load(ExamSession, "view", ExamSession.id == session_id)
     candidates = sorted(session.candidates, key=lambda c: name_sort_key(c.user.full_name))
+    may_approve = permitted(session, "approve") and current_user.id != session.created_by_id
     return render_template("quizzes/exams/results.html", session=session, candidates=candidates, form=EmptyForm(),
-                           remark_form=RemarkForm())
+                           remark_form=RemarkForm(), approval_form=ApprovalForm(), may_approve=may_approve,
+                           may_manage=permitted(session, "manage"), missing=exams.missing_marks(session),
+                           entered=_marks_entered(session))
 
 
 @bp.route("/exams/<int:session_id>/approve", methods=["POST"])
-@role_required(Role.EXAMINER)
+@role_required(Role.BOARD_CHAIR)
 def exam_approve(session_id: int):
-    """The board approves the result list."""
-    session = _session_for_examiner(session_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    """The board's chair approves the result list under a decision (number and date)."""
+    session = load(ExamSession, "approve", ExamSession.id == session_id)
+    form = ApprovalForm()
+    if not form.validate_on_submit():
+        flash(_("Cần số và ngày của quyết định phê duyệt."), "error")
+        return redirect(url_for("quizzes.exam_results", session_id=session.id))
     try:
-        exams.approve(session, current_user)
+        exams.approve(session, current_user, form.decision_number.data, form.decision_date.data)
     except services.QuizError as error:
         db.session.rollback()
-        flash(_("Chưa thể phê duyệt: %(why)s", why=str(error)), "error")
+        flash(_("Chưa thể phê duyệt: %(why)s", why=error_message(error)), "error")
     else:
-        flash(_("Đã phê duyệt danh sách kết quả. Kết quả là chính thức."), "success")
+        flash(_("Đã phê duyệt danh sách kết quả. Kết quả là chính thức và đã được công bố cho thí sinh."), "success")
     return redirect(url_for("quizzes.exam_results", session_id=session.id))
+
+
+@bp.route("/exams/<int:session_id>/board", methods=["POST"])
+@role_required(Role.EXAMINER)
+def exam_board(session_id: int):
+    """Record the exam board's members."""
+    session = _session_for_examiner(session_id)
+    form = BoardForm()
+    if form.validate_on_submit():
+        try:
+            exams.set_board(session, form.members.data.splitlines(), current_user)
+        except services.QuizError as error:
+            db.session.rollback()
+            flash(error_message(error), "error")
+        else:
+            flash(_("Đã lưu thành phần Hội đồng thi."), "success")
+    else:
+        flash(_("Cần ít nhất một thành viên."), "error")
+    return redirect(url_for("quizzes.exam_detail", session_id=session.id))
 
 
 @bp.route("/exams/<int:session_id>/candidates/<int:candidate_id>/remark", methods=["POST"])
@@ -215,7 +295,7 @@ def exam_remark(session_id: int, candidate_id: int):
             exams.remark(candidate, form.part.data, form.score.data, form.reason.data, current_user)
         except services.QuizError as error:
             db.session.rollback()
-            flash(str(error), "error")
+            flash(error_message(error), "error")
         else:
             flash(_("Đã ghi nhận phúc khảo."), "success")
     else:
@@ -247,13 +327,16 @@ def my_exam(session_id: int):
         except services.QuizError as error:
             db.session.rollback()
             messages = {"access-code": _("Mã vào phòng thi không đúng."),
+                        "absent": _("Danh sách kết quả đã được phê duyệt; bạn được ghi là vắng thi."),
                         "outside-window": _("Kỳ thi chưa mở hoặc đã đóng."),
                         "empty-blueprint": _("Kỳ thi chưa có đề. Vui lòng báo giám thị."),
                         "not-enough": _("Ngân hàng câu hỏi không đủ câu. Vui lòng báo giám thị.")}
             flash(messages.get(error.code, _("Không thể bắt đầu bài thi.")), "error")
         else:
             return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
-    return render_template("quizzes/exams/start.html", session=session, candidate=candidate, form=form)
+    shown = disclosure.disclose(candidate.attempt) if candidate.attempt is not None else None
+    return render_template("quizzes/exams/start.html", session=session, candidate=candidate, form=form,
+                           shown=shown)
 
 
 def dashboard_panel(user) -> str | None:

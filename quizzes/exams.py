@@ -5,7 +5,7 @@ from __future__ import annotations
 import hmac
 import random
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import func, select
@@ -17,12 +17,14 @@ from lms.permissions import scoped
 from lms.services import audit
 from lms.text import nfc
 from quizzes.models import (Attempt, AttemptQuestion, BlueprintRule, ExamCandidate, ExamSession, Question,
-                            QuestionStatus, QuestionType, Quiz, QuizKind, Remark)
+                            QuestionStatus, QuestionType, Quiz, QuizKind, Remark, Reveal)
 from quizzes.services import QuizError, module_scores
 from quizzes.signals import attempt_graded
-from quizzes.signals import candidates_added
+from quizzes.signals import candidates_added, results_released
 
 TWO_PLACES = Decimal("0.01")
+# What an exam may choose: its key is never shown while candidates may still be answering.
+EXAM_REVEALS = (Reveal.NEVER.value, Reveal.AFTER_CLOSE.value, Reveal.AFTER_APPROVAL.value)
 DRAWABLE_TYPES = tuple(t for t in QuestionType if t is not QuestionType.DESCRIPTION)
 
 
@@ -40,14 +42,18 @@ def create_session(*, title: str, opens_at: datetime, closes_at: datetime, time_
                    access_code: str | None = None, has_practical: bool = True,
                    theory_weight: Decimal = Decimal("1.00"), practical_weight: Decimal = Decimal("1.00"),
                    theory_pass_mark: Decimal = Decimal("5.00"), practical_pass_mark: Decimal = Decimal("5.00"),
-                   created_by: User | None = None) -> ExamSession:
-    """Schedule a session (its exam quiz is created with it)."""
+                   created_by: User | None = None, reveal: str | None = None) -> ExamSession:
+    """Schedule a session (its exam quiz is created with it). ``reveal`` says when candidates may
+    see the key (a ``Reveal`` value for an exam: never, after the session closes, after approval);
+    None keeps the safe default (never)."""
     if closes_at <= opens_at:
         raise QuizError("window", "the session must close after it opens")
     if not 1 <= time_limit_minutes <= 600:
         raise QuizError("time-limit", "the time limit must be 1–600 minutes")
+    if reveal is not None and reveal not in EXAM_REVEALS:
+        raise QuizError("reveal")
     quiz = Quiz(title=nfc(title), kind=QuizKind.EXAM, pass_mark=theory_pass_mark, shuffle=True,
-                time_limit_minutes=time_limit_minutes)
+                time_limit_minutes=time_limit_minutes, reveal=reveal)
     session = ExamSession(title=nfc(title), quiz=quiz, agency_id=agency.id if agency else None, level=level,
                           modules=list(modules or []), opens_at=opens_at, closes_at=closes_at,
                           access_code=(access_code or "").strip() or None, time_limit_minutes=time_limit_minutes,
@@ -146,7 +152,9 @@ def start_exam(session: ExamSession, user: User, access_code: str | None,
         raise QuizError("not-a-candidate")
     if candidate.attempt is not None:
         return candidate.attempt  # resume: same form, same deadline
-    if session.approved or now < session.opens_at or now > session.closes_at:
+    if session.approved:
+        raise QuizError("absent")  # the approved list says "vắng thi": too late to start
+    if now < session.opens_at or now > session.closes_at:
         raise QuizError("outside-window")
     if session.access_code and not hmac.compare_digest((access_code or "").strip().encode(),
                                                        session.access_code.encode()):
@@ -228,22 +236,64 @@ def set_practical_score(candidate: ExamCandidate, score: Decimal, marker: User) 
     if not Decimal(0) <= score <= Decimal(10):
         raise QuizError("invalid-mark", "scores are 0–10")
     candidate.practical_score = _round(score)
+    candidate.practical_by_id, candidate.practical_at = marker.id, utcnow()
     update_result(candidate)
     db.session.flush()
     audit("exam.practical", f"exam_candidate:{candidate.id}", {"score": str(candidate.practical_score)}, actor=marker)
 
 
-def approve(session: ExamSession, approver: User) -> None:
-    """The exam board approves the result list; afterwards results are final."""
+@dataclass(frozen=True)
+class MissingMark:
+    """A mark the result list still lacks: ``what`` is answering (not submitted yet), essay or practical."""
+
+    candidate: ExamCandidate
+    what: str
+    count: int = 1
+
+
+def missing_marks(session: ExamSession) -> list[MissingMark]:
+    """Marks still missing before the list can be approved (absent candidates need none)."""
+    missing = []
+    for candidate in session.candidates:
+        attempt = candidate.attempt
+        if attempt is None:
+            continue  # vắng thi
+        if not attempt.finished:
+            missing.append(MissingMark(candidate, "answering"))
+            continue
+        essays = sum(1 for answer in attempt.answers if answer.needs_marking)
+        if essays:
+            missing.append(MissingMark(candidate, "essay", essays))
+        if session.has_practical and candidate.practical_score is None:
+            missing.append(MissingMark(candidate, "practical"))
+    return missing
+
+
+def approve(session: ExamSession, approver: User, decision_number: str | None = None,
+            decision_date: date | None = None) -> None:
+    """The exam board's chair approves the result list under a decision (number and date);
+    afterwards results are final and released to the candidates.
+
+    Refused to the examiner who prepared the session (separation of duties), without a decision
+    number and date, and while any mark is missing (``missing_marks``).
+    """
     if session.approved:
         return
-    pending = [c for c in session.candidates if c.attempt is not None and c.passed is None]
+    if session.created_by_id is not None and approver.id == session.created_by_id:
+        raise QuizError("preparer", "the examiner who prepared the session cannot approve its results")
+    decision_number = nfc(decision_number or "").strip()
+    if not decision_number or decision_date is None:
+        raise QuizError("decision", "approval needs the decision number and date")
+    pending = missing_marks(session)
     if pending:
-        raise QuizError("unmarked", f"{len(pending)} candidates still need marking")
+        raise QuizError("unmarked", f"{len(pending)} marks are missing", count=len(pending))
     session.approved_at, session.approved_by_id = utcnow(), approver.id
+    session.decision_number, session.decision_date = decision_number[:64], decision_date
     db.session.flush()
     audit("exam.approve", f"exam_session:{session.id}",
-          {"passed": sum(1 for c in session.candidates if c.passed)}, actor=approver)
+          {"passed": sum(1 for c in session.candidates if c.passed), "decision": session.decision_number,
+           "decision_date": decision_date.isoformat()}, actor=approver)
+    results_released.send(session)
 
 
 def remark(candidate: ExamCandidate, part: str, score: Decimal, reason: str, by: User) -> Remark:
@@ -270,6 +320,21 @@ def remark(candidate: ExamCandidate, part: str, score: Decimal, reason: str, by:
           {"part": part, "before": str(before) if before is not None else None, "after": str(entry.after)},
           note=reason, actor=by)
     return entry
+
+
+MAX_BOARD_MEMBERS = 15
+
+
+def set_board(session: ExamSession, lines: list[str], by: User) -> None:
+    """Record the exam board's members ("Họ tên — nhiệm vụ" per line), printed on the result list."""
+    if session.approved:
+        raise QuizError("approved")
+    members = [nfc(line).strip()[:200] for line in lines if line.strip()]
+    if len(members) > MAX_BOARD_MEMBERS:
+        raise QuizError("board-size", count=MAX_BOARD_MEMBERS)
+    session.board_members = members
+    db.session.flush()
+    audit("exam.board", f"exam_session:{session.id}", {"members": members}, actor=by)
 
 
 def progress(session: ExamSession) -> dict[str, int]:

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from lms.forms import Form
-from wtforms import (BooleanField, DateTimeLocalField, DecimalField, IntegerField, SelectField, StringField,
+from wtforms import (BooleanField, DateField, DateTimeLocalField, DecimalField, IntegerField, SelectField, StringField,
                      TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
@@ -29,6 +29,10 @@ class ExamSessionForm(Form):
     time_limit_minutes = IntegerField(_l("Thời gian làm bài lý thuyết (phút)"), default=30,
                                       validators=[InputRequired(), NumberRange(1, 600)])
     access_code = StringField(_l("Mã vào phòng thi (không bắt buộc)"), validators=[Optional(), Length(max=32)])
+    reveal = SelectField(_l("Công bố đáp án cho thí sinh"), default="never",
+                         choices=[("never", _l("Không bao giờ (khuyến nghị cho thi chứng chỉ)")),
+                                  ("after_close", _l("Sau khi kỳ thi đóng")),
+                                  ("after_approval", _l("Sau khi Hội đồng phê duyệt kết quả"))])
     has_practical = BooleanField(_l("Có phần thực hành"), default=True)
     theory_weight = DecimalField(_l("Trọng số lý thuyết"), default=Decimal("1"), places=2,
                                  validators=[InputRequired(), NumberRange(Decimal("0.01"), Decimal("10"))])
@@ -104,3 +108,17 @@ class StartExamForm(Form):
     """The candidate's access code (when the session has one)."""
 
     access_code = StringField(_l("Mã vào phòng thi"), validators=[Optional(), Length(max=32)])
+
+
+class ApprovalForm(Form):
+    """The board chair's approval: the decision's number and date."""
+
+    decision_number = StringField(_l("Số quyết định phê duyệt"), validators=[DataRequired(), Length(max=64)])
+    decision_date = DateField(_l("Ngày quyết định"), validators=[DataRequired()])
+
+
+class BoardForm(Form):
+    """The exam board's members, one per line."""
+
+    members = TextAreaField(_l("Thành viên Hội đồng thi (mỗi dòng: Họ tên — nhiệm vụ)"),
+                            validators=[DataRequired(), Length(max=3000)])

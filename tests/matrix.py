@@ -194,8 +194,10 @@ ENTRIES: list[Entry] = [
     Entry("quizzes.exam_marking", "GET", "/exams/{session}/marking", EXAMINER_SESSION),
     Entry("quizzes.exam_marking", "POST", "/exams/{session}/marking", EXAMINER_SESSION,
           {"kind": "practical", "target": "{candidate}", "score": "7"}),
-    Entry("quizzes.exam_results", "GET", "/exams/{session}/results", EXAMINER_SESSION),
-    Entry("quizzes.exam_approve", "POST", "/exams/{session}/approve", EXAMINER_SESSION),
+    Entry("quizzes.exam_results", "GET", "/exams/{session}/results",
+          Access(roles=("examiner", "board_chair"), scoped=("examiner", "board_chair"))),
+    Entry("quizzes.exam_approve", "POST", "/exams/{session}/approve",
+          Access(roles=("board_chair",), scoped=("board_chair",))),
     Entry("quizzes.exam_remark", "POST", "/exams/{session}/candidates/{candidate}/remark", EXAMINER_SESSION,
           {"part": "theory", "score": "8", "reason": "Phúc khảo"}),
     # certificates

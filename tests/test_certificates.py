@@ -52,7 +52,7 @@ def _approved_session(users, province, modules=BASIC, level="basic", people=("le
     for name in people:
         right, practical = results[name]
         _sit(session, users[name], right, practical, users["examiner"])
-    exams.approve(session, users["examiner"])
+    exams.approve(session, users["examiner"], "01/QĐ-HĐT", now.date())  # not its preparer (none recorded)
     return session
 
 

@@ -1,0 +1,252 @@
+"""The exam as a process (issue 10): what each kind of quiz reveals and when, separation of
+duties at approval, the rules a session enforces, the examiner's day and the candidate's
+official result and certificate afterwards."""
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from lms.database import utcnow
+from lms.extensions import db as _db
+from lms.models import Role
+from quizzes import bank, exams
+from quizzes.models import Quiz, QuizItem, QuizKind
+from quizzes.services import QuizError, save_answer, start_attempt, submit_attempt
+from tests import factories
+from tests.conftest import login, post_form
+
+BASIC = ["IU01", "IU02", "IU03", "IU04", "IU05", "IU06"]
+KEY_WORDS = ("Đáp án đúng", "Giải thích")
+VERDICT_WORDS = ("Chúc mừng", "Bạn chưa đạt", "/10")
+
+
+def _bank(modules=("IU01", "IU02"), per_module: int = 6) -> None:
+    lines = []
+    for module in modules:
+        for n in range(per_module):
+            lines.append(f"// [tag:{module}]\n::{module}-{n}::Câu {module} số {n}?"
+                         f"{{=Đúng ~Sai một ~Sai hai ####Lời giải {module}-{n}}}\n")
+    bank.import_gift("\n".join(lines))
+
+
+@pytest.fixture()
+def chair(db, province):
+    """The chair of the exam board for the province."""
+    person = factories.user("Đặng Văn Hùng", username="chutich", role=Role.BOARD_CHAIR, scope=province)
+    _db.session.commit()
+    return person
+
+
+def _session(users, province, *, reveal=None, has_practical=True, people=("learner",), opens_ago=1, **extra):
+    now = utcnow()
+    session = exams.create_session(title="Thi chứng chỉ CNTT cơ bản đợt 2", opens_at=now - timedelta(hours=opens_ago),
+                                   closes_at=now + timedelta(hours=2), time_limit_minutes=30, agency=province,
+                                   level="basic", modules=BASIC, has_practical=has_practical,
+                                   created_by=users["examiner"], reveal=reveal, **extra)
+    exams.set_blueprint(session, [exams.RuleSpec("IU01", 2), exams.RuleSpec("IU02", 2)])
+    exams.add_candidates(session, list(people))
+    return session
+
+
+def _sit(session, user, right=True):
+    attempt = exams.start_exam(session, user, None)
+    for slot in attempt.slots:
+        if not slot.question.options:  # an essay
+            save_answer(attempt.id, attempt.user_id, slot.question_id, {"text": "Sao lưu theo quy tắc 3-2-1."}, seq=1)
+            continue
+        option = max(slot.question.options, key=lambda o: o.fraction if right else -o.fraction)
+        save_answer(attempt.id, attempt.user_id, slot.question_id, {"option": option.id}, seq=1)
+    submit_attempt(attempt)
+    return attempt
+
+
+def _seen(client, attempt_id):
+    """The result page's text and the JSON API's answer for one attempt."""
+    page = client.get(f"/attempts/{attempt_id}/result")
+    assert page.status_code == 200
+    api = client.get(f"/api/v1/attempts/{attempt_id}/result")
+    assert api.status_code == 200
+    return page.get_data(as_text=True), api.get_json()
+
+
+# ----------------------------------------------------------------------------- 1. what is revealed when
+
+def test_every_kind_reveals_what_its_setting_says_on_the_page_and_in_the_api(app, client, db, users, province, chair):
+    _bank()
+    course = factories.course("Thư điện tử công vụ")
+    course_quiz = factories.quiz(course, questions=2)
+    practice = Quiz(title="Luyện tập thư điện tử", kind=QuizKind.PRACTICE, course_id=course.id)
+    practice.items.append(QuizItem(question=factories.question("Câu luyện tập?"), position=1))
+    secret = factories.quiz(course, questions=2)
+    secret.reveal = "never"
+    db.session.add(practice)
+    session = _session(users, province)
+    db.session.commit()
+    learner = users["learner"]
+    login(client, "learner")
+
+    # Practice: checked at once while answering, key after the attempt.
+    running = start_attempt(learner, practice)
+    db.session.commit()
+    question_id = running.slots[0].question_id
+    assert client.post(f"/api/v1/attempts/{running.id}/check", json={"question_id": question_id},
+                       headers={"X-CSRFToken": _token(client)}).status_code == 200
+    submit_attempt(running)
+    page, api = _seen(client, running.id)
+    assert "Đáp án đúng" in page and api["review_released"] and api["questions"][0]["correct"]
+
+    # Course quiz: no checking while answering; verdict and key after the attempt.
+    attempt = start_attempt(learner, course_quiz)
+    db.session.commit()
+    refused = client.post(f"/api/v1/attempts/{attempt.id}/check", json={"question_id": attempt.slots[0].question_id},
+                          headers={"X-CSRFToken": _token(client)})
+    assert refused.status_code == 403
+    submit_attempt(attempt, {s.question_id: {"option": factories.correct_option_id(s.question)} for s in attempt.slots})
+    page, api = _seen(client, attempt.id)
+    assert "Chúc mừng" in page and "Đáp án đúng" in page and "Giải thích" in page
+    assert api["score"] == "10.00" and api["passed"] is True and "questions" in api
+
+    # A course quiz set to "never": the verdict, not the key.
+    hidden = start_attempt(learner, secret)
+    submit_attempt(hidden)
+    page, api = _seen(client, hidden.id)
+    assert "/10" in page and "Đáp án đúng" not in page and "Giải thích" not in page
+    assert api["score"] == "0.00" and not api["review_released"] and "questions" not in api
+
+    # Certification: only the time of submission until the board approves.
+    exam_attempt = _sit(session, learner)
+    db.session.commit()
+    page, api = _seen(client, exam_attempt.id)
+    assert "Đã nộp bài lúc" in page
+    for words in KEY_WORDS + VERDICT_WORDS + ("Kết quả chính thức</h2>",):
+        assert words not in page
+    assert "Lời giải IU0" not in page
+    assert set(api) == {"attempt_id", "kind", "submitted_at", "finished_reason", "verdict_released",
+                        "review_released"}
+    assert api["verdict_released"] is False and api["review_released"] is False
+    # "Về bài kiểm tra" leads to the candidate's exam page; the exam's form is not a course quiz.
+    assert f'href="/my-exams/{session.id}"' in page and f"/quizzes/{session.quiz_id}\"" not in page
+    assert client.get(f"/quizzes/{session.quiz_id}").headers["Location"].endswith(f"/my-exams/{session.id}")
+    # No checking an exam's answers either.
+    assert client.post(f"/api/v1/attempts/{exam_attempt.id}/check", json={"question_id": question_id},
+                       headers={"X-CSRFToken": _token(client)}).status_code == 403
+
+    candidate = exams.candidate_of(session, learner)
+    exams.set_practical_score(candidate, Decimal("7"), users["examiner"])
+    db.session.commit()
+    page, api = _seen(client, exam_attempt.id)
+    assert "7,00" not in page and "official" not in api  # marked, not yet approved
+
+    exams.approve(session, chair, decision_number="15/QĐ-HĐT", decision_date=utcnow().date())
+    db.session.commit()
+    page, api = _seen(client, exam_attempt.id)
+    assert "Kết quả chính thức" in page and "Đạt" in page and "10,00" in page and "7,00" in page and "8,50" in page
+    assert "IU01, IU02, IU03, IU04, IU05, IU06" in page and "15/QĐ-HĐT" in page
+    for words in KEY_WORDS:
+        assert words not in page  # never the key
+    assert api["official"] == {"theory": "10.00", "practical": "7.00", "total": "8.50", "passed": True,
+                               "modules_attained": BASIC, "approved_at": api["official"]["approved_at"],
+                               "decision_number": "15/QĐ-HĐT"}
+    assert not api["review_released"] and "questions" not in api
+
+
+def test_an_exam_may_show_its_key_after_it_closes_but_its_verdict_only_after_approval(client, db, users, province,
+                                                                                      chair):
+    _bank()
+    session = _session(users, province, reveal="after_close")
+    attempt = _sit(session, users["learner"])
+    db.session.commit()
+    login(client, "learner")
+    page, api = _seen(client, attempt.id)
+    assert "Đáp án đúng" not in page and not api["review_released"]  # others may still be answering
+    session.closes_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    page, api = _seen(client, attempt.id)
+    assert "Đáp án đúng" in page and api["review_released"] and "questions" in api
+    assert not api["verdict_released"] and "score" not in api and "Kết quả chính thức</h2>" not in page
+    assert all("credit" not in question for question in api["questions"])  # no verdict per question either
+
+
+def test_an_exam_cannot_be_set_to_reveal_its_key_during_the_session(db, users, province):
+    with pytest.raises(QuizError) as error:
+        _session(users, province, reveal="after_attempt")
+    assert error.value.code == "reveal"
+
+
+def _token(client) -> str:
+    from tests.conftest import csrf_token_from
+
+    return csrf_token_from(client.get("/my-exams").get_data(as_text=True))
+
+
+# ----------------------------------------------------------------------------- 2. separation of duties
+
+def test_the_chair_approves_with_a_decision_once_every_mark_is_in_and_sees_who_entered_them(app, client, db, users,
+                                                                                            province, chair):
+    _bank()
+    bank.import_gift("// [tag:IU02]\n::tl::Trình bày cách sao lưu dữ liệu.{}\n")
+    session = _session(users, province, people=("learner", "author", "hr"))
+    session.rules.append(exams.BlueprintRule(module_code="IU02", count=1))  # a draw may take the essay
+    db.session.flush()
+    _sit(session, users["learner"])
+    _sit(session, users["author"], right=False)  # hr never comes: absent
+    db.session.commit()
+    examiner = app.test_client()
+    login(examiner, "examiner")
+    detail = f"/exams/{session.id}"
+    post_form(examiner, detail, f"/exams/{session.id}/board",
+              {"members": "Đặng Văn Hùng — Chủ tịch\nLê Thị Thu Hà — Thư ký\n\nPhạm Văn Long — Ủy viên"})
+    db.session.refresh(session)
+    assert session.board_members == ["Đặng Văn Hùng — Chủ tịch", "Lê Thị Thu Hà — Thư ký", "Phạm Văn Long — Ủy viên"]
+    marking = f"/exams/{session.id}/marking"
+    learner = exams.candidate_of(session, users["learner"])
+    post_form(examiner, marking, marking, {"kind": "practical", "target": str(learner.id), "score": "8"})
+
+    # The examiner who prepared the session may not approve it (the route is the chair's).
+    results = f"/exams/{session.id}/results"
+    assert post_form(examiner, detail, f"/exams/{session.id}/approve",
+                     {"decision_number": "20/QĐ-HĐT", "decision_date": "2026-12-04"}).status_code == 403
+    with pytest.raises(QuizError) as refused:
+        exams.approve(session, users["examiner"], "20/QĐ-HĐT", utcnow().date())
+    assert refused.value.code == "preparer"
+
+    login(client, "chutich")
+    page = client.get(results).get_data(as_text=True)
+    assert "Điểm còn thiếu (" in page and "Trần Văn Minh" in page
+    assert "chưa có điểm thực hành" in page or "câu tự luận chưa chấm" in page
+    assert "Thực hành: Lê Thị Thu Hà" in page  # who entered the learner's practical mark
+    assert "Vắng thi" in page and "Đặng Văn Hùng — Chủ tịch" in page
+    data = {"decision_number": "20/QĐ-HĐT", "decision_date": "2026-12-04"}
+    post_form(client, results, f"/exams/{session.id}/approve", data)
+    db.session.refresh(session)
+    assert not session.approved  # the author's marks are missing
+    missing = exams.missing_marks(session)
+    assert {(m.candidate.user.username, m.what) for m in missing} - {("learner", "essay"), ("author", "essay")} \
+        == {("author", "practical")}
+    assert post_form(client, results, f"/exams/{session.id}/approve", {"decision_number": ""}).status_code == 302
+    db.session.refresh(session)
+    assert not session.approved
+
+    author = exams.candidate_of(session, users["author"])
+    for mark in missing:
+        if mark.what == "essay":
+            answer = next(a for a in mark.candidate.attempt.answers if a.needs_marking)
+            post_form(examiner, marking, marking, {"kind": "essay", "target": str(answer.id), "score": "5"})
+            db.session.refresh(answer)
+            assert answer.marked_by_id == users["examiner"].id and answer.marked_at is not None
+    post_form(examiner, marking, marking, {"kind": "practical", "target": str(author.id), "score": "9"})
+    db.session.refresh(author)
+    assert author.practical_by_id == users["examiner"].id
+    post_form(client, results, f"/exams/{session.id}/approve", data)
+    db.session.refresh(session)
+    assert session.approved and session.approved_by_id == chair.id
+    assert session.decision_number == "20/QĐ-HĐT" and session.decision_date.isoformat() == "2026-12-04"
+    page = client.get(results).get_data(as_text=True)
+    assert "Quyết định số 20/QĐ-HĐT ngày 04/12/2026; người phê duyệt: Đặng Văn Hùng." in page
+    # A re-mark afterwards names who entered it, for the chair to see.
+    post_form(examiner, results, f"/exams/{session.id}/candidates/{author.id}/remark",
+              {"part": "practical", "score": "9.5", "reason": "Đơn phúc khảo ngày 05/12/2026"})
+    page = client.get(results).get_data(as_text=True)
+    assert "Phúc khảo thực hành: 9,00 → 9,50 (Lê Thị Thu Hà" in page
