@@ -410,7 +410,14 @@ def job_status(job_id: int):
         return jsonify({"id": job.id, "status": job.status, "done": job.done, "total": job.total,
                         "percent": job.percent, "message": job.message, "result": job.result})
     return render_template("certificates/job.html", job=job, title=job_title(job),
-                           step=job_step(job))
+                           step=job_step(job), skip_reasons=skip_reason_names())
+
+
+def skip_reason_names() -> dict[str, str]:
+    """Why a candidate got no certificate from a session, in the reader's language."""
+    return {"absent": _("Vắng thi"), "marks-missing": _("Còn thiếu điểm"), "not-passed": _("Không đạt"),
+            "already-issued": _("Đã được cấp chứng chỉ từ kỳ thi này"),
+            "standard-not-met": _("Chưa đủ điều kiện của chuẩn (cần chuẩn cơ bản và đủ mô-đun nâng cao)")}
 
 
 def job_title(job: Job) -> str:

@@ -64,7 +64,7 @@ def exam_new():
                 modules=form.module_list(), access_code=form.access_code.data, has_practical=form.has_practical.data,
                 theory_weight=form.theory_weight.data, practical_weight=form.practical_weight.data,
                 theory_pass_mark=form.theory_pass_mark.data, practical_pass_mark=form.practical_pass_mark.data,
-                created_by=current_user, reveal=form.reveal.data)
+                created_by=current_user, reveal=form.reveal.data, pass_mark_reason=form.pass_mark_reason.data)
         except services.QuizError as error:
             db.session.rollback()
             flash(error_message(error), "error")
@@ -178,6 +178,13 @@ def exam_marking(session_id: int):
                            form=EmptyForm())
 
 
+def _module_and_difficulty(params: dict) -> str:
+    """"IU01", or "IU01 (dễ)" for a blueprint line that names a difficulty."""
+    names = {"easy": _("dễ"), "medium": _("trung bình"), "hard": _("khó")}
+    difficulty = names.get(params.get("difficulty") or "")
+    return f"{params.get('module', '')} ({difficulty})" if difficulty else params.get("module", "")
+
+
 def error_message(error: services.QuizError) -> str:
     """A refused exam action in the reader's language (services speak in codes)."""
     params = error.params
@@ -188,7 +195,8 @@ def error_message(error: services.QuizError) -> str:
         "approved": _("Danh sách kết quả đã được phê duyệt; không thể thay đổi."),
         "board-size": _("Hội đồng thi có tối đa %(n)s thành viên.", n=params.get("count", "")),
         "not-enough": _("%(module)s: cần %(need)s câu, ngân hàng chỉ có %(have)s câu đang dùng",
-                        module=params.get("module", ""), need=params.get("need", ""), have=params.get("have", "")),
+                        module=_module_and_difficulty(params), need=params.get("need", ""),
+                        have=params.get("have", "")),
         "module-outside": _("%(module)s không thuộc các mô-đun của kỳ thi (%(modules)s).",
                             module=params.get("module", ""), modules=params.get("modules", "")),
         "count": _("%(module)s: số câu phải từ 1 trở lên.", module=params.get("module", "")),

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from lms.database import utcnow
 from lms.extensions import db
-from lms.models import Agency, User
+from lms.models import Agency, CompetencyStandard, User
 from lms.permissions import scoped
 from lms.services import audit
 from lms.text import nfc
@@ -42,10 +42,18 @@ def create_session(*, title: str, opens_at: datetime, closes_at: datetime, time_
                    access_code: str | None = None, has_practical: bool = True,
                    theory_weight: Decimal = Decimal("1.00"), practical_weight: Decimal = Decimal("1.00"),
                    theory_pass_mark: Decimal = Decimal("5.00"), practical_pass_mark: Decimal = Decimal("5.00"),
-                   created_by: User | None = None, reveal: str | None = None) -> ExamSession:
+                   created_by: User | None = None, reveal: str | None = None,
+                   pass_mark_reason: str | None = None) -> ExamSession:
     """Schedule a session (its exam quiz is created with it). ``reveal`` says when candidates may
     see the key (a ``Reveal`` value for an exam: never, after the session closes, after approval);
-    None keeps the safe default (never)."""
+    None keeps the safe default (never).
+
+    The standard's practice is enforced: a pass mark is 0 < mark ≤ 10, and one below 5/10 needs
+    ``pass_mark_reason`` (recorded); a basic-level session assesses all the basic modules (IU01–
+    IU06, given or not); an advanced one names the advanced modules (IU07–IU15) it assesses."""
+    modules = check_modules(level, modules)
+    pass_mark_reason = check_pass_marks((theory_pass_mark, practical_pass_mark if has_practical else None),
+                                        pass_mark_reason)
     if closes_at <= opens_at:
         raise QuizError("window", "the session must close after it opens")
     if not 1 <= time_limit_minutes <= 600:
@@ -55,7 +63,7 @@ def create_session(*, title: str, opens_at: datetime, closes_at: datetime, time_
     quiz = Quiz(title=nfc(title), kind=QuizKind.EXAM, pass_mark=theory_pass_mark, shuffle=True,
                 time_limit_minutes=time_limit_minutes, reveal=reveal)
     session = ExamSession(title=nfc(title), quiz=quiz, agency_id=agency.id if agency else None, level=level,
-                          modules=list(modules or []), opens_at=opens_at, closes_at=closes_at,
+                          modules=modules, opens_at=opens_at, pass_mark_reason=pass_mark_reason, closes_at=closes_at,
                           access_code=(access_code or "").strip() or None, time_limit_minutes=time_limit_minutes,
                           has_practical=has_practical, theory_weight=theory_weight,
                           practical_weight=practical_weight, theory_pass_mark=theory_pass_mark,
@@ -65,6 +73,46 @@ def create_session(*, title: str, opens_at: datetime, closes_at: datetime, time_
     db.session.flush()
     audit("exam.create", f"exam_session:{session.id}", {"title": session.title}, actor=created_by)
     return session
+
+
+DEFAULT_PASS_MARK = Decimal("5.00")
+
+
+def standard_modules() -> tuple[list[str], list[str]]:
+    """The framework's basic modules (all required) and advanced modules, from its data."""
+    rules = {standard.code: standard.rule for standard in db.session.scalars(select(CompetencyStandard))}
+    basic = list(rules.get("BASIC", {}).get("requires_all", [])) or [f"IU0{n}" for n in range(1, 7)]
+    advanced = list(rules.get("ADVANCED", {}).get("of", [])) or [f"IU{n:02d}" for n in range(7, 16)]
+    return basic, advanced
+
+
+def check_modules(level: str, modules: list[str] | None) -> list[str]:
+    """The session's modules as the level requires them (see ``create_session``)."""
+    modules = list(dict.fromkeys(code.strip().upper() for code in (modules or []) if code.strip()))
+    basic, advanced = standard_modules()
+    if level == "basic":
+        if modules and sorted(modules) != sorted(basic):
+            raise QuizError("basic-modules")
+        return basic
+    if level == "advanced":
+        if not modules or not set(modules) <= set(advanced):
+            raise QuizError("advanced-modules")
+    return modules
+
+
+def check_pass_marks(marks, reason: str | None) -> str | None:
+    """Refuse a pass mark outside 0 < mark ≤ 10, or one below the default without a reason."""
+    reason = nfc(reason or "").strip() or None
+    lowered = False
+    for mark in marks:
+        if mark is None:
+            continue
+        if not Decimal(0) < mark <= Decimal(10):
+            raise QuizError("pass-mark")
+        lowered = lowered or mark < DEFAULT_PASS_MARK
+    if lowered and reason is None:
+        raise QuizError("pass-mark-reason")
+    return reason if lowered else None
 
 
 def _pool(rule: RuleSpec | BlueprintRule):
@@ -81,13 +129,20 @@ def set_blueprint(session: ExamSession, rules: list[RuleSpec]) -> None:
         raise QuizError("approved")
     if not rules:
         raise QuizError("empty-blueprint", "the blueprint needs at least one rule")
+    needed: dict[tuple[str, str | None], int] = {}
     for rule in rules:
         if rule.count < 1:
-            raise QuizError("count", f"{rule.module_code}: the number of questions must be at least 1")
-        available = db.session.scalar(select(func.count()).select_from(_pool(rule).subquery())) or 0
-        if available < rule.count:
-            raise QuizError("not-enough", f"{rule.module_code} {rule.difficulty or ''}: {rule.count} requested, "
-                                          f"{available} active in the bank")
+            raise QuizError("count", module=rule.module_code)
+        if session.modules and rule.module_code not in session.modules:
+            raise QuizError("module-outside", module=rule.module_code, modules=", ".join(session.modules))
+        key = (rule.module_code, rule.difficulty)
+        needed[key] = needed.get(key, 0) + rule.count
+    for (module, difficulty), count in needed.items():
+        available = db.session.scalar(select(func.count()).select_from(
+            _pool(RuleSpec(module, count, difficulty)).subquery())) or 0
+        if available < count:
+            raise QuizError("not-enough", f"{module}: {count} > {available}", module=module,
+                            difficulty=difficulty or "", need=count, have=available)
     session.rules = [BlueprintRule(module_code=r.module_code, difficulty=r.difficulty, count=r.count) for r in rules]
     db.session.flush()
 

@@ -23,7 +23,8 @@ class ExamSessionForm(Form):
     agency_id = SelectField(_l("Đơn vị tổ chức"), coerce=int)
     level = SelectField(_l("Cấp chứng chỉ"), choices=[("basic", _l("Cơ bản")), ("advanced", _l("Nâng cao")),
                                                       ("none", _l("Không cấp chứng chỉ"))])
-    modules = StringField(_l("Mô-đun được đánh giá (ví dụ: IU01, IU02)"), validators=[DataRequired(), Length(max=200)])
+    modules = StringField(_l("Mô-đun được đánh giá (cấp cơ bản: để trống là đủ IU01–IU06; cấp nâng cao: ví dụ IU07, IU09, IU14)"),
+                          validators=[Optional(), Length(max=200)])
     opens_at = DateTimeLocalField(_l("Mở lúc"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
     closes_at = DateTimeLocalField(_l("Đóng lúc"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
     time_limit_minutes = IntegerField(_l("Thời gian làm bài lý thuyết (phút)"), default=30,
@@ -43,7 +44,12 @@ class ExamSessionForm(Form):
     practical_pass_mark = DecimalField(_l("Điểm đạt thực hành (thang 10)"), default=Decimal("5.00"), places=2,
                                        validators=[InputRequired(), NumberRange(Decimal("0"), Decimal("10"))])
 
+    pass_mark_reason = TextAreaField(_l("Lý do hạ điểm đạt dưới 5/10 (bắt buộc khi hạ)"),
+                                     validators=[Optional(), Length(max=2000)])
+
     def validate_modules(self, field):
+        if not field.data and self.level.data == "basic":
+            return  # a basic session assesses all the basic modules
         if not _MODULES.match(field.data or ""):
             raise ValidationError(_l("Ghi các mã mô-đun IU01–IU15, cách nhau bằng dấu phẩy."))
 
@@ -53,7 +59,7 @@ class ExamSessionForm(Form):
 
     def module_list(self) -> list[str]:
         """The modules as codes, in order, without repeats."""
-        return list(dict.fromkeys(code.strip().upper() for code in self.modules.data.split(",")))
+        return list(dict.fromkeys(code.strip().upper() for code in (self.modules.data or "").split(",") if code.strip()))
 
 
 class BlueprintForm(Form):

@@ -303,7 +303,7 @@ def build_world(app) -> tuple[dict, dict]:
     now = utcnow()
     session = exams.create_session(title="Kỳ thi thử quyền", opens_at=now - timedelta(hours=1),
                                    closes_at=now + timedelta(hours=3), time_limit_minutes=30, agency=home,
-                                   level="basic", modules=["IU01", "IU02"], has_practical=True,
+                                   level="basic", has_practical=True,
                                    created_by=people["examiner_in"])
     exams.set_blueprint(session, [exams.RuleSpec("IU01", 1), exams.RuleSpec("IU02", 1)])
     exams.add_candidates(session, ["learner"])

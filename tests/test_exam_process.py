@@ -250,3 +250,101 @@ def test_the_chair_approves_with_a_decision_once_every_mark_is_in_and_sees_who_e
               {"part": "practical", "score": "9.5", "reason": "Đơn phúc khảo ngày 05/12/2026"})
     page = client.get(results).get_data(as_text=True)
     assert "Phúc khảo thực hành: 9,00 → 9,50 (Lê Thị Thu Hà" in page
+
+
+# ----------------------------------------------------------------------------- 3. rules
+
+def test_pass_marks_follow_the_standard_and_a_lowered_one_needs_a_recorded_reason(db, users, province):
+    for mark in (Decimal("0"), Decimal("-1"), Decimal("10.5")):
+        with pytest.raises(QuizError) as error:
+            _session(users, province, theory_pass_mark=mark)
+        assert error.value.code == "pass-mark"
+    with pytest.raises(QuizError) as error:
+        _session(users, province, practical_pass_mark=Decimal("4.5"))
+    assert error.value.code == "pass-mark-reason"
+    _bank()
+    session = _session(users, province, practical_pass_mark=Decimal("4.5"),
+                       pass_mark_reason="Đề thực hành khó hơn mọi năm (Biên bản họp Hội đồng số 3)")
+    assert session.pass_mark_reason.startswith("Đề thực hành khó")
+    assert session.theory_pass_mark == Decimal("5.00")
+
+
+def test_levels_name_their_modules_and_the_blueprint_stays_inside_the_bank_and_the_session(client, db, users,
+                                                                                          province):
+    _bank()
+    now = utcnow()
+    window = {"opens_at": now, "closes_at": now + timedelta(hours=1), "time_limit_minutes": 30, "agency": province}
+    assert exams.create_session(title="Cơ bản", level="basic", **window).modules == BASIC
+    with pytest.raises(QuizError) as partial:
+        exams.create_session(title="Cơ bản thiếu", level="basic", modules=["IU01", "IU02"], **window)
+    assert partial.value.code == "basic-modules"
+    for modules in ([], ["IU01", "IU07"]):
+        with pytest.raises(QuizError) as advanced:
+            exams.create_session(title="Nâng cao", level="advanced", modules=modules, **window)
+        assert advanced.value.code == "advanced-modules"
+    advanced = exams.create_session(title="Nâng cao", level="advanced", modules=["IU07", "IU09"], **window)
+    with pytest.raises(QuizError) as outside:
+        exams.set_blueprint(advanced, [exams.RuleSpec("IU01", 1)])
+    assert outside.value.code == "module-outside"
+    session = _session(users, province)
+    db.session.commit()
+    login(client, "examiner")
+    detail = f"/exams/{session.id}"
+    post_form(client, detail, f"/exams/{session.id}/blueprint", {"rules": "IU01 500\nIU02 2"})
+    page = client.get(detail).get_data(as_text=True)
+    assert "IU01: cần 500 câu, ngân hàng chỉ có 6 câu đang dùng" in page
+    assert "requested" not in page and "active in the bank" not in page
+    post_form(client, detail, f"/exams/{session.id}/blueprint", {"rules": "IU01 easy 3"})
+    page = client.get(detail).get_data(as_text=True)
+    assert "IU01 (dễ): cần 3 câu, ngân hàng chỉ có 0 câu đang dùng" in page
+    # Two lines of the same module count together against the bank.
+    with pytest.raises(QuizError) as together:
+        exams.set_blueprint(session, [exams.RuleSpec("IU01", 4), exams.RuleSpec("IU01", 3)])
+    assert together.value.params["need"] == 7
+    # The form: a basic session needs no module list; a lowered pass mark without a reason is said so.
+    form = {"title": "Thi đợt 3", "agency_id": str(province.id), "level": "basic", "modules": "",
+            "opens_at": "2026-12-10T08:00", "closes_at": "2026-12-10T11:00", "time_limit_minutes": "45",
+            "reveal": "never", "has_practical": "y", "theory_weight": "1", "practical_weight": "1",
+            "theory_pass_mark": "4", "practical_pass_mark": "5"}
+    page = post_form(client, "/exams/new", "/exams/new", form).get_data(as_text=True)
+    assert "Điểm đạt thấp hơn 5/10 cần ghi lý do." in page
+    created = post_form(client, "/exams/new", "/exams/new", {**form, "pass_mark_reason": "Thi thử nội bộ"})
+    assert created.status_code == 302
+
+
+def test_issuing_says_why_each_candidate_got_no_certificate_and_the_absent_cannot_start(app, client, db, users,
+                                                                                        province, chair):
+    from certificates import services
+
+    _bank()
+    people = ("learner", "author", "hr", "admin")
+    session = _session(users, province, people=people)
+    _sit(session, users["learner"])
+    _sit(session, users["author"], right=False)
+    _sit(session, users["admin"])
+    for name, mark in (("learner", "8"), ("author", "8"), ("admin", "9")):
+        exams.set_practical_score(exams.candidate_of(session, users[name]), Decimal(mark), users["examiner"])
+    exams.approve(session, chair, "30/QĐ-HĐT", utcnow().date())
+    first = services.issue_for_session(session.id)
+    assert first["issued"] == 2
+    again = services.issue_for_session(session.id)
+    reasons = {row["name"]: row["reason"] for row in again["not_issued"]}
+    assert reasons == {"Nguyễn Thị Hương": "already-issued", "Hoàng Đức Thắng": "already-issued",
+                       "Trần Văn Minh": "not-passed", "Phạm Quốc Bảo": "absent"}
+    db.session.commit()
+    # Through the site: the job's page lists them in words.
+    login(client, "examiner")
+    response = post_form(client, f"/exams/{session.id}/results", f"/exams/{session.id}/issue")
+    for thread in app.extensions.get("lms.job_threads", []):
+        thread.join(timeout=60)
+    job_page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Vắng thi" in job_page and "Không đạt" in job_page and "Đã được cấp chứng chỉ từ kỳ thi này" in job_page
+    # The absent candidate is shown as such and cannot start.
+    hr = app.test_client()
+    login(hr, "hr")
+    page = hr.get(f"/my-exams/{session.id}").get_data(as_text=True)
+    assert "Vắng thi" in page and "Bắt đầu làm bài" not in page
+    with pytest.raises(QuizError) as error:
+        exams.start_exam(session, users["hr"], None)
+    assert error.value.code == "absent"
+    assert "Vắng thi" in client.get(f"/exams/{session.id}/results").get_data(as_text=True)

@@ -35,7 +35,7 @@ def session(db, users, province):
     now = utcnow()
     session = exams.create_session(title="Thi chứng chỉ CNTT cơ bản đợt 1", opens_at=now - timedelta(hours=1),
                                    closes_at=now + timedelta(hours=3), time_limit_minutes=30, agency=province,
-                                   modules=["IU01", "IU02"], access_code="PHONG-01", created_by=users["examiner"])
+                                   access_code="PHONG-01", created_by=users["examiner"])  # basic: IU01–IU06
     exams.set_blueprint(session, [exams.RuleSpec("IU01", 3, "easy"), exams.RuleSpec("IU01", 2, "hard"),
                                   exams.RuleSpec("IU02", 4)])
     exams.add_candidates(session, ["learner", users["author"].email, "\n"])
@@ -142,7 +142,7 @@ def test_essays_go_to_the_marking_queue(db, users, province):
     now = utcnow()
     session = exams.create_session(title="Thi tự luận", opens_at=now - timedelta(hours=1),
                                    closes_at=now + timedelta(hours=1), time_limit_minutes=20, agency=province,
-                                   modules=["IU02"], has_practical=False)
+                                   level="none", modules=["IU02"], has_practical=False)
     exams.set_blueprint(session, [exams.RuleSpec("IU02", 1)])
     exams.add_candidates(session, ["learner"])
     attempt = exams.start_exam(session, users["learner"], None)
