@@ -5,13 +5,17 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from decimal import Decimal
 
-from flask import abort, flash, redirect, render_template, request, url_for
+import re
+
+from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from lms.web import MAX_ID, never_cached
 from lms.auth import EmptyForm
+from lms.database import utcnow
 from lms.extensions import db
 from lms.models import Role
 from lms.permissions import agencies_in_scope, load, permitted, role_required, scoped
@@ -20,6 +24,7 @@ from lms.timefmt import LOCAL_ZONE, format_score
 from quizzes import bp, disclosure, exams, services
 from quizzes.forms import (ApprovalForm, BlueprintForm, BoardForm, CandidatesForm, ExamSessionForm, ExtraTimeForm,
                            RemarkForm, ScoreForm, StartExamForm)
+from quizzes.candidate_files import MAX_FILE_BYTES, CandidateRow, read_candidate_file, template_xlsx
 from quizzes.models import AttemptAnswer, ExamCandidate, ExamSession
 
 
@@ -77,15 +82,20 @@ def exam_new():
 @bp.route("/exams/<int:session_id>")
 @role_required(Role.EXAMINER)
 def exam_detail(session_id: int):
-    """Settings, blueprint, candidates and who has started or submitted."""
-    session = _session_for_examiner(session_id)
+    """Settings, blueprint, board, candidates and who has started or submitted."""
+    return _detail_page(_session_for_examiner(session_id))
+
+
+def _detail_page(session: ExamSession, candidates_form: CandidatesForm | None = None,
+                 problems: list[str] | None = None, problems_in: str | None = None) -> str:
     blueprint = BlueprintForm(rules="\n".join(f"{r.module_code} {r.difficulty + ' ' if r.difficulty else ''}{r.count}"
                                                for r in session.rules))
     candidates = sorted(session.candidates, key=lambda c: name_sort_key(c.user.full_name))
     board = BoardForm(members="\n".join(session.board_members or []))
     return render_template("quizzes/exams/detail.html", session=session, blueprint=blueprint, board=board,
-                           candidates_form=CandidatesForm(), candidates=candidates, progress=exams.progress(session),
-                           extra_form=ExtraTimeForm(), form=EmptyForm())
+                           candidates_form=candidates_form or CandidatesForm(), candidates=candidates,
+                           progress=exams.progress(session), extra_form=ExtraTimeForm(), form=EmptyForm(),
+                           problems=problems or [], problems_in=problems_in)
 
 
 @bp.route("/exams/<int:session_id>/blueprint", methods=["POST"])
@@ -107,38 +117,123 @@ def exam_blueprint(session_id: int):
     return redirect(url_for("quizzes.exam_detail", session_id=session.id))
 
 
+def _typed_rows(text: str) -> list[CandidateRow]:
+    """The rows of a typed list: "identifier" or "identifier, name" (tab or semicolon too) per line."""
+    rows = []
+    for line, raw in enumerate(text.splitlines(), start=1):
+        if raw.strip():
+            parts = re.split(r"[\t,;]", raw, maxsplit=1)
+            rows.append(CandidateRow(line=line, identifier=parts[0].strip(),
+                                     name=parts[1].strip() if len(parts) > 1 else ""))
+    return rows
+
+
+def problem_message(problem: exams.RowProblem) -> str:
+    """One bad line of a candidate list, in the reader's language."""
+    if problem.code == "empty":
+        return _("Dòng %(n)s: thiếu tên đăng nhập, thư điện tử hoặc mã cán bộ.", n=problem.line)
+    if problem.code == "name-mismatch":
+        return _("Dòng %(n)s: «%(text)s» — tài khoản này là của %(name)s.", n=problem.line, text=problem.text,
+                 name=problem.found_name)
+    return _("Dòng %(n)s: không tìm thấy «%(text)s» trong đơn vị bạn phụ trách.", n=problem.line,
+             text=problem.text)
+
+
+FILE_ERRORS = {"file-too-large": _l("Tệp quá lớn (tối đa 2 MB)."),
+               "file-unreadable": _l("Không đọc được tệp Excel."),
+               "file-encoding": _l("Tệp CSV phải là văn bản UTF-8."),
+               "file-type": _l("Chỉ nhận tệp Excel (.xlsx) hoặc CSV."),
+               "file-too-many-rows": _l("Tệp có quá nhiều dòng (tối đa 5.000).")}
+
+
 @bp.route("/exams/<int:session_id>/candidates", methods=["POST"])
 @role_required(Role.EXAMINER)
 def exam_candidates(session_id: int):
-    """Add candidates from a pasted list; all or none."""
+    """Add candidates from a typed list or a CSV/Excel file; all or none. A list with unknown
+    names comes back with each bad line named and every line kept for correction."""
     session = _session_for_examiner(session_id)
     form = CandidatesForm()
-    if form.validate_on_submit():
+    if not form.validate_on_submit():
+        return _detail_page(session, candidates_form=form), 400
+    if form.document.data:
+        upload = form.document.data
         try:
-            added = exams.add_candidates(session, form.people.data.splitlines(), by=current_user)
+            rows = read_candidate_file(upload.filename or "", upload.read(MAX_FILE_BYTES + 1))
         except services.QuizError as error:
-            db.session.rollback()
-            flash(_("Không thêm ai vì có người không tìm thấy: %(who)s", who=str(error)), "error")
-        else:
-            flash(_("Đã thêm %(n)s thí sinh.", n=added), "success")
+            form.document.errors = [str(FILE_ERRORS.get(error.code, FILE_ERRORS["file-unreadable"]))]
+            return _detail_page(session, candidates_form=form), 400
+        # The file's rows go into the box, so that the few bad lines are corrected there.
+        form.people.data = "\n".join(f"{r.identifier}, {r.name}" if r.name else r.identifier for r in rows)
+        source = "file"
     else:
-        flash(_("Danh sách trống hoặc quá dài."), "error")
+        rows = _typed_rows(form.people.data)
+        source = "typed"
+    people, problems = exams.check_candidate_rows(rows, by=current_user)
+    if problems:
+        db.session.rollback()
+        return _detail_page(session, candidates_form=form, problems=[problem_message(p) for p in problems],
+                            problems_in=source), 400
+    try:
+        added = exams.add_people(session, people)
+    except services.QuizError as error:
+        db.session.rollback()
+        flash(error_message(error), "error")
+    else:
+        flash(_("Đã thêm %(n)s thí sinh.", n=added), "success")
     return redirect(url_for("quizzes.exam_detail", session_id=session.id))
+
+
+@bp.route("/exams/candidates-template.xlsx")
+@role_required(Role.EXAMINER)
+def exam_candidates_template():
+    """The Excel file to fill in with a session's candidates."""
+    return Response(template_xlsx(), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": 'attachment; filename="mau-danh-sach-thi-sinh.xlsx"'})
 
 
 @bp.route("/exams/<int:session_id>/candidates/<int:candidate_id>/extra-time", methods=["POST"])
 @role_required(Role.EXAMINER)
 def exam_extra_time(session_id: int, candidate_id: int):
-    """Give one candidate extra time."""
+    """Give one candidate extra time: set the total (the detail page) or add minutes (monitoring)."""
     session = _session_for_examiner(session_id)
     candidate = _candidate(session, candidate_id)
     form = ExtraTimeForm()
+    adding = request.form.get("mode") == "add"
+    back = url_for("quizzes.exam_monitor" if adding else "quizzes.exam_detail", session_id=session.id)
     if form.validate_on_submit():
-        exams.set_extra_time(candidate, form.minutes.data)
+        try:
+            exams.set_extra_time(candidate, candidate.extra_minutes + form.minutes.data if adding
+                                 else form.minutes.data)
+        except services.QuizError:
+            db.session.rollback()
+            flash(_("Tổng thời gian cộng thêm phải từ 0 đến 240 phút."), "error")
+            return redirect(back)
         flash(_("Đã cộng thời gian cho %(name)s.", name=candidate.user.full_name), "success")
     else:
         flash(_("Số phút phải từ 0 đến 240."), "error")
-    return redirect(url_for("quizzes.exam_detail", session_id=session.id))
+    return redirect(back)
+
+
+@bp.route("/exams/<int:session_id>/monitor")
+@never_cached
+@role_required(Role.EXAMINER)
+def exam_monitor(session_id: int):
+    """The examiner's live view of the room: refreshes itself with a small fetch every few seconds."""
+    session = _session_for_examiner(session_id)
+    return render_template("quizzes/exams/monitor.html", session=session, rows=exams.monitor_rows(session),
+                           form=EmptyForm())
+
+
+@bp.route("/exams/<int:session_id>/monitor.json")
+@never_cached
+@role_required(Role.EXAMINER)
+def exam_monitor_data(session_id: int):
+    """What the monitoring page shows, as JSON (fetched every few seconds)."""
+    session = _session_for_examiner(session_id)
+    rows = exams.monitor_rows(session)
+    counts = {state: sum(1 for row in rows if row["state"] == state)
+              for state in ("not_started", "answering", "submitted", "absent")}
+    return jsonify({"session_id": session.id, "now": utcnow().isoformat(), "counts": counts, "candidates": rows})
 
 
 @bp.route("/exams/<int:session_id>/marking", methods=["GET", "POST"])

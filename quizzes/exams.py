@@ -16,7 +16,7 @@ from lms.models import Agency, CompetencyStandard, User
 from lms.permissions import scoped
 from lms.services import audit
 from lms.text import nfc
-from quizzes.models import (Attempt, AttemptQuestion, BlueprintRule, ExamCandidate, ExamSession, Question,
+from quizzes.models import (Attempt, AttemptAnswer, AttemptQuestion, BlueprintRule, ExamCandidate, ExamSession, Question,
                             QuestionStatus, QuestionType, Quiz, QuizKind, Remark, Reveal)
 from quizzes.services import QuizError, module_scores
 from quizzes.signals import attempt_graded
@@ -165,6 +165,54 @@ def find_people(identifiers: list[str], by: User | None = None) -> tuple[list[Us
             seen.add(user.id)
             people.append(user)
     return people, unknown
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """Why one line of a candidate list cannot be added: ``code`` is unknown, empty or name-mismatch."""
+
+    line: int
+    text: str
+    code: str
+    found_name: str = ""
+
+
+def check_candidate_rows(rows, by: User | None = None) -> tuple[list[User], list[RowProblem]]:
+    """Resolve a file's rows (``candidate_files.CandidateRow``): the people found, and each
+    problem with its line (an unknown identifier, an empty one, a name that is not the account's)."""
+    from lms.text import fold
+
+    people, problems, seen = [], [], set()
+    for row in rows:
+        if not row.identifier:
+            problems.append(RowProblem(row.line, row.name, "empty"))
+            continue
+        found, unknown = find_people([row.identifier], by)
+        if unknown:
+            problems.append(RowProblem(row.line, row.identifier, "unknown"))
+            continue
+        person = found[0]
+        if row.name and fold(row.name).lower().split() != fold(person.full_name).lower().split():
+            problems.append(RowProblem(row.line, f"{row.identifier} — {row.name}", "name-mismatch",
+                                       person.full_name))
+            continue
+        if person.id not in seen:
+            seen.add(person.id)
+            people.append(person)
+    return people, problems
+
+
+def add_people(session: ExamSession, people: list[User]) -> int:
+    """Put people (already resolved) on the list; those listed already are left as they are."""
+    if session.approved:
+        raise QuizError("approved")
+    listed = {c.user_id for c in session.candidates}
+    new = [person for person in people if person.id not in listed]
+    for person in new:
+        session.candidates.append(ExamCandidate(user_id=person.id))
+    db.session.flush()
+    candidates_added.send(session, user_ids=[person.id for person in new])
+    return len(new)
 
 
 def add_candidates(session: ExamSession, identifiers: list[str], by: User | None = None) -> int:
@@ -390,6 +438,49 @@ def set_board(session: ExamSession, lines: list[str], by: User) -> None:
     session.board_members = members
     db.session.flush()
     audit("exam.board", f"exam_session:{session.id}", {"members": members}, actor=by)
+
+
+def monitor_rows(session: ExamSession, now: datetime | None = None) -> list[dict]:
+    """Each candidate's state for the examiner's monitoring page: not started, answering (how many
+    questions answered, the last save, time left) or submitted; absent once the list is approved."""
+    from lms.text import name_sort_key
+    from lms.timefmt import format_datetime
+
+    now = now or utcnow()
+    attempt_ids = [c.attempt_id for c in session.candidates if c.attempt_id is not None]
+    answered: dict[int, tuple[int, datetime | None]] = {}
+    asked: dict[int, int] = {}
+    if attempt_ids:
+        for attempt_id, count, last in db.session.execute(
+                select(AttemptAnswer.attempt_id, func.count(AttemptAnswer.response), func.max(AttemptAnswer.saved_at))
+                .where(AttemptAnswer.attempt_id.in_(attempt_ids), AttemptAnswer.seq > 0)
+                .group_by(AttemptAnswer.attempt_id)):
+            answered[attempt_id] = (count, last)
+        asked = dict(db.session.execute(select(AttemptQuestion.attempt_id, func.count())
+                                        .where(AttemptQuestion.attempt_id.in_(attempt_ids))
+                                        .group_by(AttemptQuestion.attempt_id)).all())
+    rows = []
+    for candidate in sorted(session.candidates, key=lambda c: name_sort_key(c.user.full_name)):
+        attempt = candidate.attempt
+        row = {"candidate_id": candidate.id, "name": candidate.user.full_name, "extra_minutes": candidate.extra_minutes,
+               "answered": 0, "questions": session.question_count, "last_save": None, "last_save_text": "",
+               "seconds_left": None, "submitted_at": None, "submitted_text": ""}
+        if attempt is None:
+            row["state"] = "absent" if session.approved or now > session.closes_at else "not_started"
+        else:
+            count, last = answered.get(attempt.id, (0, None))
+            row.update(answered=count, questions=asked.get(attempt.id, row["questions"]),
+                       last_save=last.isoformat() if last else None, last_save_text=format_datetime(last))
+            deadline = attempt.deadline
+            if attempt.finished or (deadline is not None and now > deadline):
+                row["state"] = "submitted"
+                submitted = attempt.submitted_at or deadline
+                row.update(submitted_at=submitted.isoformat(), submitted_text=format_datetime(submitted))
+            else:
+                row["state"] = "answering"
+                row["seconds_left"] = max(0, int((deadline - now).total_seconds())) if deadline else None
+        rows.append(row)
+    return rows
 
 
 def progress(session: ExamSession) -> dict[str, int]:

@@ -5,6 +5,7 @@ import re
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileAllowed, FileField
 from lms.forms import Form
 from wtforms import (BooleanField, DateField, DateTimeLocalField, DecimalField, IntegerField, SelectField, StringField,
                      TextAreaField)
@@ -82,10 +83,18 @@ class BlueprintForm(Form):
 
 
 class CandidatesForm(Form):
-    """People to add: one username, e-mail or employee code per line."""
+    """People to add: one username, e-mail or employee code per line (optionally followed by a
+    comma and the name to check), or a CSV/Excel file of the same."""
 
-    people = TextAreaField(_l("Danh sách thí sinh (mỗi dòng một tên đăng nhập, thư điện tử hoặc mã cán bộ)"),
-                           validators=[DataRequired(), Length(max=100_000)])
+    people = TextAreaField(_l("Danh sách thí sinh (mỗi dòng một tên đăng nhập, thư điện tử hoặc mã cán bộ; "
+                              "có thể thêm dấu phẩy và họ tên để đối chiếu)"),
+                           validators=[Optional(), Length(max=100_000)])
+    document = FileField(_l("Hoặc tệp danh sách (.xlsx, .csv)"),
+                         validators=[FileAllowed(["xlsx", "csv", "txt"], _l("Chỉ nhận tệp Excel (.xlsx) hoặc CSV."))])
+
+    def validate_people(self, field):
+        if not (field.data or "").strip() and not self.document.data:
+            raise ValidationError(_l("Nhập danh sách hoặc chọn tệp."))
 
 
 class ExtraTimeForm(Form):

@@ -3,7 +3,7 @@ duties at approval, the rules a session enforces, the examiner's day and the can
 official result and certificate afterwards."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -348,3 +348,145 @@ def test_issuing_says_why_each_candidate_got_no_certificate_and_the_absent_canno
         exams.start_exam(session, users["hr"], None)
     assert error.value.code == "absent"
     assert "Vắng thi" in client.get(f"/exams/{session.id}/results").get_data(as_text=True)
+
+
+# ----------------------------------------------------------------------------- 4. the examiner's day
+
+def _xlsx(rows) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_candidates_from_a_file_or_a_typed_list_report_bad_lines_and_keep_the_rest(client, db, users, province):
+    import io
+
+    from openpyxl import load_workbook
+
+    _bank()
+    session = _session(users, province, people=())
+    factories.user("Trần Văn Minh", username="minh", email="minh@nghean.gov.vn", agency_=province)
+    factories.user("Phạm Quốc Bảo", username="bao", agency_=province)
+    db.session.commit()
+    login(client, "examiner")
+    template = client.get("/exams/candidates-template.xlsx")
+    assert template.status_code == 200
+    heading = [cell.value for cell in next(load_workbook(io.BytesIO(template.data)).active.iter_rows())]
+    assert heading[0].startswith("Tên đăng nhập")
+    detail, action = f"/exams/{session.id}", f"/exams/{session.id}/candidates"
+    upload = _xlsx([heading, ["learner", "Nguyễn Thị Hương"], ["khong-co-ai", "Ai Đó"],
+                    ["minh@nghean.gov.vn", "Trần Văn Minh"], [None, "Thiếu Mã"], ["bao", "Lê Văn Sai"]])
+    response = post_form(client, detail, action, {"people": "", "document": (io.BytesIO(upload), "thi-sinh.xlsx")},
+                         content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Dòng 3: không tìm thấy «khong-co-ai»" in page
+    assert "Dòng 5: thiếu tên đăng nhập" in page
+    assert "Dòng 6: «bao — Lê Văn Sai» — tài khoản này là của Phạm Quốc Bảo." in page
+    assert "Dòng 4" not in page and "Dòng 2" not in page
+    db.session.refresh(session)
+    assert session.candidates == []  # all or none
+    # Every line of the file is in the box, for correction.
+    assert "learner, Nguyễn Thị Hương" in page and "minh@nghean.gov.vn, Trần Văn Minh" in page
+    # Typed: the same checks; the typed text comes back as it was.
+    typed = "learner\nai-do-khong-co\nminh, Trần Văn Minh"
+    response = post_form(client, detail, action, {"people": typed})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Dòng 2: không tìm thấy «ai-do-khong-co»" in page
+    assert "ai-do-khong-co\nminh, Trần Văn Minh</textarea>" in page
+    # A CSV with a semicolon (as Excel saves it in Vietnamese settings) and the lines corrected.
+    csv_data = "Tên đăng nhập;Họ và tên\nlearner;Nguyễn Thị Hương\nminh;Trần Văn Minh\n".encode("utf-8-sig")
+    response = post_form(client, detail, action, {"document": (io.BytesIO(csv_data), "thi-sinh.csv")},
+                         content_type="multipart/form-data")
+    assert response.status_code == 302
+    db.session.refresh(session)
+    assert sorted(c.user.username for c in session.candidates) == ["learner", "minh"]
+    not_a_file = post_form(client, detail, action, {"document": (io.BytesIO(b"PK\x03\x04rubbish"), "hong.xlsx")},
+                           content_type="multipart/form-data")
+    assert not_a_file.status_code == 400 and "Không đọc được tệp Excel." in not_a_file.get_data(as_text=True)
+
+
+def test_the_monitoring_page_shows_each_candidate_and_adds_time(client, db, users, province):
+    _bank()
+    session = _session(users, province, people=("learner", "author", "hr"))
+    answering = exams.start_exam(session, users["learner"], None)
+    save_answer(answering.id, answering.user_id, answering.slots[0].question_id,
+                {"option": answering.slots[0].question.options[0].id}, seq=5)
+    _sit(session, users["author"])
+    db.session.commit()
+    login(client, "examiner")
+    page = client.get(f"/exams/{session.id}/monitor").get_data(as_text=True)
+    assert "monitor.js" in page and "Đang làm bài" in page and "Chưa bắt đầu" in page and "Đã nộp" in page
+    data = client.get(f"/exams/{session.id}/monitor.json").get_json()
+    rows = {row["name"]: row for row in data["candidates"]}
+    assert data["counts"] == {"not_started": 1, "answering": 1, "submitted": 1, "absent": 0}
+    learner = rows["Nguyễn Thị Hương"]
+    assert learner["state"] == "answering" and learner["answered"] == 1 and learner["questions"] == 4
+    assert learner["last_save"] is not None and 29 * 60 < learner["seconds_left"] <= 30 * 60
+    assert rows["Trần Văn Minh"]["answered"] == 4 and rows["Trần Văn Minh"]["submitted_at"]
+    # Adding time from the monitoring page adds to what was given, and moves the running deadline.
+    candidate = exams.candidate_of(session, users["learner"])
+    before = answering.deadline
+    for _ in range(2):
+        response = post_form(client, f"/exams/{session.id}/monitor",
+                             f"/exams/{session.id}/candidates/{candidate.id}/extra-time", {"mode": "add", "minutes": "5"})
+        assert response.headers["Location"].endswith(f"/exams/{session.id}/monitor")
+    db.session.refresh(candidate)
+    db.session.refresh(answering)
+    assert candidate.extra_minutes == 10 and answering.deadline - before == timedelta(minutes=10)
+    rows = {row["name"]: row for row in client.get(f"/exams/{session.id}/monitor.json").get_json()["candidates"]}
+    assert rows["Nguyễn Thị Hương"]["seconds_left"] > 39 * 60 and rows["Nguyễn Thị Hương"]["extra_minutes"] == 10
+
+
+def _pdf_text(data: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_printed_attendance_and_result_lists_carry_the_board_and_the_decision(client, db, users, province, chair):
+    import io
+
+    from openpyxl import load_workbook
+
+    _bank()
+    session = _session(users, province, people=("learner", "author", "hr"))
+    exams.set_board(session, ["Đặng Văn Hùng — Chủ tịch", "Lê Thị Thu Hà — Thư ký"], users["examiner"])
+    _sit(session, users["learner"])
+    _sit(session, users["author"], right=False)
+    for name in ("learner", "author"):
+        exams.set_practical_score(exams.candidate_of(session, users[name]), Decimal("7.5"), users["examiner"])
+    db.session.commit()
+    login(client, "examiner")
+    attendance = client.get(f"/exams/{session.id}/attendance.pdf")
+    assert attendance.status_code == 200 and attendance.mimetype == "application/pdf"
+    text = _pdf_text(attendance.data)
+    assert "DANH SÁCH THÍ SINH DỰ THI" in text and "Phạm Quốc Bảo" in text and "Ký tên" in text
+    draft = _pdf_text(client.get(f"/exams/{session.id}/results.pdf").data)
+    assert "BẢN DỰ THẢO" in draft
+    exams.approve(session, chair, "42/QĐ-HĐT", date(2026, 12, 5))
+    db.session.commit()
+    text = _pdf_text(client.get(f"/exams/{session.id}/results.pdf").data)
+    assert "DANH SÁCH KẾT QUẢ THI" in text and "42/QĐ-HĐT" in text and "05/12/2026" in text
+    assert "Đặng Văn Hùng — Chủ tịch" in text and "Lê Thị Thu Hà — Thư ký" in text
+    assert "Vắng thi" in text and "Không đạt" in text and "8,75" in text
+    sheet = load_workbook(io.BytesIO(client.get(f"/exams/{session.id}/results.xlsx").data)).active
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert values[0][:3] == ["STT", "Họ và tên", "Ngày sinh"]
+    learner = next(row for row in values if row[1] == "Nguyễn Thị Hương")
+    assert learner[5:9] == [10.0, 7.5, 8.75, "Đạt"]
+    flat = [value for row in values for value in row]
+    assert "42/QĐ-HĐT" in flat and "Đặng Văn Hùng — Chủ tịch" in flat and "Đặng Văn Hùng" in flat
+    # The board's chair reads them too; an examiner of another province does not.
+    chair_client = client.application.test_client()
+    login(chair_client, "chutich")
+    assert chair_client.get(f"/exams/{session.id}/results.pdf").status_code == 200
