@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
     # The exam result list (quizzes) offers issuance without quizzes knowing certificates.
     app.add_template_global(routes.exam_result_actions, "exam_result_actions")
     app.add_template_global(exam_list_routes.exam_list_links, "exam_list_links")
+    app.add_template_global(routes.exam_certificate_links, "exam_certificate_links")
     add_dashboard_panel(app, routes.dashboard_panel)
     add_nav_entry(app, "certificates.register", _l("Sổ gốc"), ("examiner", "hr"))
     add_nav_entry(app, "certificates.bulk_verify", _l("Kiểm tra hàng loạt"), ("hr",))

@@ -57,7 +57,7 @@ def heading() -> Heading:
 
 
 @lru_cache(maxsize=4)
-def _fonts(font_dir: str) -> dict[str, str]:
+def fonts(font_dir: str) -> dict[str, str]:
     suffix = hashlib.sha256(font_dir.encode()).hexdigest()[:8]
     names = {}
     for role, filename in FONT_FILES.items():
@@ -68,18 +68,18 @@ def _fonts(font_dir: str) -> dict[str, str]:
 
 
 def _styles() -> dict[str, ParagraphStyle]:
-    fonts = _fonts(current_app.config["CERTIFICATE_FONT_DIR"])
-    base = ParagraphStyle("base", fontName=fonts["regular"], fontSize=10.5, leading=13.5)
+    fonts_ = fonts(current_app.config["CERTIFICATE_FONT_DIR"])
+    base = ParagraphStyle("base", fontName=fonts_["regular"], fontSize=10.5, leading=13.5)
     return {
         "base": base,
-        "bold": ParagraphStyle("bold", parent=base, fontName=fonts["bold"]),
+        "bold": ParagraphStyle("bold", parent=base, fontName=fonts_["bold"]),
         "centre": ParagraphStyle("centre", parent=base, alignment=TA_CENTER),
-        "centre_bold": ParagraphStyle("centre_bold", parent=base, fontName=fonts["bold"], alignment=TA_CENTER),
-        "italic_centre": ParagraphStyle("italic_centre", parent=base, fontName=fonts["italic"], alignment=TA_CENTER),
-        "title": ParagraphStyle("title", parent=base, fontName=fonts["bold"], fontSize=14, leading=18,
+        "centre_bold": ParagraphStyle("centre_bold", parent=base, fontName=fonts_["bold"], alignment=TA_CENTER),
+        "italic_centre": ParagraphStyle("italic_centre", parent=base, fontName=fonts_["italic"], alignment=TA_CENTER),
+        "title": ParagraphStyle("title", parent=base, fontName=fonts_["bold"], fontSize=14, leading=18,
                                 alignment=TA_CENTER, spaceBefore=6, spaceAfter=2),
         "cell": ParagraphStyle("cell", parent=base, fontSize=9.5, leading=12),
-        "cell_bold": ParagraphStyle("cell_bold", parent=base, fontName=fonts["bold"], fontSize=9.5, leading=12,
+        "cell_bold": ParagraphStyle("cell_bold", parent=base, fontName=fonts_["bold"], fontSize=9.5, leading=12,
                                     alignment=TA_CENTER),
     }
 

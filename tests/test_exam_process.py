@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 
 from lms.database import utcnow
 from lms.extensions import db as _db
@@ -490,3 +491,91 @@ def test_printed_attendance_and_result_lists_carry_the_board_and_the_decision(cl
     chair_client = client.application.test_client()
     login(chair_client, "chutich")
     assert chair_client.get(f"/exams/{session.id}/results.pdf").status_code == 200
+
+
+# ----------------------------------------------------------------------------- 5. the candidate's result and certificate
+
+def test_after_approval_my_exams_shows_the_official_result_then_the_certificate_and_mail_says_so(
+        app, client, db, users, province, chair):
+    from certificates import services
+    from lms.mail import MailMessage
+
+    _bank()
+    session = _session(users, province, people=("learner", "hr"))
+    _sit(session, users["learner"])
+    exams.set_practical_score(exams.candidate_of(session, users["learner"]), Decimal("6"), users["examiner"])
+    db.session.commit()
+    login(client, "learner")
+    before = client.get("/my-exams").get_data(as_text=True)
+    assert "Đã nộp bài lúc" in before and "Đạt" not in before and "8,00" not in before
+    exams.approve(session, chair, "50/QĐ-HĐT", utcnow().date())
+    db.session.commit()
+    mail = db.session.scalar(select(MailMessage).where(MailMessage.kind == "exam_result"))
+    assert mail is not None and mail.recipient_id == users["learner"].id  # the absent hr is told nothing
+    page = client.get("/my-exams").get_data(as_text=True)
+    assert "10,00/10" in page and "6,00/10" in page and "8,00/10" in page and "Đạt" in page
+    assert "IU01, IU02, IU03, IU04, IU05, IU06" in page and "50/QĐ-HĐT" in page
+    assert "Tải PDF" not in page  # not issued yet
+    services.issue_for_session(session.id)
+    db.session.commit()
+    certificate = services.certificates_of(users["learner"])[0]
+    for url in ("/my-exams", f"/my-exams/{session.id}"):
+        page = client.get(url).get_data(as_text=True)
+        assert certificate.serial in page and f"/certificates/{certificate.code}.pdf" in page
+        assert f"http://127.0.0.1:5000/verify/{certificate.code}" in page
+    assert client.get(f"/certificates/{certificate.code}.pdf").data.startswith(b"%PDF")
+    assert db.session.scalar(select(MailMessage).where(MailMessage.kind == "certificate_issued")) is not None
+    # The absent candidate sees it.
+    absent = app.test_client()
+    login(absent, "hr")
+    assert "Vắng thi" in absent.get("/my-exams").get_data(as_text=True)
+
+
+def test_revocation_is_confirmed_shown_at_the_top_and_the_pdf_is_stamped(app, client, db, users, province, chair):
+    from certificates import services
+    from certificates.models import CertificateStatus
+
+    _bank()
+    session = _session(users, province, people=("learner", "admin"))
+    for name in ("learner", "admin"):
+        _sit(session, users[name])
+        exams.set_practical_score(exams.candidate_of(session, users[name]), Decimal("8"), users["examiner"])
+    exams.approve(session, chair, "60/QĐ-HĐT", utcnow().date())
+    services.issue_for_session(session.id)
+    db.session.commit()
+    certificate = services.certificates_of(users["learner"])[0]
+    other = services.certificates_of(users["admin"])[0]
+    login(client, "learner")
+    original = client.get(f"/certificates/{certificate.code}.pdf").data
+    db.session.refresh(certificate)
+    stored_hash = certificate.pdf_sha256
+    examiner = app.test_client()
+    login(examiner, "examiner")
+    page_url, action = f"/certificates/{certificate.code}", f"/certificates/{certificate.code}/revoke"
+    data = {"decision": "61/QĐ-TTCĐS", "reason": "Thi hộ"}
+    asked = post_form(examiner, page_url, action, data)
+    text = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "Xác nhận thu hồi" in text
+    assert certificate.serial in text and "61/QĐ-TTCĐS" in text and "Nguyễn Thị Hương" in text
+    db.session.refresh(certificate)
+    assert certificate.status is CertificateStatus.VALID  # nothing happens until confirmed
+    post_form(examiner, page_url, action, {**data, "confirmed": "1"})
+    db.session.refresh(certificate)
+    assert certificate.status is CertificateStatus.REVOKED
+    page = client.get(page_url).get_data(as_text=True)
+    assert page.index("ĐÃ THU HỒI") < page.index("certificate-title")  # at the top
+    assert "Quyết định số 61/QĐ-TTCĐS" in page and "Thi hộ" in page
+    stamped = client.get(f"/certificates/{certificate.code}.pdf")
+    assert stamped.status_code == 200 and "da-thu-hoi" in stamped.headers["Content-Disposition"]
+    text = _pdf_text(stamped.data)
+    assert "ĐÃ THU HỒI" in text and "61/QĐ-TTCĐS" in text and "Nguyễn Thị Hương" in text
+    assert stamped.data != original
+    db.session.refresh(certificate)
+    assert certificate.pdf_sha256 == stored_hash  # the register keeps the original
+    # Replaced: stamped as replaced, pointing to the new one.
+    post_form(examiner, f"/certificates/{other.code}", f"/certificates/{other.code}/reissue",
+              {"decision": "62/QĐ-TTCĐS", "reason": "Sai người ký"})
+    admin = app.test_client()
+    login(admin, "admin")
+    assert "ĐÃ ĐƯỢC THAY THẾ" in _pdf_text(admin.get(f"/certificates/{other.code}.pdf").data)
+    assert "ĐÃ ĐƯỢC THAY THẾ" in admin.get(f"/certificates/{other.code}").get_data(as_text=True)
