@@ -37,6 +37,8 @@ def issue_command(session_id: int, sign: bool) -> None:
             raise click.ClickException(finished.message if finished else "the job was not recorded")
         result = finished.result
     click.echo(f"Issued {result['issued']}, skipped {result['skipped']} of {result['passed']} who passed.")
+    for row in result.get("not_issued", []):
+        click.echo(f"  not issued: {row['name']} ({row['reason']})")
 
 
 @certificates_cli.command("list")

@@ -194,8 +194,10 @@ ENTRIES: list[Entry] = [
     Entry("quizzes.exam_marking", "GET", "/exams/{session}/marking", EXAMINER_SESSION),
     Entry("quizzes.exam_marking", "POST", "/exams/{session}/marking", EXAMINER_SESSION,
           {"kind": "practical", "target": "{candidate}", "score": "7"}),
-    Entry("quizzes.exam_results", "GET", "/exams/{session}/results", EXAMINER_SESSION),
-    Entry("quizzes.exam_approve", "POST", "/exams/{session}/approve", EXAMINER_SESSION),
+    Entry("quizzes.exam_results", "GET", "/exams/{session}/results",
+          Access(roles=("examiner", "board_chair"), scoped=("examiner", "board_chair"))),
+    Entry("quizzes.exam_approve", "POST", "/exams/{session}/approve",
+          Access(roles=("board_chair",), scoped=("board_chair",))),
     Entry("quizzes.exam_remark", "POST", "/exams/{session}/candidates/{candidate}/remark", EXAMINER_SESSION,
           {"part": "theory", "score": "8", "reason": "Phúc khảo"}),
     # certificates
@@ -315,7 +317,7 @@ def build_world(app) -> tuple[dict, dict]:
     now = utcnow()
     session = exams.create_session(title="Kỳ thi thử quyền", opens_at=now - timedelta(hours=1),
                                    closes_at=now + timedelta(hours=3), time_limit_minutes=30, agency=home,
-                                   level="basic", modules=["IU01", "IU02"], has_practical=True,
+                                   level="basic", has_practical=True,
                                    created_by=people["examiner_in"])
     exams.set_blueprint(session, [exams.RuleSpec("IU01", 1), exams.RuleSpec("IU02", 1)])
     exams.add_candidates(session, ["learner"])
