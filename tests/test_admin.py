@@ -381,3 +381,102 @@ def test_cli_account_operations(app, db, users, province):
     assert refused.exit_code != 0 and "own-account" in refused.output
     origins = set(db.session.scalars(select(AuditEntry.origin).where(AuditEntry.subject == f"user:{person.id}")))
     assert origins == {"cli"}
+
+
+# ----------------------------------------------------------------------------- import
+
+def _upload(client, data: bytes, filename: str):
+    token = csrf_token_from(client.get("/admin/accounts/import").get_data(as_text=True))
+    return client.post("/admin/accounts/import", data={"csrf_token": token, "file": (io.BytesIO(data), filename)},
+                       content_type="multipart/form-data")
+
+
+def _confirm(client, preview_html: str):
+    token = re.search(r'name="token" type="hidden" value="([0-9a-f]+)"', preview_html)
+    assert token, "no confirm form on the preview"
+    return client.post("/admin/accounts/import/confirm",
+                       data={"csrf_token": csrf_token_from(preview_html), "token": token.group(1)})
+
+
+def test_import_template_reads_back_as_a_valid_file(client, users, province):
+    from admin import importing
+
+    login(client, "admin")
+    response = client.get("/admin/accounts/import/template.xlsx")
+    assert response.status_code == 200
+    rows = importing.read_table(response.data, "mau.xlsx")
+    assert [cells["username"] for _n, cells in rows] == ["nguyen.van.an", "tran.thi.binh"]
+
+
+def test_import_csv_preview_then_confirm_creates_and_links_by_employee_code(client, users, province):
+    staff = users["learner"]
+    staff.employee_code = "NV-0100"
+    _db.session.commit()
+    csv_text = ("Tên đăng nhập;Họ và tên;Thư điện tử;Mã cơ quan;Chức vụ;Mã cán bộ;Ngày sinh;Vai trò\n"
+                "le.thi.mai;Lê Thị Mai;mai@example.gov.vn;000.00.01.H41;Chuyên viên;NV-0101;05/06/1990;hr\n"
+                ";Nguyễn Thị Hương;huong.moi@example.gov.vn;000.00.00.H41;Phó phòng;NV-0100;;\n")
+    login(client, "admin")
+    preview = _upload(client, csv_text.encode("utf-8-sig"), "danh-sach.csv")
+    html = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and "Tạo mới" in html and "Cập nhật" in html
+    assert _db.session.scalar(select(User).where(User.username == "le.thi.mai")) is None  # nothing yet
+    done = _confirm(client, html)
+    assert done.status_code == 200 and done.headers["Cache-Control"] == "no-store"
+    created = _db.session.scalar(select(User).where(User.username == "le.thi.mai"))
+    assert created.must_change_password and created.agency.code == "000.00.01.H41"
+    assert created.date_of_birth.isoformat() == "1990-06-05"
+    assert [(g.role, g.agency.code) for g in created.grants] == [(Role.HR, "000.00.01.H41")]
+    assert created.check_password(_temporary_password(done.get_data(as_text=True)))
+    _db.session.refresh(staff)
+    assert staff.email == "huong.moi@example.gov.vn" and staff.position == "Phó phòng"
+    assert _db.session.scalar(select(func_count()).where(User.employee_code == "NV-0100")) == 1
+    entry = _db.session.scalar(select(AuditEntry).where(AuditEntry.action == "account.import"))
+    assert entry.details["created"] == 1 and entry.details["updated"] == 1
+    # The waiting file is gone: the same confirmation cannot run twice.
+    assert _confirm(client, html).status_code == 302
+
+
+def func_count():
+    from sqlalchemy import func
+
+    return func.count(User.id)
+
+
+def test_import_with_bad_rows_lists_every_problem_and_writes_nothing(client, users, province):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Tên đăng nhập", "Họ và tên", "Thư điện tử", "Mã cơ quan", "Ngày sinh", "Vai trò"])
+    sheet.append(["tot.ca", "Người Tốt", "tot@example.gov.vn", "000.00.00.H41", "01/01/1980", ""])
+    sheet.append(["learner", "Trùng Tên", "", "000.00.00.H41", "", ""])
+    sheet.append(["moi.a", "", "sai-thu", "999.99.99.H99", "32/13/1980", "vua"])
+    sheet.append(["tot.ca", "Trùng Dòng", "", "000.00.00.H41", "", ""])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    login(client, "admin")
+    response = _upload(client, buffer.getvalue(), "tai-khoan.xlsx")
+    html = response.get_data(as_text=True)
+    assert "Không có gì được ghi" in html and 'name="token"' not in html
+    for expected in ("Tên đăng nhập đã có người dùng.", "Cần nhập họ và tên.", "Địa chỉ thư điện tử không hợp lệ.",
+                     "Không có cơ quan mã 999.99.99.H99.", "Ngày sinh cần dạng dd/mm/yyyy.",
+                     "Vai trò không hợp lệ: vua.", "Trùng với dòng 2."):
+        assert expected in html, expected
+    assert re.search(r"<td>4</td><td>Thư điện tử</td>", html)  # row and column named
+    assert _db.session.scalar(select(User).where(User.username == "tot.ca")) is None
+
+
+def test_import_refuses_unreadable_files(client, users):
+    login(client, "admin")
+    assert "Chỉ nhận tệp .csv hoặc .xlsx." in _upload(client, b"abc", "a.txt").get_data(as_text=True)
+    assert "thiếu cột" in _upload(client, "a,b\n1,2\n".encode(), "a.csv").get_data(as_text=True)
+    assert _upload(client, b"PK\x03\x04 not really", "a.xlsx").status_code == 400
+    assert "UTF-8" in _upload(client, "Tên,Hô\n".encode("latin-1"), "a.csv").get_data(as_text=True)
+
+
+def test_department_admin_imports_only_into_their_subtree(client, users, department, province):
+    csv_text = ("Tên đăng nhập,Họ và tên,Mã cơ quan\n"
+                "ngoai.pham.vi,Người Ngoài,000.00.00.H41\nkhong.ma,Không Mã,\n")
+    login(client, "admin_kh")
+    html = _upload(client, csv_text.encode(), "a.csv").get_data(as_text=True)
+    assert "Cơ quan ngoài phạm vi bạn quản trị." in html and "Cần ghi mã cơ quan" in html
