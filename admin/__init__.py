@@ -14,7 +14,7 @@ def init_app(app: Flask) -> None:
     """Register the administration and profile pages, the navigation entry and the commands."""
     from flask_babel import lazy_gettext as _l
 
-    from admin import audit, import_routes, profile, routes, settings  # noqa: F401  (the modules attach the views to the blueprints)
+    from admin import audit, import_routes, issuers, profile, routes, settings  # noqa: F401  (the modules attach the views to the blueprints)
     from admin.cli import admin_cli
     from lms.main import add_nav_entry
 

@@ -162,3 +162,11 @@ def sign_out(login: str, actor_name: str | None) -> None:
     actor = _actor(actor_name)
     ended = _run(lambda: services.sign_out_everywhere(actor, _account(actor, login)))
     click.echo(f"{ended} session(s) of {login} ended.")
+
+
+@admin_cli.command("new-encryption-key")
+def new_encryption_key() -> None:
+    """Print a new value for SIGNING_KEY_ENCRYPTION_KEY (encrypts uploaded signing keys)."""
+    from certificates.keys import generate_encryption_key
+
+    click.echo(generate_encryption_key())

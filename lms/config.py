@@ -94,6 +94,11 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "NOTIFY_DUE_DAYS": os.environ.get("NOTIFY_DUE_DAYS", "7,3,1"),
         "NOTIFY_OVERDUE_DAYS": os.environ.get("NOTIFY_OVERDUE_DAYS", "1,7,30"),
         "BACKUP_DIR": os.environ.get("BACKUP_DIR", str(Path(instance_path) / "backups")),
+        # A contact shown in every page's footer (an administrator may set it as a site setting).
+        "SITE_CONTACT": os.environ.get("SITE_CONTACT", ""),
+        # Fernet key (``flask admin new-encryption-key``) encrypting the signing keys administrators
+        # upload (PKCS#12) at rest; without it, uploads are refused.
+        "SIGNING_KEY_ENCRYPTION_KEY": os.environ.get("SIGNING_KEY_ENCRYPTION_KEY", ""),
     }
     for name in ("CERTIFICATE_SIGNING_KEY", "CERTIFICATE_SIGNING_CERT", "CERTIFICATE_SIGNING_PKCS12",
                  "CERTIFICATE_SIGNING_PASSWORD", "CERTIFICATE_BADGE_KEY", "CERTIFICATE_BADGE_RSA_KEY",

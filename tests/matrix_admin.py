@@ -30,6 +30,10 @@ ENTRIES = [
     Entry("admin.audit_export", "GET", "/admin/audit.xlsx", ADMIN),
     Entry("admin.settings", "GET", "/admin/settings", ADMIN),
     Entry("admin.settings", "POST", "/admin/settings", ADMIN, {"site_name": "Cổng học CNTT"}),
+    Entry("admin.issuers", "GET", "/admin/issuers", ADMIN),
+    Entry("admin.issuer", "GET", "/admin/issuers/{issuer}", ADMIN),
+    Entry("admin.issuer", "POST", "/admin/issuers/{issuer}", ADMIN, {"name": ""}),
+    Entry("admin.issuer_key", "POST", "/admin/issuers/{issuer}/key", ADMIN, {"key-password": "x"}),
     Entry("profile.profile", "GET", "/account", SIGNED_IN),
     Entry("profile.profile", "POST", "/account", SIGNED_IN, {"full_name": "Tên Mới", "locale": "vi"}),
     Entry("profile.sign_out_others", "POST", "/account/sessions/sign-out-others", SIGNED_IN),
@@ -46,3 +50,6 @@ def extend_world(app, places, people):
                             agency_=people["learner"].agency)
     places["managed_user"] = person.id
     places["managed_grant"] = person.grants[0].id
+    from certificates.services import default_issuer
+
+    places["issuer"] = default_issuer().id

@@ -1,5 +1,5 @@
-"""Administration: a telephone number on the profile, site settings as data, and an audit log
-the database itself keeps append-only.
+"""Administration: a telephone number on the profile, site settings as data, an audit log the
+database itself keeps append-only, and issuers' uploaded signing keys (encrypted at rest).
 
 The audit log refuses UPDATE and DELETE with triggers on both databases. The one change allowed
 is the foreign key's own ``ON DELETE SET NULL`` of ``actor_id`` (an account removed), with every
@@ -60,6 +60,30 @@ def upgrade():
     sa.PrimaryKeyConstraint('key', name=op.f('pk_site_setting'))
     )
 
+    op.create_table('issuer_key',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('issuer_id', sa.Integer(), nullable=False),
+    sa.Column('fingerprint', sa.String(length=64), nullable=False),
+    sa.Column('subject', sa.String(length=512), nullable=False),
+    sa.Column('not_before', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('not_after', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('certificate_pem', sa.Text(), nullable=False),
+    sa.Column('chain_pem', sa.Text(), nullable=False),
+    sa.Column('encrypted_key', sa.Text(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('uploaded_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('uploaded_by_id', sa.Integer(), nullable=True),
+    sa.Column('retired_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['issuer_id'], ['issuer.id'], name=op.f('fk_issuer_key_issuer_id_issuer'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['uploaded_by_id'], ['user.id'], name=op.f('fk_issuer_key_uploaded_by_id_user'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_issuer_key')),
+    sa.UniqueConstraint('fingerprint', name=op.f('uq_issuer_key_fingerprint'))
+    )
+    with op.batch_alter_table('issuer_key', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_issuer_key_issuer_id'), ['issuer_id'], unique=False)
+        batch_op.create_index('uq_issuer_key_active', ['issuer_id'], unique=True,
+                              sqlite_where=sa.text('active'), postgresql_where=sa.text('active'))
+
     if op.get_bind().dialect.name == 'postgresql':
         op.execute(PG_FUNCTION)
         op.execute("CREATE TRIGGER audit_entry_append_only BEFORE UPDATE OR DELETE ON audit_entry "
@@ -74,6 +98,10 @@ def downgrade():
         op.execute("DROP FUNCTION audit_entry_append_only()")
     else:
         op.execute("DROP TRIGGER audit_entry_no_update")
+    with op.batch_alter_table('issuer_key', schema=None) as batch_op:
+        batch_op.drop_index('uq_issuer_key_active', sqlite_where=sa.text('active'), postgresql_where=sa.text('active'))
+        batch_op.drop_index(batch_op.f('ix_issuer_key_issuer_id'))
+    op.drop_table('issuer_key')
     op.drop_table('site_setting')
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.drop_column('phone')
