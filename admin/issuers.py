@@ -122,7 +122,7 @@ def _issuer(issuer_id: int) -> Issuer:
 
 def save_emblem(data: bytes) -> str:
     """Check an emblem image (PNG or JPEG, within bounds) and store it under a name made from its
-    content (the PDF renderer reads an emblem once per path); returns the path."""
+    content (the PDF renderer reads an emblem once per path); returns its path under ``MEDIA_DIR``."""
     if len(data) > MAX_EMBLEM_BYTES:
         raise ValueError(_("Ảnh quá lớn (tối đa 1 MB)."))
     try:
@@ -138,9 +138,9 @@ def save_emblem(data: bytes) -> str:
         raise ValueError(_("Ảnh quá lớn (tối đa 3000 × 3000 điểm ảnh)."))
     folder = Path(current_app.config["MEDIA_DIR"]) / "issuers"
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"emblem-{hashlib.sha256(data).hexdigest()[:24]}.{'png' if kind == 'PNG' else 'jpg'}"
-    path.write_bytes(data)
-    return str(path)
+    name = f"emblem-{hashlib.sha256(data).hexdigest()[:24]}.{'png' if kind == 'PNG' else 'jpg'}"
+    (folder / name).write_bytes(data)
+    return f"issuers/{name}"  # relative to MEDIA_DIR (``certificates.documents.emblem_file``)
 
 
 @bp.route("/issuers")

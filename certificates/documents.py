@@ -78,11 +78,22 @@ def _layout(issuer_name: str, parent_name: str | None, signer_title: str, signer
                         emblem_path=Path(emblem_path) if emblem_path else None, font_dir=Path(font_dir))
 
 
+def emblem_file(path: str | None) -> str | None:
+    """Where an issuer's emblem is: an absolute path as configured, or a path relative to
+    ``MEDIA_DIR`` for an emblem uploaded in the administration (it moves with the media files
+    in a backup and restore)."""
+    if not path:
+        return None
+    if Path(path).is_absolute():
+        return path
+    return str(Path(current_app.config["MEDIA_DIR"]) / path)
+
+
 def layout_of(certificate: Certificate) -> IssuerLayout:
     """The issuer's layout as it was at issue (the signer printed is the one recorded)."""
     return _layout(certificate.issuer_name, certificate.issuer.parent_name if certificate.issuer else None,
                    certificate.signer_title, certificate.signer_name, certificate.issue_place,
-                   certificate.issuer.emblem_path if certificate.issuer else None,
+                   emblem_file(certificate.issuer.emblem_path) if certificate.issuer else None,
                    current_app.config["CERTIFICATE_FONT_DIR"])
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from cryptography import x509
@@ -189,7 +190,8 @@ def test_issuer_details_patterns_and_emblem(client, users, issuer):
     _db.session.refresh(issuer)
     assert issuer.issue_place == "Vinh" and issuer.signer_name == "Trần Thị Lan"
     assert issuer.serial_pattern == "{code}-{symbol}-{year}-{number:05d}"
-    assert issuer.emblem_path and issuer.emblem_path.endswith(".png")
+    assert issuer.emblem_path.startswith("issuers/") and issuer.emblem_path.endswith(".png")
+    assert Path(documents.emblem_file(issuer.emblem_path)).read_bytes() == _png()
     assert _db.session.scalar(select(AuditEntry).where(AuditEntry.action == "issuer.update"))
     for bad, why in (("{symbol}-{year}", "{number}"), ("{number:06d}-{holder}", "Trường không hợp lệ"),
                      ("{number:zz}", "không định dạng được"), ("{number.__class__}", "Trường không hợp lệ")):
