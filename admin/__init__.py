@@ -22,4 +22,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(profile_bp)
     app.cli.add_command(admin_cli)
     add_nav_entry(app, "admin.home", _l("Quản trị"), ("admin",))
-    add_nav_entry(app, "profile.profile", _l("Tài khoản"))
+    add_nav_entry(app, "profile.profile", _l("Tài khoản của tôi"))
