@@ -22,8 +22,8 @@ def _sign_in(page, server: str, username: str, password: str, a11y) -> None:  # 
     page.get_by_role("button", name="Đăng nhập").click()
 
 
-def test_administrator_creates_an_account_and_the_colleague_helps_herself(  # noqa: F811
-        browser, live_server, demo_data, db, a11y, tmp_path):
+def test_administrator_creates_an_account_and_the_colleague_helps_herself(
+        browser, live_server, demo_data, db, a11y, tmp_path):  # noqa: F811
     from lms.demo import DEMO_PASSWORD
 
     admin = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
