@@ -19,7 +19,7 @@ SECURITY_HEADERS = (
 )
 
 # The feature packages, in the order their blueprints, catalogues and hooks are registered.
-FEATURES = ("courses", "quizzes", "certificates", "notifications", "mock")
+FEATURES = ("courses", "quizzes", "certificates", "notifications", "mock", "admin")
 
 
 def create_app(config_overrides: dict | None = None) -> Flask:
@@ -72,6 +72,7 @@ def register_extensions(app: Flask) -> None:
     """Bind the unbound extension objects to ``app``."""
     from lms import accounts, transactions, web
     from lms import jobs  # noqa: F401  (its model belongs to the schema)
+    from lms import settings  # noqa: F401  (its model belongs to the schema)
     from lms import mail
     from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
 

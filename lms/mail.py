@@ -105,14 +105,18 @@ def retry_delays(app: Flask | None = None) -> list[float]:
 
 
 def default_sender() -> str:
-    """``MAIL_DEFAULT_SENDER``, or the site's name at no-reply@ the site's host."""
+    """The site setting "mail_sender", else ``MAIL_DEFAULT_SENDER``, else the site's name at
+    no-reply@ the site's host."""
+    from lms.settings import setting
+
     config = current_app.config
-    if config.get("MAIL_DEFAULT_SENDER"):
-        return config["MAIL_DEFAULT_SENDER"]
+    sender = setting("mail_sender")  # the site setting where an administrator set one
+    if sender:
+        return sender
     host = urlsplit(config["SITE_URL"]).hostname or "localhost"
     if "." not in host:  # an address needs a domain; "localhost" has none
         host += ".localdomain"
-    return str(Address(config["SITE_NAME"], "no-reply", host))
+    return str(Address(setting("site_name"), "no-reply", host))
 
 
 def backend_name() -> str:
@@ -227,8 +231,10 @@ def render_mail(template: str, locale: str, subject: Callable[[], str], context:
     from flask import render_template
     from flask_babel import force_locale
 
-    values = {"site_name": current_app.config["SITE_NAME"], "site_url": current_app.config["SITE_URL"],
-              "organisation": current_app.config["ORGANISATION_NAME"], **context}
+    from lms.settings import setting
+
+    values = {"site_name": setting("site_name"), "site_url": current_app.config["SITE_URL"],
+              "organisation": setting("organisation"), **context}
     with force_locale(locale):
         title = str(subject())
         text = render_template(template, **values).strip() + "\n"

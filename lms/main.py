@@ -47,11 +47,15 @@ def nav_entries() -> list[NavEntry]:
 
 
 def site_globals() -> dict:
-    """What every page's layout needs besides the account: the language and the site's name."""
+    """What every page's layout needs besides the account: the language, the site's name, the
+    organisation and the contact (site settings where an administrator set them, else config)."""
     from flask_babel import get_locale
 
+    from lms.settings import setting
+
     return {"current_locale": str(get_locale()), "languages": current_app.config["LANGUAGES"],
-            "site_name": current_app.config["SITE_NAME"]}
+            "site_name": setting("site_name"), "organisation_name": setting("organisation"),
+            "site_contact": setting("contact")}
 
 
 def add_demo_loader(app: Flask, name: str, loader: Callable[[], object]) -> None:

@@ -26,7 +26,7 @@ from sqlalchemy import ColumnElement, Select, false, or_, select, true
 from sqlalchemy.orm import QueryableAttribute
 
 from lms.extensions import db
-from lms.models import Agency, Role, User
+from lms.models import Agency, AuditEntry, Role, User
 
 T = TypeVar("T")
 # A column that places a row (a mapped attribute such as ``Certificate.holder_agency_id``, or any
@@ -204,3 +204,9 @@ register_policy(Agency, Policy(
     agencies=lambda: [Agency.id],
     actions={"view": (Role.HR, Role.EXAMINER, Role.BOARD_CHAIR), "assign": (Role.HR,), "schedule": (Role.EXAMINER,),
              "manage": ()}))
+
+# An audit entry belongs to its actor's agency: an administrator of a department reads what that
+# department's people did (entries without an actor — failed sign-ins, commands — only everything).
+register_policy(AuditEntry, Policy(
+    agencies=lambda: [select(User.agency_id).where(User.id == AuditEntry.actor_id).scalar_subquery()],
+    actions={"view": ()}))  # administrators only

@@ -21,6 +21,13 @@ AUDITED = {
     "demo load": "account.create",
     "backup create": "backup.create",
     "backup restore": "backup.restore",
+    "admin create": "account.create",
+    "admin grant": "account.grant",
+    "admin revoke": "account.revoke",
+    "admin deactivate": "account.deactivate",
+    "admin reactivate": "account.reactivate",
+    "admin reset-password": "account.password_reset",
+    "admin sign-out": "account.sign_out_everywhere",
 }
 # Commands that do not, and why.
 EXEMPT = {
@@ -34,6 +41,8 @@ EXEMPT = {
     "certificates demo-issuer": "writes development keys to disk; no data in the database",
     "jobs worker": "runs jobs recorded (and audited) where they were started",
     "backup verify": "reads only",
+    "admin list": "reads only",
+    "admin new-encryption-key": "prints a new key for the environment; stores nothing",
 }
 
 
