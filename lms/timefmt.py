@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask_babel import format_decimal
@@ -35,7 +36,7 @@ def format_datetime(value: datetime | None) -> str:
     return local(value).strftime("%d/%m/%Y %H:%M")
 
 
-def format_score(value: float | None) -> str:
+def format_score(value: float | Decimal | None) -> str:
     """A score with two decimals in the reader's locale: 8,50 in Vietnamese, 8.50 in English."""
     if value is None:
         return ""

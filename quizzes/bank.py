@@ -96,7 +96,7 @@ def _apply(question: Question, gift: GiftQuestion) -> None:
     question.ignore_diacritics = "ignore-diacritics" in tags
 
 
-def question_from_gift(gift: GiftQuestion, *, module_code: str, category: QuestionCategory,
+def question_from_gift(gift: GiftQuestion, *, module_code: str, category: QuestionCategory | None,
                        author: User | None = None) -> Question:
     """A new (unsaved) question built from a parsed GIFT question."""
     question = Question(module_code=module_code, category=category, status=QuestionStatus.ACTIVE,
@@ -121,20 +121,21 @@ def import_gift(text: str, *, default_category: str | None = None, default_modul
     parsed = parse_gift(text)
     known = set(module_codes())
     errors = []
-    modules = []
     if default_module is not None and default_module not in known:
         raise ImportError_([(0, _l("không có mô-đun %(module)s trong khung kỹ năng (IU01–IU15)",
                                    module=default_module))])
+    placed: list[tuple[GiftQuestion, str]] = []
     for gift in parsed:
         module = _module_of(gift, known) or default_module
         if module is None:
             errors.append((gift.line, _l("câu hỏi chưa gắn mô-đun khung kỹ năng: thêm thẻ như [tag:IU01] "
                                          "hoặc đặt vào danh mục IU01")))
-        modules.append(module)
+        else:
+            placed.append((gift, module))
     if errors:
         raise ImportError_(errors)
     entries = [(gift, module, (gift.category if file_categories else "") or default_category or module, "")
-               for gift, module in zip(parsed, modules, strict=True)]
+               for gift, module in placed]
     return _add_questions(entries, author)
 
 

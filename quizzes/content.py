@@ -154,6 +154,8 @@ def load_quiz_content(root: Path) -> None:
 
     for path, gifts in practice_files.items():
         course = db.session.scalar(select(Course).where(Course.slug == path.parent.name))
+        if course is None:
+            raise ContentError([Problem(path, 1, f"no course '{path.parent.name}' beside these questions")])
         questions = _sync_category(f"Khóa học/{path.parent.name}", gifts)
         quiz = _quiz(f"{path.parent.name}-luyen-tap")
         quiz.title, quiz.kind, quiz.course_id = f"Luyện tập: {course.title}", QuizKind.PRACTICE, course.id
@@ -177,6 +179,8 @@ def load_quiz_content(root: Path) -> None:
 
     for slug, (pass_mark, size) in final_settings.items():
         course = db.session.scalar(select(Course).where(Course.slug == slug))
+        if course is None:
+            raise ContentError([Problem(Path(slug), 1, f"no course '{slug}' for its final quiz")])
         questions = _final_quiz_questions(course, size)
         if not questions:
             continue

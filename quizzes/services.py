@@ -19,7 +19,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload, selectinload
 
-from lms.database import utcnow
+from lms.database import rows_changed, utcnow
 from lms.extensions import db
 from lms.models import User
 from quizzes.grading import InvalidResponse, grade, validate_response
@@ -223,10 +223,10 @@ _ANSWER_UPSERT = {"sqlite": _answer_upsert(sqlite_insert), "postgresql": _answer
 def _store(attempt_id: int, user_id: int, question_id: int, response: dict | None, seq: int, now: datetime) -> bool:
     """Run the conditional upsert on the request's session; True when it stored the answer."""
     statement = _ANSWER_UPSERT[db.session.get_bind().dialect.name]
-    result = db.session.execute(statement, {"attempt_id": attempt_id, "user_id": user_id,
-                                            "question_id": question_id, "response": response, "seq": seq,
-                                            "saved_at": now})
-    return result.rowcount == 1
+    stored = rows_changed(db.session, statement, {"attempt_id": attempt_id, "user_id": user_id,
+                                                  "question_id": question_id, "response": response, "seq": seq,
+                                                  "saved_at": now})
+    return stored == 1
 
 
 def save_answer(attempt_id: int, user_id: int, question_id: int, raw_response: dict | None, seq: int) -> SaveResult:
@@ -318,9 +318,9 @@ def submit_attempt(attempt: Attempt, responses: dict[int, dict | None] | None = 
 def _finalise(attempt: Attempt, reason: str, now: datetime) -> Attempt:
     # Claim the attempt with a conditional update so that two simultaneous finishes (a double
     # click, two tabs, the sweep) grade it exactly once: only the request that flips the row goes on.
-    claimed = db.session.execute(
+    claimed = rows_changed(db.session,
         update(Attempt).where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
-        .values(submitted_at=now, finished_reason=reason).execution_options(synchronize_session=False)).rowcount
+        .values(submitted_at=now, finished_reason=reason).execution_options(synchronize_session=False))
     db.session.refresh(attempt)
     if claimed != 1:
         return attempt
@@ -434,7 +434,7 @@ def has_passed(user: User, quiz: Quiz) -> Attempt | None:
         return None
     finished = [a for a in attempts_of(user, quiz) if a.finished and a.score is not None]
     if quiz.grading_method == "highest":
-        return max(finished, key=lambda a: a.score)
+        return max(finished, key=lambda a: a.score or Decimal(0))
     return finished[-1]
 
 
