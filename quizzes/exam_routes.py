@@ -345,6 +345,7 @@ def exam_results(session_id: int):
     return render_template("quizzes/exams/results.html", session=session, candidates=candidates, form=EmptyForm(),
                            remark_form=RemarkForm(), approval_form=ApprovalForm(), may_approve=may_approve,
                            may_manage=permitted(session, "manage"), missing=exams.missing_marks(session),
+                           closed=session.approved or utcnow() > session.closes_at,
                            entered=_marks_entered(session))
 
 

@@ -218,7 +218,8 @@ def test_the_chair_approves_with_a_decision_once_every_mark_is_in_and_sees_who_e
     assert "Điểm còn thiếu (" in page and "Trần Văn Minh" in page
     assert "chưa có điểm thực hành" in page or "câu tự luận chưa chấm" in page
     assert "Thực hành: Lê Thị Thu Hà" in page  # who entered the learner's practical mark
-    assert "Vắng thi" in page and "Đặng Văn Hùng — Chủ tịch" in page
+    assert "Chưa bắt đầu" in page and "Vắng thi" not in page  # the session is still open
+    assert "Đặng Văn Hùng — Chủ tịch" in page
     data = {"decision_number": "20/QĐ-HĐT", "decision_date": "2026-12-04"}
     post_form(client, results, f"/exams/{session.id}/approve", data)
     db.session.refresh(session)
@@ -246,6 +247,7 @@ def test_the_chair_approves_with_a_decision_once_every_mark_is_in_and_sees_who_e
     assert session.decision_number == "20/QĐ-HĐT" and session.decision_date.isoformat() == "2026-12-04"
     page = client.get(results).get_data(as_text=True)
     assert "Quyết định số 20/QĐ-HĐT ngày 04/12/2026; người phê duyệt: Đặng Văn Hùng." in page
+    assert "Vắng thi" in page  # hr never came
     # A re-mark afterwards names who entered it, for the chair to see.
     post_form(examiner, results, f"/exams/{session.id}/candidates/{author.id}/remark",
               {"part": "practical", "score": "9.5", "reason": "Đơn phúc khảo ngày 05/12/2026"})
