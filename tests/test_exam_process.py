@@ -170,6 +170,38 @@ def test_an_exam_may_show_its_key_after_it_closes_but_its_verdict_only_after_app
     assert all("credit" not in question for question in api["questions"])  # no verdict per question either
 
 
+def test_an_exam_set_to_reveal_after_approval_shows_its_key_with_the_official_result(client, db, users, province,
+                                                                                    chair):
+    _bank()
+    session = _session(users, province, reveal="after_approval", has_practical=False)
+    attempt = _sit(session, users["learner"])
+    session.closes_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    login(client, "learner")
+    page, api = _seen(client, attempt.id)
+    assert "Đáp án đúng" not in page and not api["review_released"]  # closed, not approved
+    exams.approve(session, chair, "16/QĐ-HĐT", utcnow().date())
+    db.session.commit()
+    page, api = _seen(client, attempt.id)
+    assert "Đáp án đúng" in page and "Kết quả chính thức" in page and api["review_released"]
+    assert api["official"]["passed"] is True and api["official"]["practical"] is None
+
+
+def test_a_board_chair_of_another_province_neither_sees_nor_approves(app, db, users, province):
+    _bank()
+    session = _session(users, province)
+    elsewhere = factories.agency("000.00.00.H42", "Ủy ban nhân dân tỉnh Hà Tĩnh")
+    factories.user("Võ Văn Lâm", username="chutich2", role=Role.BOARD_CHAIR, scope=elsewhere)
+    db.session.commit()
+    other = app.test_client()
+    login(other, "chutich2")
+    assert other.get(f"/exams/{session.id}/results").status_code == 404
+    assert other.get(f"/exams/{session.id}/results.pdf").status_code == 404
+    assert "Thi chứng chỉ CNTT cơ bản đợt 2" not in other.get("/exams").get_data(as_text=True)
+    assert post_form(other, "/exams", f"/exams/{session.id}/approve",
+                     {"decision_number": "1/QĐ", "decision_date": "2026-12-04"}).status_code == 404
+
+
 def test_an_exam_cannot_be_set_to_reveal_its_key_during_the_session(db, users, province):
     with pytest.raises(QuizError) as error:
         _session(users, province, reveal="after_attempt")
