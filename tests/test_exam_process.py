@@ -476,6 +476,10 @@ def test_the_monitoring_page_shows_each_candidate_and_adds_time(client, db, user
     db.session.refresh(candidate)
     db.session.refresh(answering)
     assert candidate.extra_minutes == 10 and answering.deadline - before == timedelta(minutes=10)
+    from lms.models import AuditEntry
+
+    assert [e.details["after"] for e in db.session.scalars(select(AuditEntry).where(
+        AuditEntry.action == "exam.extra_time").order_by(AuditEntry.id))] == [5, 10]
     rows = {row["name"]: row for row in client.get(f"/exams/{session.id}/monitor.json").get_json()["candidates"]}
     assert rows["Nguyễn Thị Hương"]["seconds_left"] > 39 * 60 and rows["Nguyễn Thị Hương"]["extra_minutes"] == 10
 
