@@ -58,6 +58,7 @@ def test_examiner_watches_the_room_chair_approves_candidate_reads_the_result(bro
     save_answer(attempt.id, attempt.user_id, slot.question_id, {"option": slot.question.options[0].id}, seq=3)
     db.session.commit()
     expect(row.locator(".answered")).to_have_text("1/4", timeout=12_000)
+    expect(page.locator('#monitor-counts [data-state="answering"] strong')).to_have_text("1")
     expect(page.locator("#monitor-status")).to_contain_text("Cập nhật lúc")
     page.get_by_label("Số phút cộng thêm cho Nguyễn Thị Hương").fill("10")
     row.get_by_role("button", name="Cộng").click()
