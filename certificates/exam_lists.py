@@ -30,6 +30,7 @@ from xml.sax.saxutils import escape
 from certificates.exports import Score, _workbook
 from certificates.models import Issuer
 from certificates.pdf import FONT_FILES
+from lms.database import utcnow
 from lms.extensions import db
 from lms.text import name_sort_key
 from lms.timefmt import format_date, format_datetime, format_score, local
@@ -163,7 +164,7 @@ def attendance_pdf(session: ExamSession) -> bytes:
 
 def _result_word(session: ExamSession, candidate: ExamCandidate) -> str:
     if candidate.attempt is None:
-        return _("Vắng thi")
+        return _("Vắng thi") if session.approved or utcnow() > session.closes_at else _("Chưa bắt đầu")
     if candidate.passed is None:
         return _("Chờ chấm")
     return _("Đạt") if candidate.passed else _("Không đạt")

@@ -141,7 +141,12 @@ def load_quiz_content(root: Path) -> None:
         except (InvalidOperation, ValueError, TypeError):
             problems.append(Problem(course_file, 1, "'pass_mark' must be 0–10 and 'final_quiz_questions' a whole number"))
             continue
-        final_settings[course_file.parent.name] = (pass_mark, size)
+        # When the final quiz shows its key (quizzes.models.Reveal); absent = the kind's default.
+        reveal = doc.meta.get("final_quiz_reveal")
+        if reveal is not None and reveal not in ("at_once", "after_attempt", "never"):
+            problems.append(Problem(course_file, 1, "'final_quiz_reveal' must be at_once, after_attempt or never"))
+            continue
+        final_settings[course_file.parent.name] = (pass_mark, size, reveal)
     if problems:
         raise ContentError(problems)
 
@@ -177,7 +182,7 @@ def load_quiz_content(root: Path) -> None:
         quiz.description = "Kết quả chỉ để bạn tự kiểm tra, không được ghi nhận chính thức."
         _set_items(quiz, questions)
 
-    for slug, (pass_mark, size) in final_settings.items():
+    for slug, (pass_mark, size, reveal) in final_settings.items():
         course = db.session.scalar(select(Course).where(Course.slug == slug))
         if course is None:
             raise ContentError([Problem(Path(slug), 1, f"no course '{slug}' for its final quiz")])
@@ -187,7 +192,7 @@ def load_quiz_content(root: Path) -> None:
         quiz = _quiz(f"{slug}-cuoi-khoa")
         quiz.title, quiz.kind, quiz.course_id = f"Bài kiểm tra cuối khóa: {course.title}", QuizKind.COURSE, course.id
         touch_course(course.id)
-        quiz.pass_mark, quiz.shuffle, quiz.max_attempts = pass_mark, True, None
+        quiz.pass_mark, quiz.shuffle, quiz.max_attempts, quiz.reveal = pass_mark, True, None, reveal
         quiz.description = "Đạt bài kiểm tra này và học hết các bài để nhận giấy chứng nhận hoàn thành khóa học."
         _set_items(quiz, questions)
     db.session.flush()

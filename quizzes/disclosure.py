@@ -114,7 +114,8 @@ def disclose(attempt: Attempt, now: datetime | None = None) -> Disclosure:
     session = session_of_quiz(attempt.quiz)
     official = None
     if session is None:
-        verdict = attempt.finished
+        # An exam's form whose session is gone keeps its verdict to itself, as before approval.
+        verdict = attempt.finished and attempt.quiz.kind is not QuizKind.EXAM
     else:
         verdict = attempt.finished and session.approved
         candidate = candidate_of_attempt(attempt) if verdict else None

@@ -174,7 +174,7 @@ def exam_candidates(session_id: int):
         return _detail_page(session, candidates_form=form, problems=[problem_message(p) for p in problems],
                             problems_in=source), 400
     try:
-        added = exams.add_people(session, people)
+        added = exams.add_people(session, people, by=current_user)
     except services.QuizError as error:
         db.session.rollback()
         flash(error_message(error), "error")
@@ -203,7 +203,7 @@ def exam_extra_time(session_id: int, candidate_id: int):
     if form.validate_on_submit():
         try:
             exams.set_extra_time(candidate, candidate.extra_minutes + form.minutes.data if adding
-                                 else form.minutes.data)
+                                 else form.minutes.data, by=current_user)
         except services.QuizError:
             db.session.rollback()
             flash(_("Tổng thời gian cộng thêm phải từ 0 đến 240 phút."), "error")
@@ -345,6 +345,7 @@ def exam_results(session_id: int):
     return render_template("quizzes/exams/results.html", session=session, candidates=candidates, form=EmptyForm(),
                            remark_form=RemarkForm(), approval_form=ApprovalForm(), may_approve=may_approve,
                            may_manage=permitted(session, "manage"), missing=exams.missing_marks(session),
+                           closed=session.approved or utcnow() > session.closes_at,
                            entered=_marks_entered(session))
 
 

@@ -227,7 +227,7 @@ def check_candidate_rows(rows, by: User | None = None) -> tuple[list[User], list
     return people, problems
 
 
-def add_people(session: ExamSession, people: list[User]) -> int:
+def add_people(session: ExamSession, people: list[User], by: User | None = None) -> int:
     """Put people (already resolved) on the list; those listed already are left as they are."""
     if session.approved:
         raise QuizError("approved")
@@ -236,6 +236,8 @@ def add_people(session: ExamSession, people: list[User]) -> int:
     for person in new:
         session.candidates.append(ExamCandidate(user_id=person.id))
     db.session.flush()
+    if new:
+        audit("exam.candidates", f"exam_session:{session.id}", {"added": [person.id for person in new]}, actor=by)
     candidates_added.send(session, user_ids=[person.id for person in new])
     return len(new)
 
@@ -300,10 +302,13 @@ def start_exam(session: ExamSession, user: User, access_code: str | None,
     return attempt
 
 
-def set_extra_time(candidate: ExamCandidate, minutes: int) -> None:
+def set_extra_time(candidate: ExamCandidate, minutes: int, by: User | None = None) -> None:
     """Give a candidate extra minutes (e.g. a disability); moves a running deadline too."""
     if not 0 <= minutes <= 240:
         raise QuizError("extra-time", "extra time must be 0–240 minutes")
+    if minutes != candidate.extra_minutes:
+        audit("exam.extra_time", f"exam_candidate:{candidate.id}",
+              {"before": candidate.extra_minutes, "after": minutes}, actor=by)
     change = minutes - candidate.extra_minutes
     audit("exam.extra_time", f"exam_candidate:{candidate.id}", {"before": candidate.extra_minutes, "after": minutes})
     candidate.extra_minutes = minutes

@@ -371,6 +371,10 @@ def mark_answer(answer: AttemptAnswer, credit: float, by: User | None = None) ->
     attempt = answer.attempt
     recompute_score(attempt)
     db.session.flush()
+    if by is not None:
+        from lms.services import audit
+
+        audit("quiz.mark", f"attempt_answer:{answer.id}", {"credit": credit}, actor=by)
     if attempt.score is not None:
         attempt_graded.send(attempt)
     return attempt

@@ -170,6 +170,38 @@ def test_an_exam_may_show_its_key_after_it_closes_but_its_verdict_only_after_app
     assert all("credit" not in question for question in api["questions"])  # no verdict per question either
 
 
+def test_an_exam_set_to_reveal_after_approval_shows_its_key_with_the_official_result(client, db, users, province,
+                                                                                    chair):
+    _bank()
+    session = _session(users, province, reveal="after_approval", has_practical=False)
+    attempt = _sit(session, users["learner"])
+    session.closes_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    login(client, "learner")
+    page, api = _seen(client, attempt.id)
+    assert "Đáp án đúng" not in page and not api["review_released"]  # closed, not approved
+    exams.approve(session, chair, "16/QĐ-HĐT", utcnow().date())
+    db.session.commit()
+    page, api = _seen(client, attempt.id)
+    assert "Đáp án đúng" in page and "Kết quả chính thức" in page and api["review_released"]
+    assert api["official"]["passed"] is True and api["official"]["practical"] is None
+
+
+def test_a_board_chair_of_another_province_neither_sees_nor_approves(app, db, users, province):
+    _bank()
+    session = _session(users, province)
+    elsewhere = factories.agency("000.00.00.H42", "Ủy ban nhân dân tỉnh Hà Tĩnh")
+    factories.user("Võ Văn Lâm", username="chutich2", role=Role.BOARD_CHAIR, scope=elsewhere)
+    db.session.commit()
+    other = app.test_client()
+    login(other, "chutich2")
+    assert other.get(f"/exams/{session.id}/results").status_code == 404
+    assert other.get(f"/exams/{session.id}/results.pdf").status_code == 404
+    assert "Thi chứng chỉ CNTT cơ bản đợt 2" not in other.get("/exams").get_data(as_text=True)
+    assert post_form(other, "/exams", f"/exams/{session.id}/approve",
+                     {"decision_number": "1/QĐ", "decision_date": "2026-12-04"}).status_code == 404
+
+
 def test_an_exam_cannot_be_set_to_reveal_its_key_during_the_session(db, users, province):
     with pytest.raises(QuizError) as error:
         _session(users, province, reveal="after_attempt")
@@ -218,7 +250,8 @@ def test_the_chair_approves_with_a_decision_once_every_mark_is_in_and_sees_who_e
     assert "Điểm còn thiếu (" in page and "Trần Văn Minh" in page
     assert "chưa có điểm thực hành" in page or "câu tự luận chưa chấm" in page
     assert "Thực hành: Lê Thị Thu Hà" in page  # who entered the learner's practical mark
-    assert "Vắng thi" in page and "Đặng Văn Hùng — Chủ tịch" in page
+    assert "Chưa bắt đầu" in page and "Vắng thi" not in page  # the session is still open
+    assert "Đặng Văn Hùng — Chủ tịch" in page
     data = {"decision_number": "20/QĐ-HĐT", "decision_date": "2026-12-04"}
     post_form(client, results, f"/exams/{session.id}/approve", data)
     db.session.refresh(session)
@@ -246,6 +279,7 @@ def test_the_chair_approves_with_a_decision_once_every_mark_is_in_and_sees_who_e
     assert session.decision_number == "20/QĐ-HĐT" and session.decision_date.isoformat() == "2026-12-04"
     page = client.get(results).get_data(as_text=True)
     assert "Quyết định số 20/QĐ-HĐT ngày 04/12/2026; người phê duyệt: Đặng Văn Hùng." in page
+    assert "Vắng thi" in page  # hr never came
     # A re-mark afterwards names who entered it, for the chair to see.
     post_form(examiner, results, f"/exams/{session.id}/candidates/{author.id}/remark",
               {"part": "practical", "score": "9.5", "reason": "Đơn phúc khảo ngày 05/12/2026"})
@@ -442,6 +476,10 @@ def test_the_monitoring_page_shows_each_candidate_and_adds_time(client, db, user
     db.session.refresh(candidate)
     db.session.refresh(answering)
     assert candidate.extra_minutes == 10 and answering.deadline - before == timedelta(minutes=10)
+    from lms.models import AuditEntry
+
+    assert [e.details["after"] for e in db.session.scalars(select(AuditEntry).where(
+        AuditEntry.action == "exam.extra_time").order_by(AuditEntry.id))] == [5, 10]
     rows = {row["name"]: row for row in client.get(f"/exams/{session.id}/monitor.json").get_json()["candidates"]}
     assert rows["Nguyễn Thị Hương"]["seconds_left"] > 39 * 60 and rows["Nguyễn Thị Hương"]["extra_minutes"] == 10
 

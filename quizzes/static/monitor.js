@@ -23,6 +23,10 @@
       tr.querySelector(".last-save").textContent = row.last_save_text || "";
       tr.querySelector(".time-left").textContent = row.seconds_left === null ? "" : clock(row.seconds_left);
     });
+    Object.keys(data.counts).forEach(function (state) {
+      var count = document.querySelector('#monitor-counts [data-state="' + state + '"] strong');
+      if (count) { count.textContent = data.counts[state]; }
+    });
     status.textContent = words.updated + " " + new Date().toLocaleTimeString("vi-VN");
   }
 
