@@ -1,6 +1,23 @@
 """Practical skills: office-file tasks graded by the machine against declarative rubrics, and the
 checker of administrative document format (Nghị định 30/2020/NĐ-CP, Appendix I).
 
-Phase 1 is library code only: ``practical.grading.grade`` and ``practical.nd30.check`` are the
-service functions the web layer calls; the blueprint, models and routes come later.
+Library code: ``practical.grading.grade`` and ``practical.nd30.check``. The web faces: the public
+ND30 checker and its JSON API (``practical.nd30_routes``), practice tasks in courses, the practical
+part of certification exams with examiners' overrides (``practical.routes``).
 """
+from flask import Blueprint, Flask
+
+bp = Blueprint("practical", __name__, template_folder="templates")
+
+
+def init_app(app: Flask) -> None:
+    """Register the pages, the API, the template hooks other features' pages use, and the policy."""
+    from flask_babel import lazy_gettext as _l
+
+    from lms.main import add_nav_entry
+    from practical import access, models, nd30_routes, routes  # noqa: F401  (routes attach views to bp)
+
+    app.register_blueprint(bp)
+    access.register()
+    routes.register_template_hooks(app)
+    add_nav_entry(app, "practical.nd30_page", _l("Kiểm tra thể thức văn bản"))

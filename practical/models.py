@@ -1,0 +1,1 @@
+"""Practical submissions and examiners' overrides."""
