@@ -20,4 +20,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     access.register()
     routes.register_template_hooks(app)
+    add_nav_entry(app, "practical.practice_list", _l("Bài thực hành"))
     add_nav_entry(app, "practical.nd30_page", _l("Kiểm tra thể thức văn bản"))
