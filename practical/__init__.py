@@ -15,7 +15,7 @@ def init_app(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     from lms.main import add_nav_entry
-    from practical import access, models, nd30_routes, routes  # noqa: F401  (routes attach views to bp)
+    from practical import access, exam_routes, models, nd30_routes, routes  # noqa: F401  (routes attach views to bp)
 
     app.register_blueprint(bp)
     access.register()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import RadioField, TextAreaField
+from wtforms import HiddenField, RadioField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from lms.forms import Form
@@ -19,6 +19,7 @@ class OfficeUploadForm(Form):
 class OverrideForm(Form):
     """An examiner's decision on one check, with the reason (kept and audited)."""
 
+    check_id = HiddenField(validators=[DataRequired(), Length(max=80)])
     verdict = RadioField(_l("Kết luận của giám khảo"),
                          choices=[("pass", _l("Đạt")), ("fail", _l("Không đạt")), ("machine", _l("Theo máy chấm"))],
                          validators=[DataRequired()])

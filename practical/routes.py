@@ -114,4 +114,11 @@ def register_template_hooks(app: Flask) -> None:
         """The practice tasks of a course's framework modules (IU03 documents, IU04 spreadsheets…)."""
         return services.tasks_for_modules(list(getattr(course, "modules", None) or []))
 
+    def exam_practical_task(session) -> Task | None:
+        """The practical task an exam session sets (None: none chosen, or no practical part)."""
+        from practical.exams import exam_task
+
+        return exam_task(session)
+
     app.add_template_global(course_practical_tasks, "course_practical_tasks")
+    app.add_template_global(exam_practical_task, "exam_practical_task")

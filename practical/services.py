@@ -119,7 +119,7 @@ def result_of(submission: PracticalSubmission) -> GradeResult:
     """The submission's result with the examiners' decisions counted (the machine's verdict of
     each check stays in it: ``CheckResult.passed``)."""
     machine = GradeResult.from_dict(submission.machine_result)
-    decisions = {check: Override(passed=bool(row.passed), reason=row.reason, by=row.by.name if row.by else "")
+    decisions = {check: Override(passed=bool(row.passed), reason=row.reason, by=row.by.full_name if row.by else "")
                  for check, row in current_overrides(submission).items()}
     return machine.with_overrides(decisions)
 
