@@ -15,10 +15,11 @@ def init_app(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     from lms.main import add_nav_entry
-    from practical import access, exam_routes, models, nd30_routes, routes  # noqa: F401  (routes attach views to bp)
+    from practical import access, exam_routes, mock_routes, models, nd30_routes, routes  # noqa: F401  (routes attach views to bp)
 
     app.register_blueprint(bp)
     access.register()
     routes.register_template_hooks(app)
     add_nav_entry(app, "practical.practice_list", _l("Bài thực hành"))
+    add_nav_entry(app, "practical.mock_home", _l("Thi thử"))
     add_nav_entry(app, "practical.nd30_page", _l("Kiểm tra thể thức văn bản"))

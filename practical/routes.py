@@ -120,5 +120,15 @@ def register_template_hooks(app: Flask) -> None:
 
         return exam_task(session)
 
+    def mock_exam_of(attempt):
+        """The mock exam whose theory part ``attempt`` is (None for any other attempt)."""
+        from sqlalchemy import select
+
+        from lms.extensions import db
+        from practical.models import MockExam
+
+        return db.session.scalar(select(MockExam).where(MockExam.attempt_id == attempt.id))
+
     app.add_template_global(course_practical_tasks, "course_practical_tasks")
+    app.add_template_global(mock_exam_of, "mock_exam_of")
     app.add_template_global(exam_practical_task, "exam_practical_task")
