@@ -2,8 +2,10 @@
 checker of administrative document format (Nghị định 30/2020/NĐ-CP, Appendix I).
 
 Library code: ``practical.grading.grade`` and ``practical.nd30.check``. The web faces: the public
-ND30 checker and its JSON API (``practical.nd30_routes``), practice tasks in courses, the practical
-part of certification exams with examiners' overrides (``practical.routes``).
+ND30 checker and its JSON API (``nd30_routes``), practice tasks in courses (``routes``), the
+practical part of certification exams with examiners' overrides (``exams``, ``exam_routes``) and
+the mock certification exam (``mock``, ``mock_routes``). Submissions are ``models``; ``services``
+grades and keeps them.
 """
 from flask import Blueprint, Flask
 
@@ -14,12 +16,14 @@ def init_app(app: Flask) -> None:
     """Register the pages, the API, the template hooks other features' pages use, and the policy."""
     from flask_babel import lazy_gettext as _l
 
-    from lms.main import add_nav_entry
-    from practical import access, exam_routes, mock_routes, models, nd30_routes, routes  # noqa: F401  (routes attach views to bp)
+    from lms.main import add_demo_loader, add_nav_entry
+    from practical import access, exam_routes, mock_routes, models, nd30_routes, routes  # noqa: F401  (views attach to bp)
+    from practical.demo import load_demo_practical
 
     app.register_blueprint(bp)
     access.register()
     routes.register_template_hooks(app)
+    add_demo_loader(app, "exam with a machine-graded practical part", load_demo_practical)
     add_nav_entry(app, "practical.practice_list", _l("Bài thực hành"))
     add_nav_entry(app, "practical.mock_home", _l("Thi thử"))
     add_nav_entry(app, "practical.nd30_page", _l("Kiểm tra thể thức văn bản"))

@@ -17,7 +17,7 @@ from practical import exams as practical_exams
 from practical.models import CheckOverride, PracticalSubmission, Purpose
 from practical.services import PracticalError
 from quizzes import exams
-from quizzes.models import ExamCandidate
+from quizzes.models import ExamCandidate, ExamSession
 from tests import factories
 from tests.conftest import csrf_token_from, login
 
@@ -206,3 +206,19 @@ def test_the_task_cannot_change_once_files_are_handed_in(db, users, exam):
     with pytest.raises(PracticalError) as unknown:
         practical_exams.set_exam_task(exam, "khong-co", users["examiner"])
     assert unknown.value.code == "unknown-task"
+
+
+def test_demo_session_with_a_practical_part(db):
+    from lms.demo import load_demo
+    from practical.demo import DEMO_SESSION_TITLE, load_demo_practical
+
+    load_demo()
+    for module in ("IU01", "IU02", "IU03", "IU04", "IU05", "IU06"):
+        factories.question(f"Câu {module} một?", module=module)
+        factories.question(f"Câu {module} hai?", module=module)
+    load_demo_practical()
+    load_demo_practical()  # idempotent
+    sessions = list(db.session.scalars(select(ExamSession).where(ExamSession.title == DEMO_SESSION_TITLE)))
+    assert len(sessions) == 1 and practical_exams.exam_task(sessions[0]).slug == "iu04-bang-luong"
+    handed_in = db.session.scalar(select(PracticalSubmission))
+    assert handed_in.user.username == "tacgia" and handed_in.score < handed_in.max_score

@@ -43,6 +43,10 @@ def test_page_needs_no_account_and_offers_the_samples(client, db):
     assert client.get("/nd30/samples/khong-co.docx").status_code == 404
 
 
+def test_home_page_leads_anonymous_visitors_to_the_checker(client, db):
+    assert "/nd30" in client.get("/").get_data(as_text=True)
+
+
 def test_the_compliant_example_offered_for_download_passes_the_check(client, db):
     example = client.get("/nd30/samples/vi-du-cong-van.docx").data
     result = _api(client, data=example, name="vi-du-cong-van.docx")
