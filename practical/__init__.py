@@ -16,6 +16,8 @@ def init_app(app: Flask) -> None:
     """Register the pages, the API, the template hooks other features' pages use, and the policy."""
     from flask_babel import lazy_gettext as _l
 
+    # The public ND30 checker has its card on the home page (``practical_home_card``) and a link
+    # on the practice list, rather than a place in the crowded navigation.
     from lms.main import add_demo_loader, add_nav_entry
     from practical import access, exam_routes, mock_routes, models, nd30_routes, routes  # noqa: F401  (views attach to bp)
     from practical.demo import load_demo_practical
@@ -26,4 +28,3 @@ def init_app(app: Flask) -> None:
     add_demo_loader(app, "exam with a machine-graded practical part", load_demo_practical)
     add_nav_entry(app, "practical.practice_list", _l("Bài thực hành"))
     add_nav_entry(app, "practical.mock_home", _l("Thi thử"))
-    add_nav_entry(app, "practical.nd30_page", _l("Kiểm tra thể thức văn bản"))
