@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from flask import current_app
 from sqlalchemy import func, select
 
 from lms.database import utcnow
@@ -37,11 +36,21 @@ _SHUFFLED_TYPES = (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_RESPONSE)
 
 
 def _questions_per_module() -> int:
-    return int(current_app.config.get("MOCK_QUESTIONS_PER_MODULE") or 5)
+    return _whole(services.setting("MOCK_QUESTIONS_PER_MODULE"), 5, 1, 50)
 
 
 def _theory_minutes() -> int:
-    return int(current_app.config.get("MOCK_THEORY_MINUTES") or 30)
+    return _whole(services.setting("MOCK_THEORY_MINUTES"), 30, 1, 240)
+
+
+def _whole(value, default: int, low: int, high: int) -> int:
+    """A whole-number setting within [low, high]; the default for anything else (a typo in the
+    environment must not stop the mock)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return default
+    return number if low <= number <= high else default
 
 
 def mock_quiz() -> Quiz:

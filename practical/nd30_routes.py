@@ -7,11 +7,10 @@ not recognise ("không nhận ra"). Nothing is stored. Both faces share one rate
 """
 from __future__ import annotations
 
-import os
 from contextlib import nullcontext
 from pathlib import Path
 
-from flask import abort, current_app, jsonify, render_template, request, send_file
+from flask import abort, jsonify, render_template, request, send_file
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -20,7 +19,7 @@ from lms.errors import render_error, wants_json
 from lms.extensions import csrf, limiter
 from lms.transactions import roll_back_request
 from lms.web import body_limit
-from practical import bp, nd30
+from practical import bp, nd30, services
 from practical.forms import OfficeUploadForm
 
 # A little above the largest accepted file, for the multipart envelope and the form's fields.
@@ -39,7 +38,7 @@ API_LANGUAGES = ("vi", "en")
 def nd30_limit() -> str:
     """Checks per address (Flask-Limiter notation): the instance's ``RATELIMIT_ND30``, else the
     environment's, else 20 a minute (a check reads a whole document: it is not free)."""
-    return current_app.config.get("RATELIMIT_ND30") or os.environ.get("RATELIMIT_ND30") or "20 per minute"
+    return services.setting("RATELIMIT_ND30", "20 per minute")
 
 
 # One budget for the page and the API: a client cannot double its checks by switching faces.

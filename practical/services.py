@@ -36,12 +36,18 @@ class PracticalError(Exception):
         self.code = code
 
 
+def setting(name: str, default: str | None = None) -> str | None:
+    """A setting of the practical feature: the application's configuration, else the environment
+    (12-factor; the kernel's ``lms.config`` need not know the feature's variables), else ``default``."""
+    return current_app.config.get(name) or os.environ.get(name) or default
+
+
 def tasks() -> dict[str, Task]:
     """Every shipped task by slug, read from ``content/practical`` once per process (tasks are
     reviewed content: a change ships with a restart, like the code that grades it)."""
     loaded = current_app.extensions.get("practical.tasks")
     if loaded is None:
-        root = current_app.config.get("PRACTICAL_CONTENT_DIR")
+        root = setting("PRACTICAL_CONTENT_DIR")
         loaded = load_tasks(Path(root)) if root else load_tasks()
         current_app.extensions["practical.tasks"] = loaded
     return loaded
@@ -60,7 +66,7 @@ def tasks_for_modules(modules: list[str]) -> list[Task]:
 
 def storage_dir() -> Path:
     """Where handed-in files are kept."""
-    configured = current_app.config.get("PRACTICAL_STORAGE_DIR")
+    configured = setting("PRACTICAL_STORAGE_DIR")
     return Path(configured) if configured else Path(current_app.config["MEDIA_DIR"]) / "practical"
 
 
