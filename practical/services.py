@@ -89,6 +89,14 @@ def _keep(data: bytes, extension: str) -> tuple[str, str]:
     return digest, name
 
 
+def _display_name(filename: str, extension: str) -> str:
+    """The name the person gave the file, as shown back to them: the last path part (either slash),
+    NFC, without control characters (PostgreSQL refuses NUL), at most 255 characters."""
+    base = nfc((filename or "").replace("\\", "/").rsplit("/", 1)[-1])
+    printable = "".join(ch for ch in base if ch.isprintable()).strip()
+    return printable[:255] or f"bai.{extension}"
+
+
 def _points(value: float) -> Decimal:
     return Decimal(str(value)).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
@@ -100,7 +108,7 @@ def submit(user: User, task_: Task, data: bytes, filename: str, *, purpose: Purp
     digest, stored = _keep(data, result.file_kind)
     submission = PracticalSubmission(
         user_id=user.id, task_slug=task_.slug, purpose=purpose, candidate_id=candidate_id, mock_id=mock_id,
-        filename=nfc(os.path.basename(filename or ""))[:255] or f"bai.{result.file_kind}",
+        filename=_display_name(filename, result.file_kind),
         file_kind=result.file_kind, size=len(data), sha256=digest, stored_name=stored,
         machine_result=result.to_dict(), machine_score=_points(result.machine_score),
         score=_points(result.score), max_score=_points(result.max_score))

@@ -119,3 +119,12 @@ def test_course_page_links_the_tasks_of_its_modules(client, db):
     body = client.get(f"/courses/{spreadsheets.slug}").get_data(as_text=True)
     assert "/practice/iu04-bang-luong" in body and "/practice/iu03-bang" not in body
     assert "/practice/" not in client.get(f"/courses/{other.slug}").get_data(as_text=True)
+
+
+def test_the_name_shown_back_is_cleaned(logged_in, db):
+    client = logged_in("learner")
+    response = _hand_in(client, "iu04-bang-luong", FIXTURES / "iu04-bang-luong" / "dung.xlsx",
+                        name="C:\\Bai lam\\ba\x00ng\u202e-luong.xlsx")
+    assert response.status_code == 303
+    kept = db.session.scalar(select(PracticalSubmission))
+    assert kept.filename == "bang-luong.xlsx"
