@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from lms.models import Role
 from lms.permissions import Policy, register_policy
-from practical.models import MockExam, PracticalSubmission
+from practical.models import PracticalSubmission
 from quizzes.models import ExamCandidate, ExamSession
 
 
@@ -18,12 +18,8 @@ def _exam_agency_of_submission():
 def register() -> None:
     """A submission for an exam lies in the exam session's unit: its examiners review it and
     override checks, the board's chair there reads it. A practice submission lies in no unit: its
-    author alone sees its feedback (``view`` is an owner's action only, not even administrators').
-    A mock exam is its taker's alone."""
+    author alone sees its feedback (``view`` is an owner's action only, not even administrators')."""
     register_policy(PracticalSubmission, Policy(
         agencies=lambda: [_exam_agency_of_submission()],
         actions={"review": (Role.EXAMINER, Role.BOARD_CHAIR), "override": (Role.EXAMINER,)},
         owner=lambda: PracticalSubmission.user_id, owner_actions=frozenset({"view"})))
-    register_policy(MockExam, Policy(
-        agencies=lambda: [], actions={},
-        owner=lambda: MockExam.user_id, owner_actions=frozenset({"view", "take"})))

@@ -17,16 +17,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from lms.database import UTCDateTime, str_enum, utcnow
 from lms.extensions import Model
 from lms.models import User
-from quizzes.models import Attempt
 
 
 class Purpose(str, enum.Enum):
-    """Why the file was handed in: practice (feedback at once), an exam (shown after approval),
-    a mock exam (feedback at once, never official)."""
+    """Why the file was handed in: practice (feedback at once) or an exam (shown after approval)."""
 
     PRACTICE = "practice"
     EXAM = "exam"
-    MOCK = "mock"
 
 
 class PracticalSubmission(Model):
@@ -35,7 +32,6 @@ class PracticalSubmission(Model):
     __tablename__ = "practical_submission"
     __table_args__ = (
         CheckConstraint("purpose <> 'exam' OR candidate_id IS NOT NULL", name="exam_has_candidate"),
-        CheckConstraint("purpose <> 'mock' OR mock_id IS NOT NULL", name="mock_has_mock"),
         CheckConstraint("score >= 0 AND score <= max_score AND machine_score >= 0 AND machine_score <= max_score",
                         name="scores_in_range"),
         Index("ix_practical_submission_user_task", "user_id", "task_slug"),
@@ -48,7 +44,6 @@ class PracticalSubmission(Model):
     # The exam candidate this file answers (exam submissions); the record of an exam outlives edits.
     candidate_id: Mapped[int | None] = mapped_column(ForeignKey("exam_candidate.id", ondelete="RESTRICT"),
                                                      index=True)
-    mock_id: Mapped[int | None] = mapped_column(ForeignKey("mock_exam.id", ondelete="CASCADE"), index=True)
     filename: Mapped[str] = mapped_column(String(255))
     file_kind: Mapped[str] = mapped_column(String(8))  # docx, xlsx, …
     size: Mapped[int] = mapped_column(Integer)
@@ -95,18 +90,3 @@ class ExamPracticalTask(Model):
     set_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     set_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-
-class MockExam(Model):
-    """An unofficial mock certification exam: a theory attempt drawn over IU01–IU06 and one
-    practical task, on one clock. Unlimited, never counted, its result shown at once."""
-
-    __tablename__ = "mock_exam"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
-    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id", ondelete="CASCADE"), unique=True)
-    task_slug: Mapped[str] = mapped_column(String(160))
-    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    deadline: Mapped[datetime] = mapped_column(UTCDateTime)
-
-    attempt: Mapped[Attempt] = relationship()

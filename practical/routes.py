@@ -2,7 +2,7 @@
 a file and reads per-check feedback at once; and the template hooks other features' pages call."""
 from __future__ import annotations
 
-from flask import Flask, abort, redirect, render_template, send_file, url_for
+from flask import Flask, abort, current_app, redirect, render_template, send_file, url_for
 from flask_babel import get_locale
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -49,7 +49,9 @@ def practice_list():
     by_module: dict[str, list[Task]] = {}
     for task in sorted(services.tasks().values(), key=lambda t: (t.module, t.title)):
         by_module.setdefault(task.module, []).append(task)
-    return render_template("practical/practice_list.html", by_module=by_module)
+    # The mock certification exam is another feature's (``mock``): linked when it is installed.
+    mock_url = url_for("mock.home") if "mock.home" in current_app.view_functions else None
+    return render_template("practical/practice_list.html", by_module=by_module, mock_url=mock_url)
 
 
 def _render_task(task: Task, form: OfficeUploadForm, refused: str | None = None, status: int = 200):
@@ -60,7 +62,7 @@ def _render_task(task: Task, form: OfficeUploadForm, refused: str | None = None,
 
 @bp.route("/practice/<slug>", methods=["GET"])
 @login_required
-def task_page(slug: str):
+def task(slug: str):
     """A task: brief, starting file, accepted formats, time allowance, the upload form and the
     learner's earlier attempts."""
     return _render_task(_task_or_404(slug), OfficeUploadForm())
@@ -120,16 +122,6 @@ def register_template_hooks(app: Flask) -> None:
 
         return exam_task(session)
 
-    def mock_exam_of(attempt):
-        """The mock exam whose theory part ``attempt`` is (None for any other attempt)."""
-        from sqlalchemy import select
-
-        from lms.extensions import db
-        from practical.models import MockExam
-
-        return db.session.scalar(select(MockExam).where(MockExam.attempt_id == attempt.id))
-
     app.add_template_global(course_practical_tasks, "course_practical_tasks")
-    app.add_template_global(mock_exam_of, "mock_exam_of")
     app.add_template_global(True, "practical_home_card")  # the home page shows the ND30 checker's card
     app.add_template_global(exam_practical_task, "exam_practical_task")

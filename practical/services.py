@@ -102,12 +102,12 @@ def _points(value: float) -> Decimal:
 
 
 def submit(user: User, task_: Task, data: bytes, filename: str, *, purpose: Purpose = Purpose.PRACTICE,
-           candidate_id: int | None = None, mock_id: int | None = None) -> PracticalSubmission:
+           candidate_id: int | None = None) -> PracticalSubmission:
     """Grade ``data`` for ``task_`` and keep it; raises ``OfficeFileError`` for a file that cannot be graded."""
     result = grade(data, filename, task_)
     digest, stored = _keep(data, result.file_kind)
     submission = PracticalSubmission(
-        user_id=user.id, task_slug=task_.slug, purpose=purpose, candidate_id=candidate_id, mock_id=mock_id,
+        user_id=user.id, task_slug=task_.slug, purpose=purpose, candidate_id=candidate_id,
         filename=_display_name(filename, result.file_kind),
         file_kind=result.file_kind, size=len(data), sha256=digest, stored_name=stored,
         machine_result=result.to_dict(), machine_score=_points(result.machine_score),

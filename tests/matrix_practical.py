@@ -20,7 +20,7 @@ ENTRIES = [
 OWN = Access(owner="learner", only_owner=True)
 ENTRIES += [
     Entry("practical.practice_list", "GET", "/practice", SIGNED_IN),
-    Entry("practical.task_page", "GET", "/practice/iu04-bang-luong", SIGNED_IN),
+    Entry("practical.task", "GET", "/practice/iu04-bang-luong", SIGNED_IN),
     Entry("practical.task_submit", "POST", "/practice/iu04-bang-luong", SIGNED_IN),
     Entry("practical.starting_file", "GET", "/practice/iu04-bang-luong/starting-file", SIGNED_IN),
     Entry("practical.submission", "GET", "/practice/submissions/{practical_submission}", OWN),
@@ -46,27 +46,15 @@ ENTRIES += [
 ]
 
 
-# The mock exam: anyone signed in starts one; a mock is its taker's alone.
-ENTRIES += [
-    Entry("practical.mock_home", "GET", "/mock-exam", SIGNED_IN),
-    Entry("practical.mock_start", "POST", "/mock-exam", SIGNED_IN),
-    Entry("practical.mock_page", "GET", "/mock-exam/{mock}", OWN),
-    Entry("practical.mock_submit", "POST", "/mock-exam/{mock}/practical", OWN),
-    Entry("practical.mock_starting_file", "GET", "/mock-exam/{mock}/starting-file", OWN),
-]
-
-
 def extend_world(app, places: dict, people: dict) -> None:
     """A practice submission of the world's learner; an exam session of the home department with a
-    practical task, the learner's exam started and a file handed in; a running mock exam of the
-    learner on the payroll task."""
-    import random
+    practical task, the learner's exam started and a file handed in."""
     from datetime import timedelta
 
     from lms.database import utcnow
     from lms.models import Agency
     from practical import exams as practical_exams
-    from practical import mock, services
+    from practical import services
     from quizzes import exams
 
     path = FIXTURES / "iu04-bang-luong" / "sai-go-so.xlsx"
@@ -85,7 +73,4 @@ def extend_world(app, places: dict, people: dict) -> None:
     candidate = exams.candidate_of(session, people["learner"])
     handed_in = practical_exams.submit_for_exam(session, candidate, path.read_bytes(), path.name)
     places.update(practical_session=session.id, practical_candidate=candidate.id, exam_submission=handed_in.id)
-    started = mock.start_mock(people["learner"], rng=random.Random(0))
-    started.task_slug = "iu04-bang-luong"
-    places["mock"] = started.id
 

@@ -128,3 +128,11 @@ def test_the_name_shown_back_is_cleaned(logged_in, db):
     assert response.status_code == 303
     kept = db.session.scalar(select(PracticalSubmission))
     assert kept.filename == "bang-luong.xlsx"
+
+
+def test_the_practice_page_answers_at_the_endpoint_the_mock_exam_links_to(app):
+    """The ``mock`` feature's result page offers a task at ``practical.task`` (``/practice/<slug>``)."""
+    with app.test_request_context():
+        from flask import url_for
+
+        assert url_for("practical.task", slug="iu04-bang-luong") == "/practice/iu04-bang-luong"

@@ -1,6 +1,6 @@
 """Practical submissions (an uploaded office file with the machine's verdict, for practice or an
 exam), examiners' overrides of single checks (kept beside the machine's verdict, never edited), and
-the practical task each exam session sets, and mock certification exams.
+the practical task each exam session sets.
 
 Revision ID: f2671eac3e10
 Revises: a1d28361bde8
@@ -19,21 +19,6 @@ depends_on = None
 
 
 def upgrade():
-    op.create_table('mock_exam',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('attempt_id', sa.Integer(), nullable=False),
-    sa.Column('task_slug', sa.String(length=160), nullable=False),
-    sa.Column('started_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('deadline', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['attempt_id'], ['attempt.id'], name=op.f('fk_mock_exam_attempt_id_attempt'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_mock_exam_user_id_user'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_mock_exam')),
-    sa.UniqueConstraint('attempt_id', name=op.f('uq_mock_exam_attempt_id'))
-    )
-    with op.batch_alter_table('mock_exam', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_mock_exam_user_id'), ['user_id'], unique=False)
-
     op.create_table('practical_exam_task',
     sa.Column('session_id', sa.Integer(), nullable=False),
     sa.Column('task_slug', sa.String(length=160), nullable=False),
@@ -47,9 +32,8 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('task_slug', sa.String(length=160), nullable=False),
-    sa.Column('purpose', sa.Enum('practice', 'exam', 'mock', name='purpose', native_enum=False, length=24), nullable=False),
+    sa.Column('purpose', sa.Enum('practice', 'exam', name='purpose', native_enum=False, length=24), nullable=False),
     sa.Column('candidate_id', sa.Integer(), nullable=True),
-    sa.Column('mock_id', sa.Integer(), nullable=True),
     sa.Column('filename', sa.String(length=255), nullable=False),
     sa.Column('file_kind', sa.String(length=8), nullable=False),
     sa.Column('size', sa.Integer(), nullable=False),
@@ -61,16 +45,13 @@ def upgrade():
     sa.Column('score', sa.Numeric(precision=7, scale=2), nullable=False),
     sa.Column('max_score', sa.Numeric(precision=7, scale=2), nullable=False),
     sa.CheckConstraint("purpose <> 'exam' OR candidate_id IS NOT NULL", name=op.f('ck_practical_submission_exam_has_candidate')),
-    sa.CheckConstraint("purpose <> 'mock' OR mock_id IS NOT NULL", name=op.f('ck_practical_submission_mock_has_mock')),
     sa.CheckConstraint('score >= 0 AND score <= max_score AND machine_score >= 0 AND machine_score <= max_score', name=op.f('ck_practical_submission_scores_in_range')),
     sa.ForeignKeyConstraint(['candidate_id'], ['exam_candidate.id'], name=op.f('fk_practical_submission_candidate_id_exam_candidate'), ondelete='RESTRICT'),
-    sa.ForeignKeyConstraint(['mock_id'], ['mock_exam.id'], name=op.f('fk_practical_submission_mock_id_mock_exam'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_practical_submission_user_id_user'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_practical_submission'))
     )
     with op.batch_alter_table('practical_submission', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_practical_submission_candidate_id'), ['candidate_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_practical_submission_mock_id'), ['mock_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_practical_submission_user_id'), ['user_id'], unique=False)
         batch_op.create_index('ix_practical_submission_user_task', ['user_id', 'task_slug'], unique=False)
 
@@ -99,12 +80,7 @@ def downgrade():
     with op.batch_alter_table('practical_submission', schema=None) as batch_op:
         batch_op.drop_index('ix_practical_submission_user_task')
         batch_op.drop_index(batch_op.f('ix_practical_submission_user_id'))
-        batch_op.drop_index(batch_op.f('ix_practical_submission_mock_id'))
         batch_op.drop_index(batch_op.f('ix_practical_submission_candidate_id'))
 
     op.drop_table('practical_submission')
     op.drop_table('practical_exam_task')
-    with op.batch_alter_table('mock_exam', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_mock_exam_user_id'))
-
-    op.drop_table('mock_exam')
