@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 export FLASK_RUN_HOST := $(HOST)
 export FLASK_RUN_PORT := $(PORT)
 
-.PHONY: run test setup translations db demo bench test-sqlite test-postgres lint clean help axe-core
+.PHONY: lock run test setup translations db demo bench test-sqlite test-postgres lint clean help axe-core
 
 help:
 	@echo "make run   - set everything up and serve the site on http://$(HOST):$(PORT) (SQLite)"
@@ -22,9 +22,18 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(STAMP): $(BIN)/python requirements.txt requirements-dev.txt
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+# constraints.txt pins every transitive dependency too (the lock); `make lock` rewrites it.
+$(STAMP): $(BIN)/python requirements.txt requirements-dev.txt constraints.txt
+	$(BIN)/pip install --quiet -r requirements-dev.txt -c constraints.txt
 	touch $(STAMP)
+
+lock: $(BIN)/python
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet -r requirements-dev.txt
+	{ echo "# Every package the project installs, direct and transitive, at the version tested: the lock."; \
+	  echo "# Regenerate after changing requirements*.txt: make lock (pip freeze of a fresh virtualenv)."; \
+	  .lock-venv/bin/pip freeze; } > constraints.txt
+	rm -rf .lock-venv
 
 setup: $(STAMP) translations
 

@@ -32,11 +32,13 @@ def issue_command(session_id: int, sign: bool) -> None:
         job = create_job(f"Cấp chứng chỉ kỳ thi {session_id}", "certificates.jobs:issue_session_job",
                          {"session_id": session_id}, start=False)
         db.session.commit()
-        job = run_job(job.id)
-        if job.status == "failed":
-            raise click.ClickException(job.message)
-        result = job.result
+        finished = run_job(job.id)
+        if finished is None or finished.status == "failed":
+            raise click.ClickException(finished.message if finished else "the job was not recorded")
+        result = finished.result
     click.echo(f"Issued {result['issued']}, skipped {result['skipped']} of {result['passed']} who passed.")
+    for row in result.get("not_issued", []):
+        click.echo(f"  not issued: {row['name']} ({row['reason']})")
 
 
 @certificates_cli.command("list")

@@ -71,8 +71,8 @@ def signing_keys(app: Flask | None = None) -> dict[str, SigningKey]:
             key = badges.load_ed25519_key(Path(app.config["CERTIFICATE_BADGE_KEY"]))
             cached[badges.JWS_ALGORITHM] = SigningKey(badges.JWS_ALGORITHM, key, badges.thumbprint(key))
         if app.config.get("CERTIFICATE_BADGE_RSA_KEY"):
-            key = badges.load_rsa_key(Path(app.config["CERTIFICATE_BADGE_RSA_KEY"]))
-            cached[badges.RSA_ALGORITHM] = SigningKey(badges.RSA_ALGORITHM, key, badges.thumbprint(key))
+            rsa_key = badges.load_rsa_key(Path(app.config["CERTIFICATE_BADGE_RSA_KEY"]))
+            cached[badges.RSA_ALGORITHM] = SigningKey(badges.RSA_ALGORITHM, rsa_key, badges.thumbprint(rsa_key))
         app.extensions["certificates.credential_keys"] = cached
     return cached
 

@@ -11,6 +11,7 @@ from certificates.models import Certificate
 from lms.database import utcnow
 from lms.extensions import db
 from lms.services import find_user_by_login
+from lms.timefmt import local
 from quizzes import exams
 from quizzes.models import ExamSession, Question
 from quizzes.services import save_answer, submit_attempt
@@ -37,6 +38,8 @@ def load_demo_certificates() -> None:
                                    modules=BASIC, created_by=examiner)
     exams.set_blueprint(session, [exams.RuleSpec(module, 5) for module in BASIC])
     exams.add_candidates(session, [name for name, _share, _practical in DEMO_CANDIDATES])
+    exams.set_board(session, ["Đặng Văn Hùng — Chủ tịch Hội đồng", "Lê Thị Thu Hà — Thư ký",
+                              "Nguyễn Văn Bình — Ủy viên"], examiner)
     for name, share, practical in DEMO_CANDIDATES:
         person = find_user_by_login(name)
         attempt = exams.start_exam(session, person, None, now=now - timedelta(minutes=30))
@@ -48,7 +51,9 @@ def load_demo_certificates() -> None:
         submit_attempt(attempt)
         exams.set_practical_score(exams.candidate_of(session, person), Decimal(practical), examiner)
     session.closes_at = now - timedelta(hours=1)
-    exams.approve(session, examiner)
+    # The board's chair approves, not the examiner who prepared the session.
+    chair = find_user_by_login("chutich") or examiner
+    exams.approve(session, chair, "01/QĐ-HĐT", local(now).date())
     services.issue_for_session(session.id)
     try:
         for certificate in db.session.scalars(select(Certificate).where(Certificate.exam_session_id == session.id)):

@@ -78,11 +78,22 @@ def _layout(issuer_name: str, parent_name: str | None, signer_title: str, signer
                         emblem_path=Path(emblem_path) if emblem_path else None, font_dir=Path(font_dir))
 
 
+def emblem_file(path: str | None) -> str | None:
+    """Where an issuer's emblem is: an absolute path as configured, or a path relative to
+    ``MEDIA_DIR`` for an emblem uploaded in the administration (it moves with the media files
+    in a backup and restore)."""
+    if not path:
+        return None
+    if Path(path).is_absolute():
+        return path
+    return str(Path(current_app.config["MEDIA_DIR"]) / path)
+
+
 def layout_of(certificate: Certificate) -> IssuerLayout:
     """The issuer's layout as it was at issue (the signer printed is the one recorded)."""
     return _layout(certificate.issuer_name, certificate.issuer.parent_name if certificate.issuer else None,
                    certificate.signer_title, certificate.signer_name, certificate.issue_place,
-                   certificate.issuer.emblem_path if certificate.issuer else None,
+                   emblem_file(certificate.issuer.emblem_path) if certificate.issuer else None,
                    current_app.config["CERTIFICATE_FONT_DIR"])
 
 
@@ -91,8 +102,19 @@ def unsigned_pdf(certificate: Certificate) -> bytes:
     return render_certificate(face_of(certificate), layout_of(certificate))
 
 
-def credentials(app: Flask | None = None) -> IssuerCredentials:
-    """The issuer's signing key and certificate, loaded once per process from configuration."""
+def credentials(app: Flask | None = None, issuer_id: int | None = None) -> IssuerCredentials:
+    """The issuer's signing key and certificate: the active key an administrator uploaded for
+    the issuer (``certificates.keys``), else the configured one."""
+    from certificates.keys import active_key, load_stored
+
+    stored = active_key(issuer_id)
+    if stored is not None:
+        return load_stored(stored)
+    return configured_credentials(app)
+
+
+def configured_credentials(app: Flask | None = None) -> IssuerCredentials:
+    """The signing key and certificate named by configuration, loaded once per process."""
     app = app or current_app
     cached = app.extensions.get("certificates.credentials")
     if cached is not None:
@@ -114,9 +136,19 @@ def credentials(app: Flask | None = None) -> IssuerCredentials:
 
 
 def trust_roots() -> list[x509.Certificate]:
-    """Certificates a signed PDF must chain to: the issuer's own chain's root."""
-    loaded = credentials()
-    return [loaded.chain[-1]] if loaded.chain else [loaded.certificate]
+    """Certificates a signed PDF may chain to: the root of every key ever uploaded (retired ones
+    too: certificates signed before a rotation stay verifiable) and the configured key's root."""
+    from certificates.keys import stored_roots
+
+    roots = stored_roots()
+    try:
+        configured = configured_credentials()
+    except SigningNotConfigured:
+        if not roots:
+            raise
+    else:
+        roots.append(configured.chain[-1] if configured.chain else configured.certificate)
+    return roots
 
 
 def signed_pdf(certificate: Certificate) -> bytes:
@@ -126,7 +158,7 @@ def signed_pdf(certificate: Certificate) -> bytes:
     if path.exists() and certificate.pdf_sha256 and \
             hashlib.sha256(data := path.read_bytes()).hexdigest() == certificate.pdf_sha256:
         return data
-    document = sign_pdf(unsigned_pdf(certificate), credentials(), reason=f"Cấp {certificate.serial}",
+    document = sign_pdf(unsigned_pdf(certificate), credentials(issuer_id=certificate.issuer_id), reason=f"Cấp {certificate.serial}",
                         location=certificate.issue_place)
     storage.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")

@@ -161,3 +161,33 @@ class ModuleAttainment(Model):
     certificate_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id", ondelete="SET NULL"))
     void: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class IssuerKey(Model):
+    """A signing key and certificate an administrator uploaded for an issuer (PKCS#12).
+
+    The private key is kept encrypted (Fernet, with ``SIGNING_KEY_ENCRYPTION_KEY`` from the
+    environment): a copy of the database signs nothing. The certificate and its chain stay in
+    clear and are never deleted, so certificates signed before a rotation remain verifiable.
+    At most one key per issuer is active (a partial unique index).
+    """
+
+    __tablename__ = "issuer_key"
+    __table_args__ = (
+        Index("uq_issuer_key_active", "issuer_id", unique=True,
+              sqlite_where=text("active"), postgresql_where=text("active")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issuer_id: Mapped[int] = mapped_column(ForeignKey("issuer.id", ondelete="RESTRICT"), index=True)
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 of the certificate (DER)
+    subject: Mapped[str] = mapped_column(String(512))
+    not_before: Mapped[datetime] = mapped_column(UTCDateTime)
+    not_after: Mapped[datetime] = mapped_column(UTCDateTime)
+    certificate_pem: Mapped[str] = mapped_column(Text)
+    chain_pem: Mapped[str] = mapped_column(Text, default="")
+    encrypted_key: Mapped[str] = mapped_column(Text)  # Fernet token of the PKCS#8 DER key
+    active: Mapped[bool] = mapped_column(default=True)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

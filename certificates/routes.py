@@ -37,6 +37,14 @@ def _verify_limit() -> str:
 def download(code: str):
     """The signed certificate PDF, for its holder (and staff)."""
     certificate = services.certificate_for(code, "view")
+    if certificate.status is not CertificateStatus.VALID:
+        # A revoked or replaced certificate is not handed out as a valid document: the page as
+        # issued, stamped across, unsigned. The register keeps the original.
+        from certificates.stamp import stamped_pdf
+
+        suffix = "da-thu-hoi" if certificate.status is CertificateStatus.REVOKED else "da-duoc-thay-the"
+        return Response(stamped_pdf(documents.unsigned_pdf(certificate), certificate), mimetype="application/pdf",
+                        headers={"Content-Disposition": f'attachment; filename="{certificate.serial}-{suffix}.pdf"'})
     try:
         pdf = documents.signed_pdf(certificate)
     except documents.SigningNotConfigured:
@@ -338,6 +346,10 @@ def revoke(code: str):
     form = RevokeForm()
     if not form.validate_on_submit():
         flash(_("Cần số quyết định và lý do."), "error")
+    elif request.form.get("confirmed") != "1":
+        # Revocation cannot be undone: show what is revoked, under which decision, and ask again.
+        return render_template("certificates/revoke_confirm.html", certificate=certificate, form=form,
+                               facts=services.public_facts(certificate))
     else:
         services.revoke([certificate], reason=form.reason.data, decision=form.decision.data, by=current_user,
                         void_attainments=form.void_attainments.data)
@@ -410,7 +422,14 @@ def job_status(job_id: int):
         return jsonify({"id": job.id, "status": job.status, "done": job.done, "total": job.total,
                         "percent": job.percent, "message": job.message, "result": job.result})
     return render_template("certificates/job.html", job=job, title=job_title(job),
-                           step=job_step(job))
+                           step=job_step(job), skip_reasons=skip_reason_names())
+
+
+def skip_reason_names() -> dict[str, str]:
+    """Why a candidate got no certificate from a session, in the reader's language."""
+    return {"absent": _("Vắng thi"), "marks-missing": _("Còn thiếu điểm"), "not-passed": _("Không đạt"),
+            "already-issued": _("Đã được cấp chứng chỉ từ kỳ thi này"),
+            "standard-not-met": _("Chưa đủ điều kiện của chuẩn (cần chuẩn cơ bản và đủ mô-đun nâng cao)")}
 
 
 def job_title(job: Job) -> str:
@@ -453,3 +472,21 @@ def exam_result_actions(session: ExamSession):
     if not session.approved or session.level == "none":
         return ""
     return Markup(render_template("certificates/_issue_button.html", session=session, form=EmptyForm()))
+
+
+def exam_certificate_links(session: ExamSession, user) -> str:
+    """On the candidate's exam pages: the certificate this session gave them, once issued, with
+    its download and its public verification link."""
+    from markupsafe import Markup
+
+    certificate = db.session.scalar(select(Certificate).where(Certificate.exam_session_id == session.id,
+                                                              Certificate.holder_id == user.id)
+                                    .order_by(Certificate.issued_at.desc()))
+    if certificate is None:
+        return ""
+    current = certificate.superseded_by or certificate
+    from lms.mail import site_link
+
+    return Markup(render_template("certificates/_exam_certificate.html", certificate=current,
+                                  display_code=codes.display,
+                                  verify_link=site_link("certificates.verify_code", code=current.code)))

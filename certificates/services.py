@@ -243,6 +243,15 @@ def issue_for_session(session_id: int, progress=None) -> dict:
         raise CertificateError("the exam board has not approved this session's result list")
     passed = [c for c in session.candidates if c.passed and c.attempt is not None]
     issued = skipped = 0
+    # Why each candidate who gets no certificate from this run gets none, for the examiner.
+    reasons: list[dict] = []
+    for candidate in session.candidates:
+        if candidate.attempt is None:
+            reasons.append(_skip(candidate, "absent"))
+        elif candidate.passed is None:
+            reasons.append(_skip(candidate, "marks-missing"))
+        elif not candidate.passed:
+            reasons.append(_skip(candidate, "not-passed"))
     if progress:
         progress(0, len(passed))
     for index, candidate in enumerate(passed, start=1):
@@ -252,6 +261,7 @@ def issue_for_session(session_id: int, progress=None) -> dict:
         kind = _kind_earned(candidate.user, session)
         if already is not None or kind is None:
             skipped += 1
+            reasons.append(_skip(candidate, "already-issued" if already is not None else "standard-not-met"))
         else:
             certificate = _new_certificate(
                 kind, candidate.user, title=session.title, modules=list(session.modules),
@@ -264,7 +274,15 @@ def issue_for_session(session_id: int, progress=None) -> dict:
         if progress and (index % 50 == 0 or index == len(passed)):
             progress(index)
     db.session.flush()
-    return {"issued": issued, "skipped": skipped, "passed": len(passed)}
+    return {"issued": issued, "skipped": skipped, "passed": len(passed), "not_issued": reasons}
+
+
+#: Why a candidate of a session gets no certificate (``issue_for_session``'s ``not_issued``).
+SKIP_REASONS = ("absent", "marks-missing", "not-passed", "already-issued", "standard-not-met")
+
+
+def _skip(candidate: ExamCandidate, reason: str) -> dict:
+    return {"user_id": candidate.user_id, "name": candidate.user.full_name, "reason": reason}
 
 
 # ----------------------------------------------------------------------------- revoke, reissue

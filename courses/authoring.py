@@ -2,6 +2,8 @@
 Learners only ever see what was published. Services flush; the view commits."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask import current_app
 from sqlalchemy import func, select
 
@@ -100,6 +102,7 @@ def create_lesson(course: Course, title: str, author: User, section: Section | N
                     published=False, section=section)
     course.lessons.append(lesson)
     db.session.flush()
+    audit("lesson.create", f"course:{course.id}", {"lesson": lesson.title}, actor=author)
     touch_course(course.id)
     save_revision(lesson, title=title, body_md="", note="Tạo bài học", author=author)
     return lesson
@@ -177,7 +180,7 @@ def attach_file(lesson: Lesson, kind: str, filename: str, data: bytes, author: U
 
 def history(course: Course) -> list[dict]:
     """Who changed what in a course, newest first: course changes and lesson revisions."""
-    entries = [{"at": e.at, "who": e.actor_id, "action": e.action, "details": e.details}
+    entries: list[dict[str, Any]] = [{"at": e.at, "who": e.actor_id, "action": e.action, "details": e.details}
                for e in db.session.scalars(select(AuditEntry).where(AuditEntry.subject == f"course:{course.id}"))]
     names = {u.id: u.full_name for u in db.session.scalars(
         select(User).where(User.id.in_({e["who"] for e in entries if e["who"]})))}

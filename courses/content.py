@@ -5,6 +5,7 @@ import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from flask import current_app
 
@@ -137,7 +138,7 @@ def _store_course(source: CourseSource) -> Course:
     course.published = bool(meta.get("published", True))
     existing = {lesson.slug: lesson for lesson in course.lessons}
     sections = {section.title: section for section in course.sections}
-    wanted_sections = []
+    wanted_sections: list[Any] = []
     wanted = []
     for position, (doc, slug) in enumerate(source.lessons, start=1):
         lesson = existing.get(slug) or Lesson(slug=slug)

@@ -74,9 +74,9 @@ _FTS_OBJECTS = (
     "search_fts", "search_fts_data", "search_fts_idx", "search_fts_docsize", "search_fts_config",
     "search_document.search_vector", "ix_search_document_search_vector", "ix_search_document_title_fts",
 )
-_PG_VECTOR = literal_column("search_document.search_vector")
+_PG_VECTOR: ColumnElement[Any] = literal_column("search_document.search_vector")
 # ts_rank weights in the order D, C, B, A: a title word is worth ten body words.
-_PG_WEIGHTS = literal_column("'{0.01, 0.02, 0.1, 1.0}'")
+_PG_WEIGHTS: ColumnElement[Any] = literal_column("'{0.01, 0.02, 0.1, 1.0}'")
 
 
 class SearchDocument(Model):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import and_, func, literal, or_, select, update
 
@@ -220,7 +221,7 @@ def assignments_for(user: User) -> list[tuple[Course, object]]:
         select(Assignment).join(Course).join(Agency, Agency.id == Assignment.agency_id)
         .where(Course.published.is_(True), or_(*clauses)))
     position = fold(user.position or "")
-    found: dict[int, tuple[Course, object]] = {}
+    found: dict[int, tuple[Course, date | None]] = {}
     for assignment in candidates:
         if assignment.user_id is None and assignment.position and fold(assignment.position) != position:
             continue

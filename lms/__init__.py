@@ -19,7 +19,7 @@ SECURITY_HEADERS = (
 )
 
 # The feature packages, in the order their blueprints, catalogues and hooks are registered.
-FEATURES = ("courses", "quizzes", "certificates", "notifications", "practical")
+FEATURES = ("courses", "quizzes", "certificates", "notifications", "practical", "mock", "admin")
 
 
 def create_app(config_overrides: dict | None = None) -> Flask:
@@ -59,19 +59,20 @@ def select_locale() -> str:
     if not has_request_context():
         return default
     chosen = session.get("locale")
-    if chosen in languages:
+    if isinstance(chosen, str) and chosen in languages:
         return chosen
     try:
         account_language = getattr(current_user, "locale", None)
     except SQLAlchemyError:  # the database is down: the error page still needs a language
         account_language = None
-    return account_language if account_language in languages else default
+    return account_language if isinstance(account_language, str) and account_language in languages else default
 
 
 def register_extensions(app: Flask) -> None:
     """Bind the unbound extension objects to ``app``."""
     from lms import accounts, transactions, web
     from lms import jobs  # noqa: F401  (its model belongs to the schema)
+    from lms import settings  # noqa: F401  (its model belongs to the schema)
     from lms import mail
     from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
 

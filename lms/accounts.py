@@ -22,7 +22,7 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
-from lms.database import utcnow
+from lms.database import rows_changed, utcnow
 from lms.extensions import db
 from lms.models import AuditEntry, LoginSession, User
 from lms.text import fold
@@ -123,9 +123,8 @@ def end_sessions(user: User, reason: str, *, keep: LoginSession | None = None) -
     query = update(LoginSession).where(LoginSession.user_id == user.id, LoginSession.ended_at.is_(None))
     if keep is not None:
         query = query.where(LoginSession.id != keep.id)
-    ended = db.session.execute(query.values(ended_at=utcnow(), ended_reason=reason)
-                               .execution_options(synchronize_session=False)).rowcount
-    return ended
+    return rows_changed(db.session, query.values(ended_at=utcnow(), ended_reason=reason)
+                        .execution_options(synchronize_session=False))
 
 
 def live_sessions(user: User) -> list[LoginSession]:

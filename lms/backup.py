@@ -32,6 +32,7 @@ import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 import click
 from flask import current_app
@@ -221,11 +222,19 @@ def _safe_name(name: str) -> bool:
     return bool(parts) and not name.startswith("/") and ".." not in parts and "\\" not in name
 
 
+def member_file(archive: tarfile.TarFile, member: tarfile.TarInfo) -> IO[bytes]:
+    """The contents of a regular file in the archive (a link or folder where a file belongs is refused)."""
+    source = archive.extractfile(member) if member.isfile() else None
+    if source is None:
+        raise BackupError(f"{member.name} is not a regular file: refused")
+    return source
+
+
 def read_manifest(archive: tarfile.TarFile) -> dict:
     """The archive's manifest, checked for shape."""
     try:
         member = archive.getmember(MANIFEST)
-        manifest = json.loads(archive.extractfile(member).read().decode("utf-8"))
+        manifest = json.loads(member_file(archive, member).read().decode("utf-8"))
     except (KeyError, AttributeError, ValueError, UnicodeDecodeError) as error:
         raise BackupError("not a backup of this site: manifest.json is missing or unreadable") from error
     if manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
@@ -266,7 +275,7 @@ def verify_backup(path: Path, *, extract_to: Path | None = None) -> Summary:
                 raise BackupError(f"{member.name} appears twice in the archive: refused")
             seen.add(member.name)
             digest, size = hashlib.sha256(), 0
-            source = archive.extractfile(member)
+            source = member_file(archive, member)
             target = None
             if extract_to is not None:
                 destination = extract_to / member.name
@@ -409,7 +418,7 @@ def verify_command(path: Path) -> None:
             with tempfile.TemporaryDirectory() as scratch, tarfile.open(path, "r:*") as archive:
                 member = archive.getmember(summary.manifest["database"]["file"])
                 dump = Path(scratch) / "database.pgdump"
-                dump.write_bytes(archive.extractfile(member).read())
+                dump.write_bytes(member_file(archive, member).read())
                 _run(["pg_restore", "--list", str(dump)])
     except BackupError as error:
         raise click.ClickException(str(error)) from error

@@ -94,6 +94,12 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "NOTIFY_DUE_DAYS": os.environ.get("NOTIFY_DUE_DAYS", "7,3,1"),
         "NOTIFY_OVERDUE_DAYS": os.environ.get("NOTIFY_OVERDUE_DAYS", "1,7,30"),
         "BACKUP_DIR": os.environ.get("BACKUP_DIR", str(Path(instance_path) / "backups")),
+        # A contact shown in every page's footer (an administrator may set it as a site setting).
+        "SITE_CONTACT": os.environ.get("SITE_CONTACT", ""),
+        # Fernet key (``flask admin new-encryption-key``) encrypting the signing keys administrators
+        # upload (PKCS#12) at rest; without it, uploads are refused.
+        "SIGNING_KEY_ENCRYPTION_KEY": os.environ.get("SIGNING_KEY_ENCRYPTION_KEY")
+        or (_development_fernet_key(instance_path) if env == "development" else ""),
     }
     for name in ("CERTIFICATE_SIGNING_KEY", "CERTIFICATE_SIGNING_CERT", "CERTIFICATE_SIGNING_PKCS12",
                  "CERTIFICATE_SIGNING_PASSWORD", "CERTIFICATE_BADGE_KEY", "CERTIFICATE_BADGE_RSA_KEY",
@@ -179,5 +185,18 @@ def _development_secret(instance_path: str) -> str:
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
         path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _development_fernet_key(instance_path: str) -> str:
+    """Create (once) and return a Fernet key kept in the instance folder, so that uploading a
+    signing key can be tried in development; production sets ``SIGNING_KEY_ENCRYPTION_KEY``."""
+    from cryptography.fernet import Fernet
+
+    path = Path(instance_path) / "dev-signing-key-encryption-key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.write_text(Fernet.generate_key().decode())
         path.chmod(0o600)
     return path.read_text().strip()

@@ -4,10 +4,11 @@ from __future__ import annotations
 import os
 from contextvars import ContextVar
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Column, DateTime, Enum, MetaData, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import CursorResult, Engine
+from sqlalchemy.orm import Session, scoped_session
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
@@ -51,6 +52,12 @@ def include_object(obj: Any, name: str | None, type_: str, reflected: bool, comp
 def str_enum(enum_class, length: int = 24) -> Enum:
     """A column type storing a ``str`` enum by its values, as portable VARCHAR (no native type)."""
     return Enum(enum_class, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
+
+
+def rows_changed(session: Session | scoped_session[Any], statement: Any, params: dict | None = None) -> int:
+    """Run an UPDATE/DELETE (or an upsert asked to ``preserve_rowcount``) on ``session`` and return how
+    many rows it changed: the count a conditional update claims a row by."""
+    return cast(CursorResult[Any], session.execute(statement, params)).rowcount
 
 
 def utcnow() -> datetime:

@@ -125,8 +125,8 @@ def run_job_in_worker(job_id: int) -> None:
         run_job(job_id)
 
 
-def run_job(job_id: int) -> Job:
-    """Run a recorded job to completion, recording success or the error."""
+def run_job(job_id: int) -> Job | None:
+    """Run a recorded job to completion, recording success or the error (None: no such job)."""
     job = db.session.get(Job, job_id)
     if job is None or job.status in ("running", "done"):
         return job
@@ -139,7 +139,7 @@ def run_job(job_id: int) -> Job:
         db.session.commit()
     except Exception as error:  # the job's failure is recorded for the people watching it
         db.session.rollback()
-        job = db.session.get(Job, job_id)
+        job = db.session.get_one(Job, job_id)
         job.status, job.message, job.finished_at = "failed", str(error)[:2000], utcnow()
         db.session.commit()
         current_app.logger.exception("job %s failed", job_id)

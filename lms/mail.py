@@ -48,7 +48,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text, event, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lms.database import UTCDateTime, utcnow
+from lms.database import UTCDateTime, rows_changed, utcnow
 from lms.extensions import Model, db
 
 QUEUED, SENDING, SENT, FAILED = "queued", "sending", "sent", "failed"
@@ -105,14 +105,18 @@ def retry_delays(app: Flask | None = None) -> list[float]:
 
 
 def default_sender() -> str:
-    """``MAIL_DEFAULT_SENDER``, or the site's name at no-reply@ the site's host."""
+    """The site setting "mail_sender", else ``MAIL_DEFAULT_SENDER``, else the site's name at
+    no-reply@ the site's host."""
+    from lms.settings import setting
+
     config = current_app.config
-    if config.get("MAIL_DEFAULT_SENDER"):
-        return config["MAIL_DEFAULT_SENDER"]
+    sender = setting("mail_sender")  # the site setting where an administrator set one
+    if sender:
+        return sender
     host = urlsplit(config["SITE_URL"]).hostname or "localhost"
     if "." not in host:  # an address needs a domain; "localhost" has none
         host += ".localdomain"
-    return str(Address(config["SITE_NAME"], "no-reply", host))
+    return str(Address(setting("site_name"), "no-reply", host))
 
 
 def backend_name() -> str:
@@ -137,6 +141,7 @@ def send_smtp(email: EmailMessage) -> None:
     host, port = config["MAIL_SERVER"], int(config.get("MAIL_PORT") or 25)
     timeout = float(config.get("MAIL_TIMEOUT") or 30)
     context = ssl.create_default_context()
+    client: smtplib.SMTP
     if config.get("MAIL_USE_SSL"):
         client = smtplib.SMTP_SSL(host, port, local_hostname=_ehlo_name(), timeout=timeout, context=context)
     else:
@@ -195,7 +200,9 @@ def site_link(endpoint: str, **values) -> str:
 def locale_for(user) -> str:
     """The language a person reads their mail in: the one they chose, else the site's default."""
     chosen = getattr(user, "locale", None)
-    return chosen if chosen in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
+    if isinstance(chosen, str) and chosen in current_app.config["LANGUAGES"]:
+        return chosen
+    return str(current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
 def _html_paragraphs(text: str) -> list[Markup]:
@@ -224,8 +231,10 @@ def render_mail(template: str, locale: str, subject: Callable[[], str], context:
     from flask import render_template
     from flask_babel import force_locale
 
-    values = {"site_name": current_app.config["SITE_NAME"], "site_url": current_app.config["SITE_URL"],
-              "organisation": current_app.config["ORGANISATION_NAME"], **context}
+    from lms.settings import setting
+
+    values = {"site_name": setting("site_name"), "site_url": current_app.config["SITE_URL"],
+              "organisation": setting("organisation"), **context}
     with force_locale(locale):
         title = str(subject())
         text = render_template(template, **values).strip() + "\n"
@@ -386,11 +395,11 @@ def deliver_with_retries(message_ids: list[int]) -> dict[int, str]:
 def _claim(message_id: int) -> bool:
     """Take the message for one attempt (queued and due → sending); False if another runner has it."""
     now = utcnow()
-    claimed = db.session.execute(
+    claimed = rows_changed(db.session,
         update(MailMessage).where(MailMessage.id == message_id, MailMessage.status == QUEUED,
                                   or_(MailMessage.next_attempt_at.is_(None), MailMessage.next_attempt_at <= now))
         .values(status=SENDING, claimed_at=now, attempts=MailMessage.attempts + 1)
-        .execution_options(synchronize_session=False)).rowcount
+        .execution_options(synchronize_session=False))
     db.session.commit()
     return claimed == 1
 
@@ -446,7 +455,7 @@ def attempt_delivery(message_id: int) -> str:
         return "skipped"
     error: Exception | None = None
     try:
-        message = db.session.get(MailMessage, message_id)
+        message = db.session.get_one(MailMessage, message_id)
         email, name = build_email(message), outbox_name(message)
         email.as_bytes()  # composed now, inside the transaction (headers checked, files read)
         db.session.commit()
@@ -457,7 +466,7 @@ def attempt_delivery(message_id: int) -> str:
     except Exception as caught:  # any failure is recorded on the row; nothing is lost
         error = caught
         db.session.rollback()
-    message = db.session.get(MailMessage, message_id)
+    message = db.session.get_one(MailMessage, message_id)
     now = utcnow()
     if error is None:
         message.status, message.sent_at, message.last_error, message.next_attempt_at = SENT, now, None, None

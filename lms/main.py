@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from flask import Blueprint, Flask, current_app, jsonify, render_template
 from flask_login import current_user, login_required
@@ -46,19 +47,23 @@ def nav_entries() -> list[NavEntry]:
 
 
 def site_globals() -> dict:
-    """What every page's layout needs besides the account: the language and the site's name."""
+    """What every page's layout needs besides the account: the language, the site's name, the
+    organisation and the contact (site settings where an administrator set them, else config)."""
     from flask_babel import get_locale
 
+    from lms.settings import setting
+
     return {"current_locale": str(get_locale()), "languages": current_app.config["LANGUAGES"],
-            "site_name": current_app.config["SITE_NAME"]}
+            "site_name": setting("site_name"), "organisation_name": setting("organisation"),
+            "site_contact": setting("contact")}
 
 
-def add_demo_loader(app: Flask, name: str, loader: Callable[[], None]) -> None:
+def add_demo_loader(app: Flask, name: str, loader: Callable[[], object]) -> None:
     """Let a feature add demo data to ``flask demo load`` (loaders run in registration order)."""
     app.extensions.setdefault("lms.demo_loaders", []).append((name, loader))
 
 
-def add_content_loader(app: Flask, name: str, loader: Callable[[object], None]) -> None:
+def add_content_loader(app: Flask, name: str, loader: Callable[[Path], object]) -> None:
     """Let a feature load its part of ``content/`` in ``flask content load``.
 
     ``loader(root)`` reads files under ``root`` and raises ``lms.content.ContentError``

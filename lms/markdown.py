@@ -5,6 +5,8 @@ allow-list, so no script or event handler can reach a reader's browser.
 """
 from __future__ import annotations
 
+from typing import Any
+
 import nh3
 from markdown_it import MarkdownIt
 from mdit_py_plugins.container import container_plugin
@@ -62,7 +64,7 @@ def render_markdown(source: str, files: dict[str, str] | None = None) -> str:
 
     ``files`` maps file names used in links and images to the URLs where they are served.
     """
-    env = {}
+    env: dict[str, Any] = {}
     if files:
         tokens = _MD.parse(source or "", env)
         _resolve_files(tokens, files)

@@ -9,8 +9,8 @@ from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, has_app_context
 from flask_login import UserMixin
-from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint, false
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint, event, false
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from lms.database import UTCDateTime, str_enum, utcnow
 from lms.extensions import Model
@@ -115,6 +115,8 @@ class User(UserMixin, Model):
     position: Mapped[str | None] = mapped_column(String(255))
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id", ondelete="SET NULL"), index=True)
     locale: Mapped[str | None] = mapped_column(String(8))
+    # A telephone number the person gives on their profile (free text: extensions, "0238 …").
+    phone: Mapped[str | None] = mapped_column(String(32))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -261,3 +263,22 @@ class AuditEntry(Model):
     note: Mapped[str | None] = mapped_column(Text)
     # Where it came from: the client's address for a request, "cli" for a command, "job" for a job.
     origin: Mapped[str | None] = mapped_column(String(64))
+
+
+class AppendOnlyError(RuntimeError):
+    """An attempt to change or remove an audit entry (the log is append-only)."""
+
+
+@event.listens_for(AuditEntry, "before_update")
+@event.listens_for(AuditEntry, "before_delete")
+def _refuse_changing_audit_entries(mapper, connection, target) -> None:
+    raise AppendOnlyError("audit entries are never updated or deleted")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_audit_changes(state) -> None:
+    """ORM ``update(AuditEntry)`` / ``delete(AuditEntry)`` statements are refused too (the
+    database's triggers refuse the rest, see the administration migration)."""
+    if (state.is_update or state.is_delete) and any(
+            mapper.class_ is AuditEntry for mapper in state.all_mappers):
+        raise AppendOnlyError("audit entries are never updated or deleted")

@@ -28,7 +28,8 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
+from typing import cast
 from dataclasses import dataclass, field
 
 import olefile
@@ -388,7 +389,7 @@ def error_message(error: OfficeFileError) -> str:
         params["size"] = _megabytes(params.get("size"))
         params["limit"] = _megabytes(params.get("limit"))
     if "accepted" in params:
-        params["accepted"] = ", ".join(f".{a}" for a in params["accepted"])  # type: ignore[union-attr]
+        params["accepted"] = ", ".join(f".{a}" for a in cast(Iterable[str], params["accepted"]))
     template = _MESSAGES.get(key, _MESSAGES["corrupt"])
     params.setdefault("extension", "")
     return str(template) % params

@@ -23,11 +23,15 @@ from typing import Any, TypeVar
 from flask import abort
 from flask_login import current_user, login_required
 from sqlalchemy import ColumnElement, Select, false, or_, select, true
+from sqlalchemy.orm import QueryableAttribute
 
 from lms.extensions import db
-from lms.models import Agency, Role, User
+from lms.models import Agency, AuditEntry, Role, User
 
 T = TypeVar("T")
+# A column that places a row (a mapped attribute such as ``Certificate.holder_agency_id``, or any
+# SQL expression yielding an id).
+Column = ColumnElement[Any] | QueryableAttribute[Any]
 
 
 def role_required(*roles: Role):
@@ -74,7 +78,7 @@ class Scope:
             query = query.where(or_(false(), *(Agency.path.startswith(path) for path in self.paths)))
         return query
 
-    def contains(self, agency_column: ColumnElement) -> ColumnElement[bool]:
+    def contains(self, agency_column: Column) -> ColumnElement[bool]:
         """SQL: ``agency_column`` (an agency id) lies in the scope."""
         if self.everything:
             return true()
@@ -118,9 +122,9 @@ class Policy:
     may perform ``owner_actions`` on it whatever their roles.
     """
 
-    agencies: Callable[[], Iterable[ColumnElement]]
+    agencies: Callable[[], Iterable[Column]]
     actions: dict[str, tuple[Role, ...]]
-    owner: Callable[[], ColumnElement] | None = None
+    owner: Callable[[], Column] | None = None
     owner_actions: frozenset[str] = field(default_factory=frozenset)
 
 
@@ -200,3 +204,9 @@ register_policy(Agency, Policy(
     agencies=lambda: [Agency.id],
     actions={"view": (Role.HR, Role.EXAMINER, Role.BOARD_CHAIR), "assign": (Role.HR,), "schedule": (Role.EXAMINER,),
              "manage": ()}))
+
+# An audit entry belongs to its actor's agency: an administrator of a department reads what that
+# department's people did (entries without an actor — failed sign-ins, commands — only everything).
+register_policy(AuditEntry, Policy(
+    agencies=lambda: [select(User.agency_id).where(User.id == AuditEntry.actor_id).scalar_subquery()],
+    actions={"view": ()}))  # administrators only

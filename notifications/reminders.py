@@ -65,7 +65,7 @@ def send_reminders(today: date | None = None) -> dict[str, int]:
     due_steps, overdue_steps = _days("NOTIFY_DUE_DAYS"), _days("NOTIFY_OVERDUE_DAYS")
     counts = {"due_soon": 0, "overdue": 0}
     for user_id, courses in courses_due(today).items():
-        person = db.session.get(User, user_id)
+        person = db.session.get_one(User, user_id)
         for kind in ("due_soon", "overdue"):
             items, keys = [], []
             for course, due in sorted(courses.values(), key=lambda pair: (pair[1], pair[0].title)):

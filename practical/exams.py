@@ -144,7 +144,7 @@ def override(session: ExamSession, submission: PracticalSubmission, check_id: st
     candidate = db.session.get(ExamCandidate, submission.candidate_id)
     latest = latest_submission(candidate)
     if latest is not None and latest.id == submission.id:
-        _record(candidate, submission)
+        _record(candidate, submission, by)
 
 
 def on_ten(submission: PracticalSubmission) -> Decimal:
@@ -154,7 +154,10 @@ def on_ten(submission: PracticalSubmission) -> Decimal:
     return (Decimal(submission.score) * TEN / Decimal(submission.max_score)).quantize(TWO_PLACES, ROUND_HALF_UP)
 
 
-def _record(candidate: ExamCandidate, submission: PracticalSubmission) -> None:
+def _record(candidate: ExamCandidate, submission: PracticalSubmission, by: User | None = None) -> None:
+    """Make ``submission`` the candidate's practical mark: who entered it is the examiner whose
+    override changed it, or no one (the machine graded the file as it arrived)."""
     candidate.practical_score = on_ten(submission)
+    candidate.practical_by_id, candidate.practical_at = (by.id if by else None), utcnow()
     quiz_exams.update_result(candidate)
     db.session.flush()

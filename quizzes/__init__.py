@@ -1,8 +1,29 @@
 """Quizzes: question bank, quizzes, attempts and grading."""
-from flask import Blueprint, Flask
+from flask import Blueprint, Flask, current_app, url_for
 
 bp = Blueprint("quizzes", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/quizzes")
+
+
+def register_quiz_home(app: Flask, slug: str, endpoint: str, result_endpoint: str | None = None) -> None:
+    """Let a feature own the page of the quiz loaded as ``slug`` (the mock exam's page, say): the
+    quiz's overview and the result page's way back lead to ``endpoint`` instead, and the result
+    page links to ``result_endpoint`` (given ``attempt_id``) for the feature's reading of it."""
+    app.extensions.setdefault("quizzes.homes", {})[slug] = endpoint
+    if result_endpoint:
+        app.extensions.setdefault("quizzes.result_pages", {})[slug] = result_endpoint
+
+
+def quiz_result_page_url(attempt) -> str | None:
+    """The feature's page about a finished attempt (the mock exam's result by module), if any."""
+    endpoint = current_app.extensions.get("quizzes.result_pages", {}).get(attempt.quiz.slug)
+    return url_for(endpoint, attempt_id=attempt.id) if endpoint else None
+
+
+def quiz_home_url(quiz) -> str:
+    """Where a quiz's own page is: the overview, or the page a feature registered for it."""
+    endpoint = current_app.extensions.get("quizzes.homes", {}).get(quiz.slug)
+    return url_for(endpoint) if endpoint else url_for("quizzes.overview", quiz_id=quiz.id)
 
 
 def init_app(app: Flask) -> None:
@@ -30,6 +51,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(attempts_cli)
     exams.connect()
     # Course pages link to their final quiz without courses importing quizzes.
+    app.add_template_global(quiz_home_url, "quiz_home_url")
+    app.add_template_global(quiz_result_page_url, "quiz_result_page_url")
     app.add_template_global(lambda course: final_quiz_of_course(course.id), "course_final_quiz")
     app.add_template_global(lambda course: practice_quizzes_of_course(course.id), "course_practice_quizzes")
     app.add_template_global(lambda guide: get_quiz_by_slug(f"huong-dan-{guide.slug}"), "guide_self_check")

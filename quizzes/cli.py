@@ -7,6 +7,7 @@ import click
 from flask.cli import AppGroup
 
 from lms.extensions import db
+from lms.services import audit
 from quizzes import bank
 from quizzes.gift import GiftError
 
@@ -42,6 +43,8 @@ def import_command(path: Path, bank_name: str | None, module_code: str | None) -
         db.session.rollback()
         lines = "\n".join(f"  line {line}: {message}" for line, message in error.errors)
         raise click.ClickException(f"{path}: nothing was imported:\n{lines}") from error
+    audit("question.import", f"file:{path.name}", {"total": report.total, "counts": dict(report.counts),
+                                                    "questions": [q.id for q in report.questions]})
     db.session.commit()
     click.echo(f"Imported {report.total} questions from {path}:")
     for qtype, count in sorted(report.counts.items()):

@@ -5,8 +5,9 @@ import re
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileAllowed, FileField
 from lms.forms import Form
-from wtforms import (BooleanField, DateTimeLocalField, DecimalField, IntegerField, SelectField, StringField,
+from wtforms import (BooleanField, DateField, DateTimeLocalField, DecimalField, IntegerField, SelectField, StringField,
                      TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
@@ -23,12 +24,17 @@ class ExamSessionForm(Form):
     agency_id = SelectField(_l("Đơn vị tổ chức"), coerce=int)
     level = SelectField(_l("Cấp chứng chỉ"), choices=[("basic", _l("Cơ bản")), ("advanced", _l("Nâng cao")),
                                                       ("none", _l("Không cấp chứng chỉ"))])
-    modules = StringField(_l("Mô-đun được đánh giá (ví dụ: IU01, IU02)"), validators=[DataRequired(), Length(max=200)])
+    modules = StringField(_l("Mô-đun được đánh giá (cấp cơ bản: để trống là đủ IU01–IU06; cấp nâng cao: ví dụ IU07, IU09, IU14)"),
+                          validators=[Optional(), Length(max=200)])
     opens_at = DateTimeLocalField(_l("Mở lúc"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
     closes_at = DateTimeLocalField(_l("Đóng lúc"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
     time_limit_minutes = IntegerField(_l("Thời gian làm bài lý thuyết (phút)"), default=30,
                                       validators=[InputRequired(), NumberRange(1, 600)])
     access_code = StringField(_l("Mã vào phòng thi (không bắt buộc)"), validators=[Optional(), Length(max=32)])
+    reveal = SelectField(_l("Công bố đáp án cho thí sinh"), default="never",
+                         choices=[("never", _l("Không bao giờ (khuyến nghị cho thi chứng chỉ)")),
+                                  ("after_close", _l("Sau khi kỳ thi đóng")),
+                                  ("after_approval", _l("Sau khi Hội đồng phê duyệt kết quả"))])
     has_practical = BooleanField(_l("Có phần thực hành"), default=True)
     theory_weight = DecimalField(_l("Trọng số lý thuyết"), default=Decimal("1"), places=2,
                                  validators=[InputRequired(), NumberRange(Decimal("0.01"), Decimal("10"))])
@@ -39,7 +45,12 @@ class ExamSessionForm(Form):
     practical_pass_mark = DecimalField(_l("Điểm đạt thực hành (thang 10)"), default=Decimal("5.00"), places=2,
                                        validators=[InputRequired(), NumberRange(Decimal("0"), Decimal("10"))])
 
+    pass_mark_reason = TextAreaField(_l("Lý do hạ điểm đạt dưới 5/10 (bắt buộc khi hạ)"),
+                                     validators=[Optional(), Length(max=2000)])
+
     def validate_modules(self, field):
+        if not field.data and self.level.data == "basic":
+            return  # a basic session assesses all the basic modules
         if not _MODULES.match(field.data or ""):
             raise ValidationError(_l("Ghi các mã mô-đun IU01–IU15, cách nhau bằng dấu phẩy."))
 
@@ -49,7 +60,7 @@ class ExamSessionForm(Form):
 
     def module_list(self) -> list[str]:
         """The modules as codes, in order, without repeats."""
-        return list(dict.fromkeys(code.strip().upper() for code in self.modules.data.split(",")))
+        return list(dict.fromkeys(code.strip().upper() for code in (self.modules.data or "").split(",") if code.strip()))
 
 
 class BlueprintForm(Form):
@@ -72,10 +83,18 @@ class BlueprintForm(Form):
 
 
 class CandidatesForm(Form):
-    """People to add: one username, e-mail or employee code per line."""
+    """People to add: one username, e-mail or employee code per line (optionally followed by a
+    comma and the name to check), or a CSV/Excel file of the same."""
 
-    people = TextAreaField(_l("Danh sách thí sinh (mỗi dòng một tên đăng nhập, thư điện tử hoặc mã cán bộ)"),
-                           validators=[DataRequired(), Length(max=100_000)])
+    people = TextAreaField(_l("Danh sách thí sinh (mỗi dòng một tên đăng nhập, thư điện tử hoặc mã cán bộ; "
+                              "có thể thêm dấu phẩy và họ tên để đối chiếu)"),
+                           validators=[Optional(), Length(max=100_000)])
+    document = FileField(_l("Hoặc tệp danh sách (.xlsx, .csv)"),
+                         validators=[FileAllowed(["xlsx", "csv", "txt"], _l("Chỉ nhận tệp Excel (.xlsx) hoặc CSV."))])
+
+    def validate_people(self, field):
+        if not (field.data or "").strip() and not self.document.data:
+            raise ValidationError(_l("Nhập danh sách hoặc chọn tệp."))
 
 
 class ExtraTimeForm(Form):
@@ -104,3 +123,17 @@ class StartExamForm(Form):
     """The candidate's access code (when the session has one)."""
 
     access_code = StringField(_l("Mã vào phòng thi"), validators=[Optional(), Length(max=32)])
+
+
+class ApprovalForm(Form):
+    """The board chair's approval: the decision's number and date."""
+
+    decision_number = StringField(_l("Số quyết định phê duyệt"), validators=[DataRequired(), Length(max=64)])
+    decision_date = DateField(_l("Ngày quyết định"), validators=[DataRequired()])
+
+
+class BoardForm(Form):
+    """The exam board's members, one per line."""
+
+    members = TextAreaField(_l("Thành viên Hội đồng thi (mỗi dòng: Họ tên — nhiệm vụ)"),
+                            validators=[DataRequired(), Length(max=3000)])

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import (JSON, CheckConstraint, Float, ForeignKey, Index, Integer, Numeric, String, Text,
+from sqlalchemy import (JSON, CheckConstraint, Date, Float, ForeignKey, Index, Integer, Numeric, String, Text,
                         UniqueConstraint, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -51,6 +51,26 @@ class QuizKind(str, enum.Enum):
     PRACTICE = "practice"
     COURSE = "course"
     EXAM = "exam"
+
+
+class Reveal(str, enum.Enum):
+    """When an attempt's review (the answers, the key, the explanations) is shown to its taker.
+
+    ``AT_ONCE`` also lets a practice question be checked while answering. A certification exam's
+    verdict (score, pass) is never shown before the board approves the result list, whatever this says.
+    """
+
+    AT_ONCE = "at_once"
+    AFTER_ATTEMPT = "after_attempt"
+    AFTER_CLOSE = "after_close"  # after the exam session closes
+    AFTER_APPROVAL = "after_approval"  # after the board approves the session's result list
+    NEVER = "never"
+
+
+#: The safe default per kind: practice teaches at once, a course quiz after the attempt, and a
+#: certification exam never shows its key (the bank's questions are asked again in later sessions).
+DEFAULT_REVEAL = {QuizKind.PRACTICE: Reveal.AT_ONCE, QuizKind.COURSE: Reveal.AFTER_ATTEMPT,
+                  QuizKind.EXAM: Reveal.NEVER}
 
 
 class QuestionCategory(Model):
@@ -163,10 +183,22 @@ class Quiz(Model):
     grading_method: Mapped[str] = mapped_column(String(16), default="highest")
     time_limit_minutes: Mapped[int | None] = mapped_column(Integer)
     shuffle: Mapped[bool] = mapped_column(default=True)
+    # When the review is shown (a Reveal value); None = the kind's default (DEFAULT_REVEAL).
+    reveal: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     items: Mapped[list[QuizItem]] = relationship(
         back_populates="quiz", order_by="QuizItem.position", cascade="all, delete-orphan")
+
+    @property
+    def reveal_policy(self) -> Reveal:
+        """The review's timing: the quiz's own setting, or its kind's safe default."""
+        if self.reveal:
+            try:
+                return Reveal(self.reveal)
+            except ValueError:
+                pass
+        return DEFAULT_REVEAL[self.kind]
 
     @property
     def asked_items(self) -> list[QuizItem]:
@@ -263,6 +295,9 @@ class AttemptAnswer(Model):
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     credit: Mapped[float | None] = mapped_column(Float)
     needs_marking: Mapped[bool] = mapped_column(default=False)
+    # Who marked it by hand (an essay) and when; None for automatic grading.
+    marked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    marked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     attempt: Mapped[Attempt] = relationship(back_populates="answers")
 
@@ -300,9 +335,18 @@ class ExamSession(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    # The exam board (hội đồng thi): one "Họ tên — nhiệm vụ" per entry, printed on the result list.
+    board_members: Mapped[list[str] | None] = mapped_column(JSON, default=list)
+    # The board's approval decision (số quyết định, ngày quyết định).
+    decision_number: Mapped[str | None] = mapped_column(String(64))
+    decision_date: Mapped[date | None] = mapped_column(Date)
+    # Why a pass mark is lower than the standard's 5/10 (required when it is).
+    pass_mark_reason: Mapped[str | None] = mapped_column(Text)
 
     quiz: Mapped[Quiz] = relationship()
     agency: Mapped[Agency | None] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
     rules: Mapped[list[BlueprintRule]] = relationship(
         back_populates="session", cascade="all, delete-orphan", order_by="BlueprintRule.id")
     candidates: Mapped[list[ExamCandidate]] = relationship(
@@ -351,9 +395,13 @@ class ExamCandidate(Model):
     total_score: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
     module_scores: Mapped[dict] = mapped_column(JSON, default=dict)  # {"IU01": 8.0, ...} out of 10
     passed: Mapped[bool | None] = mapped_column()
+    # Who entered the practical mark, and when.
+    practical_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    practical_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     session: Mapped[ExamSession] = relationship(back_populates="candidates")
-    user: Mapped[User] = relationship(lazy="joined")
+    user: Mapped[User] = relationship(lazy="joined", foreign_keys=[user_id])
+    practical_by: Mapped[User | None] = relationship(foreign_keys=[practical_by_id])
     attempt: Mapped[Attempt | None] = relationship()
     remarks: Mapped[list[Remark]] = relationship(back_populates="candidate", order_by="Remark.at")
 
@@ -373,3 +421,4 @@ class Remark(Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     candidate: Mapped[ExamCandidate] = relationship(back_populates="remarks")
+    by: Mapped[User | None] = relationship()

@@ -12,7 +12,7 @@ from lms.extensions import db
 from lms.permissions import load
 from lms.web import body_limit, json_body
 from lms.timefmt import format_datetime
-from quizzes import bp, services
+from quizzes import bp, disclosure, quiz_home_url, services
 from quizzes.grading import correct_answer_text, feedback_for, response_from_form, right_hand_texts
 from quizzes.models import Attempt, QuestionType, QuizKind
 
@@ -30,11 +30,27 @@ def _closed_message(code: str) -> str:
     return _("Bài làm đã được nộp.")
 
 
+def _exam_page_of(quiz):
+    """An exam's form is not a course quiz: its overview (and start) is the candidate's exam page."""
+    session = disclosure.session_of_quiz(quiz)
+    if quiz.kind is QuizKind.EXAM:
+        if session is None:
+            abort(404)
+        return redirect(url_for("quizzes.my_exam", session_id=session.id))
+    return None
+
+
 @bp.route("/quizzes/<int:quiz_id>")
 @login_required
 def overview(quiz_id: int):
     """What the quiz is, the pass mark, previous attempts and a start button."""
     quiz = services.get_quiz(quiz_id) or abort(404)
+    exam = _exam_page_of(quiz)
+    if exam is not None:
+        return exam
+    home = quiz_home_url(quiz)
+    if home != url_for("quizzes.overview", quiz_id=quiz.id):
+        return redirect(home)  # a quiz whose page a feature owns (the mock exam)
     return render_template("quizzes/overview.html", quiz=quiz, attempts=services.attempts_of(current_user, quiz),
                            open_attempt=services.open_attempt(current_user, quiz), form=EmptyForm(),
                            grade=services.quiz_grade(current_user, quiz))
@@ -45,6 +61,9 @@ def overview(quiz_id: int):
 def start(quiz_id: int):
     """Start (or resume) an attempt."""
     quiz = services.get_quiz(quiz_id) or abort(404)
+    exam = _exam_page_of(quiz)
+    if exam is not None:
+        return exam
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
@@ -82,6 +101,7 @@ def attempt(attempt_id: int):
             abort(400)
         return redirect(url_for("quizzes.result", attempt_id=attempt.id))
     return render_template("quizzes/attempt.html", attempt=attempt, questions=questions, form=EmptyForm(),
+                           can_check=disclosure.may_check_while_answering(attempt.quiz),
                            saved=services.saved_responses(attempt), right_hand_texts=right_hand_texts,
                            saved_seq={a.question_id: a.seq for a in attempt.answers},
                            deadline_text=format_datetime(attempt.deadline), now_iso=utcnow().isoformat())
@@ -135,10 +155,44 @@ def result(attempt_id: int):
     services.finalise_if_expired(attempt)
     if not attempt.finished:
         return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+    shown = disclosure.disclose(attempt)
+    if shown.is_exam:
+        candidate = disclosure.candidate_of_attempt(attempt)
+        return render_template("quizzes/exams/result.html", attempt=attempt, shown=shown, session=shown.session,
+                               candidate=candidate,
+                               questions=services.questions_of(attempt) if shown.review else [],
+                               answers={a.question_id: a for a in attempt.answers} if shown.review else {},
+                               feedback_for=feedback_for, correct_answer_text=correct_answer_text)
     answers = {a.question_id: a for a in attempt.answers}
-    return render_template("quizzes/result.html", attempt=attempt, questions=services.questions_of(attempt),
+    return render_template("quizzes/result.html", attempt=attempt, shown=shown,
+                           questions=services.questions_of(attempt) if shown.review else [],
                            answers=answers, feedback_for=feedback_for, correct_answer_text=correct_answer_text,
                            practice=attempt.quiz.kind is QuizKind.PRACTICE)
+
+
+@bp.route("/api/v1/attempts/<int:attempt_id>/result")
+@never_cached
+@login_required
+def api_result(attempt_id: int):
+    """The attempt's result as JSON: exactly what the result page shows, never more."""
+    attempt = _own_attempt(attempt_id)
+    services.finalise_if_expired(attempt)
+    if not attempt.finished:
+        return _json_error(409, _("Bài làm chưa nộp."), code="not-finished")
+    shown = disclosure.disclose(attempt)
+    data = shown.as_json()
+    if shown.review:
+        answers = {a.question_id: a for a in attempt.answers}
+        questions = []
+        for question, _options in services.questions_of(attempt):
+            answer = answers.get(question.id)
+            row = {"question_id": question.id, "response": answer.response if answer else None,
+                   "correct": correct_answer_text(question), "explanation": question.explanation}
+            if shown.verdict and not shown.is_exam:
+                row["credit"] = answer.credit if answer else None  # the page's "Đúng / Chưa đúng"
+            questions.append(row)
+        data["questions"] = questions
+    return jsonify(data)
 
 
 @bp.route("/self-check/<slug>", methods=["GET", "POST"])
@@ -173,7 +227,7 @@ def self_check(slug: str):
 def check_answer(attempt_id: int):
     """Practice only: grade the saved answer to one question now, with its feedback and explanation."""
     attempt = _own_attempt(attempt_id)
-    if attempt.quiz.kind is not QuizKind.PRACTICE:
+    if not disclosure.may_check_while_answering(attempt.quiz):
         return _json_error(403, _("Chỉ bài luyện tập mới xem đáp án ngay."), code="not-practice")
     payload = json_body()
     question_id = payload.get("question_id") if isinstance(payload, dict) else None

@@ -33,9 +33,10 @@ TWO_PLACES = Decimal("0.01")
 class QuizError(Exception):
     """A request the quiz rules refuse; ``code`` names the rule for the caller."""
 
-    def __init__(self, code: str, message: str = ""):
+    def __init__(self, code: str, message: str = "", **params):
         super().__init__(message or code)
         self.code = code
+        self.params = params  # what the view needs to say it in the reader's language
 
 
 @dataclass(frozen=True)
@@ -360,11 +361,13 @@ def recompute_score(attempt: Attempt) -> None:
     attempt.passed = attempt.score >= attempt.quiz.pass_mark
 
 
-def mark_answer(answer: AttemptAnswer, credit: float) -> Attempt:
-    """A person's mark for an essay (credit 0..1); when nothing else waits, the attempt gets its score."""
+def mark_answer(answer: AttemptAnswer, credit: float, by: User | None = None) -> Attempt:
+    """A person's mark for an essay (credit 0..1), recording who (``by``) and when; when nothing
+    else waits, the attempt gets its score."""
     if not 0.0 <= credit <= 1.0:
         raise QuizError("invalid-mark")
     answer.credit, answer.needs_marking = credit, False
+    answer.marked_by_id, answer.marked_at = (by.id if by is not None else None), utcnow()
     attempt = answer.attempt
     recompute_score(attempt)
     db.session.flush()

@@ -52,7 +52,7 @@ def _approved_session(users, province, modules=BASIC, level="basic", people=("le
     for name in people:
         right, practical = results[name]
         _sit(session, users[name], right, practical, users["examiner"])
-    exams.approve(session, users["examiner"])
+    exams.approve(session, users["examiner"], "01/QĐ-HĐT", now.date())  # not its preparer (none recorded)
     return session
 
 
@@ -165,8 +165,12 @@ def test_revocation_and_reissue_are_visible_and_audited(client, db, users, basic
                            key=lambda c: c.serial_number)
     db.session.commit()
     login(client, "examiner")
+    asked = post_form(client, f"/certificates/{first.code}", f"/certificates/{first.code}/revoke",
+                      {"decision": "15/QĐ-TTCĐS", "reason": "Gian lận trong kỳ thi", "void_attainments": "y"})
+    assert asked.status_code == 200 and "Xác nhận thu hồi" in asked.get_data(as_text=True)  # asked first
     post_form(client, f"/certificates/{first.code}", f"/certificates/{first.code}/revoke",
-              {"decision": "15/QĐ-TTCĐS", "reason": "Gian lận trong kỳ thi", "void_attainments": "y"})
+              {"decision": "15/QĐ-TTCĐS", "reason": "Gian lận trong kỳ thi", "void_attainments": "y",
+               "confirmed": "1"})
     revoked = client.get(f"/verify/{first.code}").get_data(as_text=True)
     assert "Chứng chỉ đã bị thu hồi" in revoked and "15/QĐ-TTCĐS" in revoked and "Gian lận trong kỳ thi" in revoked
     assert db.session.scalar(select(func.count()).select_from(ModuleAttainment).where(

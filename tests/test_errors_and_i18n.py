@@ -67,9 +67,15 @@ def test_api_errors_are_json(client, db):
     "/quizzes/2147483648",
     "/attempts/-1",
 ])
-def test_bad_input_never_gives_500(client, db, url):
+@pytest.mark.parametrize("who", [None, "learner", "examiner", "admin"])
+def test_bad_input_never_gives_500(client, db, logged_in, url, who):
+    """Anonymous (a redirect to sign in) and signed in, so that the views themselves are reached."""
+    if who is not None:
+        logged_in(who)
     response = client.get(url)
-    assert 300 <= response.status_code < 500  # a redirect to login, or a 4xx; never a 500
+    assert 300 <= response.status_code < 500  # a redirect to sign in, or a 4xx; never a 500
+    if who is not None:
+        assert response.status_code != 302 or "/login" not in response.headers["Location"]
     assert "<script>alert(1)</script>" not in response.get_data(as_text=True)
 
 

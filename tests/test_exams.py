@@ -35,7 +35,7 @@ def session(db, users, province):
     now = utcnow()
     session = exams.create_session(title="Thi chứng chỉ CNTT cơ bản đợt 1", opens_at=now - timedelta(hours=1),
                                    closes_at=now + timedelta(hours=3), time_limit_minutes=30, agency=province,
-                                   modules=["IU01", "IU02"], access_code="PHONG-01", created_by=users["examiner"])
+                                   access_code="PHONG-01", created_by=users["examiner"])  # basic: IU01–IU06
     exams.set_blueprint(session, [exams.RuleSpec("IU01", 3, "easy"), exams.RuleSpec("IU01", 2, "hard"),
                                   exams.RuleSpec("IU02", 4)])
     exams.add_candidates(session, ["learner", users["author"].email, "\n"])
@@ -114,13 +114,17 @@ def test_results_marking_approval_and_remark(db, users, session):
     assert candidate.theory_score == Decimal("10.00")
     assert candidate.module_scores == {"IU01": 10.0, "IU02": 10.0}
     assert candidate.passed is None  # the practical part is not marked yet
+    chair = factories.user("Đặng Văn Hùng", username="chutich", role=Role.BOARD_CHAIR)
     with pytest.raises(QuizError):
-        exams.approve(session, users["examiner"])  # someone still needs marking
+        exams.approve(session, chair, "12/QĐ-HĐT", utcnow().date())  # someone still needs marking
     exams.set_practical_score(candidate, Decimal("4.75"), users["examiner"])
     assert candidate.passed is False and candidate.total_score == Decimal("7.38")  # (10 + 4.75) / 2
     exams.set_practical_score(candidate, Decimal("6.5"), users["examiner"])
     assert candidate.passed is True
-    exams.approve(session, users["examiner"])  # the author never started: absent, not blocking
+    with pytest.raises(QuizError) as preparer:
+        exams.approve(session, users["examiner"], "12/QĐ-HĐT", utcnow().date())
+    assert preparer.value.code == "preparer"  # the examiner who prepared it cannot approve it
+    exams.approve(session, chair, "12/QĐ-HĐT", utcnow().date())  # the author never started: absent, not blocking
     assert session.approved
     with pytest.raises(QuizError):
         exams.set_practical_score(candidate, Decimal("9"), users["examiner"])  # final now
@@ -138,7 +142,7 @@ def test_essays_go_to_the_marking_queue(db, users, province):
     now = utcnow()
     session = exams.create_session(title="Thi tự luận", opens_at=now - timedelta(hours=1),
                                    closes_at=now + timedelta(hours=1), time_limit_minutes=20, agency=province,
-                                   modules=["IU02"], has_practical=False)
+                                   level="none", modules=["IU02"], has_practical=False)
     exams.set_blueprint(session, [exams.RuleSpec("IU02", 1)])
     exams.add_candidates(session, ["learner"])
     attempt = exams.start_exam(session, users["learner"], None)
@@ -209,9 +213,14 @@ def test_examiner_marks_practical_and_approves_through_the_site(client, db, user
     db.session.refresh(candidate)
     assert candidate.practical_score == Decimal("7.50") and candidate.passed
     results = f"/exams/{session.id}/results"
-    post_form(client, results, f"/exams/{session.id}/approve")
+    factories.user("Đặng Văn Hùng", username="chutich", role=Role.BOARD_CHAIR)
+    db.session.commit()
+    chair = client.application.test_client()
+    login(chair, "chutich")
+    post_form(chair, results, f"/exams/{session.id}/approve",
+              {"decision_number": "12/QĐ-HĐT", "decision_date": "2026-12-04"})
     db.session.refresh(session)
-    assert session.approved
+    assert session.approved and session.decision_number == "12/QĐ-HĐT"
     post_form(client, results, f"/exams/{session.id}/candidates/{candidate.id}/remark",
               {"part": "theory", "score": "9.5", "reason": "Đơn phúc khảo ngày 02/12/2026"})
     remark = db.session.scalar(select(Remark))

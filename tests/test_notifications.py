@@ -26,7 +26,7 @@ def _session(province, **fields):
     now = utcnow()
     session = exams.create_session(title="Thi chứng chỉ ứng dụng CNTT cơ bản", opens_at=now + timedelta(days=3),
                                    closes_at=now + timedelta(days=3, hours=2), time_limit_minutes=45,
-                                   agency=province, level="basic", modules=["IU01", "IU02"])
+                                   agency=province, level="basic")  # all of IU01–IU06
     for name, value in fields.items():
         setattr(session, name, value)
     return session
@@ -41,7 +41,7 @@ def test_candidates_added_are_invited_once_with_time_place_and_what_to_bring(db,
     text = next(m for m in invitations if m.recipient_id == users["learner"].id).body_text
     assert "Phòng máy 2, Trung tâm Chuyển đổi số, 16 Trường Thi, Vinh" in text
     assert "Thời gian làm bài: 45 phút" in text and "Căn cước công dân" in text
-    assert f"/my-exams/{session.id}" in text and "IU01, IU02" in text
+    assert f"/my-exams/{session.id}" in text and "IU01, IU02, IU03, IU04, IU05, IU06" in text
     assert local(session.opens_at).strftime("%d/%m/%Y %H:%M") in text
 
 
@@ -65,7 +65,7 @@ def test_released_results_reach_each_candidate_with_a_result(db, users, province
     results = {m.recipient_id: m.body_text for m in _messages(db, "exam_result")}
     assert set(results) == {users["learner"].id, users["author"].id}  # hr has no result: nothing to tell
     assert "Điểm lý thuyết: 8,50/10" in results[users["learner"].id] and "Kết quả: Đạt" in results[users["learner"].id]
-    assert "Mô-đun đạt: IU01, IU02" in results[users["learner"].id]
+    assert "Mô-đun đạt: IU01, IU02, IU03, IU04, IU05, IU06" in results[users["learner"].id]
     assert "Kết quả: Không đạt" in results[users["author"].id] and "Mô-đun đạt" not in results[users["author"].id]
 
 

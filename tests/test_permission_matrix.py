@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.matrix import ACTORS, ENTRIES, build_world, csrf_token, expected, fill, signed_in_client, verdict
+from tests.matrix import (ACTORS, AUDIT_EXEMPT, BOOKKEEPING_TABLES, ENTRIES, build_world, csrf_token, expected, fill,
+                          signed_in_client, verdict)
 
 
 def test_every_endpoint_and_method_is_classified(app):
@@ -26,17 +27,54 @@ def _request(client, entry, places, token=None):
     return client.post(url, data={**fill(entry.data, places), "csrf_token": token or ""})
 
 
+def _fingerprint(db) -> dict[str, int]:
+    """A hash of every table's rows but the bookkeeping ones: what a request changed."""
+    from sqlalchemy import select
+
+    prints = {}
+    for table in db.metadata.sorted_tables:
+        if table.name not in BOOKKEEPING_TABLES:
+            prints[table.name] = hash(tuple(sorted(map(repr, db.session.execute(select(table)).all()))))
+    return prints
+
+
+def _audit_count(db) -> int:
+    from sqlalchemy import func, select
+
+    from lms.models import AuditEntry
+
+    return db.session.scalar(select(func.count()).select_from(AuditEntry))
+
+
 def _run(app, entry, order):
+    from lms.extensions import db
+
     places, people = build_world(app)
     wrong = []
     for actor in order:
         client = signed_in_client(app, people.get(actor))
         token = csrf_token(client) if entry.method == "POST" else None
+        watch = entry.method == "POST" and entry.endpoint not in AUDIT_EXEMPT
+        if watch:
+            db.session.commit()
+            before, audited = _fingerprint(db), _audit_count(db)
         response = _request(client, entry, places, token)
         got, want = verdict(response, entry), expected(entry, actor)
         if got != want:
             wrong.append(f"{actor}: expected {want}, got {got} ({response.status_code})")
+        if watch:
+            db.session.commit()
+            changed = [name for name, value in _fingerprint(db).items() if before[name] != value]
+            if changed and _audit_count(db) == audited:
+                wrong.append(f"{actor}: changed {', '.join(changed)} without an audit entry "
+                             "(audit it, or say why not in AUDIT_EXEMPT)")
     assert not wrong, f"{entry.method} {entry.url}: " + "; ".join(wrong)
+
+
+def test_audit_exemptions_name_real_post_routes():
+    posts = {entry.endpoint for entry in ENTRIES if entry.method == "POST"}
+    assert set(AUDIT_EXEMPT) - posts == set()
+    assert all(reason.strip() for reason in AUDIT_EXEMPT.values())
 
 
 @pytest.mark.parametrize("entry", [e for e in ENTRIES if e.method == "GET"], ids=lambda e: f"GET {e.endpoint}")

@@ -4,7 +4,7 @@ on submit but not shown to them, the latest file counting, the deadline, and exa
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -32,7 +32,7 @@ def exam(db, users, province):
     now = utcnow()
     session = exams.create_session(title="Kỳ thi CNTT cơ bản", opens_at=now - timedelta(hours=1),
                                    closes_at=now + timedelta(hours=3), time_limit_minutes=60, agency=province,
-                                   modules=["IU01", "IU04"], has_practical=True, created_by=users["examiner"])
+                                   has_practical=True, created_by=users["examiner"])
     exams.set_blueprint(session, [exams.RuleSpec("IU01", 1)])
     exams.add_candidates(session, ["learner"])
     practical_exams.set_exam_task(session, "iu04-bang-luong", users["examiner"])
@@ -82,6 +82,7 @@ def test_file_is_graded_on_submit_and_the_result_is_not_shown(client, db, users,
     kept = db.session.scalar(select(PracticalSubmission))
     assert kept.purpose is Purpose.EXAM and kept.candidate_id == _candidate(db, exam).id
     assert _candidate(db, exam).practical_score == Decimal("6.00")
+    assert _candidate(db, exam).practical_by_id is None and _candidate(db, exam).practical_at is not None  # the machine
 
 
 def test_the_latest_file_counts_until_the_deadline(client, db, users, exam):
@@ -140,6 +141,7 @@ def test_examiner_sees_the_rubric_result_and_overrides_a_check(client, db, users
     machine = {c["id"]: c["passed"] for c in kept.machine_result["checks"]}
     assert machine["luong-cong-thuc"] is False  # the machine's verdict is kept as it was
     assert _candidate(db, exam).practical_score == Decimal("8.00")
+    assert _candidate(db, exam).practical_by_id == users["examiner"].id  # who entered the mark that counts
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "practical.override"))
     assert entry.actor_id == users["examiner"].id and entry.note.startswith("Thí sinh dùng công thức")
     assert entry.details["machine"] is False and entry.details["after"] is True
@@ -187,7 +189,7 @@ def test_nothing_changes_after_approval(db, users, exam):
     candidate = _candidate(db, exam)
     submission = practical_exams.submit_for_exam(exam, candidate, (BANG_LUONG / "dung.xlsx").read_bytes(), "dung.xlsx")
     submit_attempt(candidate.attempt, {})
-    exams.approve(exam, users["admin"])
+    exams.approve(exam, users["admin"], "12/QĐ-HĐT", date.today())
     db.session.commit()
     with pytest.raises(PracticalError) as refused:
         practical_exams.override(exam, submission, "tong", False, "Sau phê duyệt", users["examiner"])

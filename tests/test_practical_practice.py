@@ -130,9 +130,20 @@ def test_the_name_shown_back_is_cleaned(logged_in, db):
     assert kept.filename == "bang-luong.xlsx"
 
 
-def test_the_practice_page_answers_at_the_endpoint_the_mock_exam_links_to(app):
-    """The ``mock`` feature's result page offers a task at ``practical.task`` (``/practice/<slug>``)."""
-    with app.test_request_context():
-        from flask import url_for
+def test_the_mock_exam_offers_its_practical_task_here(client, db, users):
+    """The ``mock`` feature's result page links its practical task to ``practical.task``."""
+    from mock import services as mock_services
+    from quizzes.services import submit_attempt
+    from tests.conftest import login
 
-        assert url_for("practical.task", slug="iu04-bang-luong") == "/practice/iu04-bang-luong"
+    for module in mock_services.BASIC_MODULES:
+        for n in range(5):
+            factories.question(f"Câu {module} số {n}?", module=module)
+    sitting = mock_services.start_sitting(users["learner"])
+    submit_attempt(sitting, {})
+    db.session.commit()
+    login(client, users["learner"].username)
+    slug = mock_services.practical_task_for(sitting)
+    page = client.get(f"/thi-thu/{sitting.id}").get_data(as_text=True)
+    assert f'href="/practice/{slug}"' in page
+    assert client.get(f"/practice/{slug}").status_code == 200

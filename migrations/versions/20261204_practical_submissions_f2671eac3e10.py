@@ -3,7 +3,7 @@ exam), examiners' overrides of single checks (kept beside the machine's verdict,
 the practical task each exam session sets.
 
 Revision ID: f2671eac3e10
-Revises: a1d28361bde8
+Revises: 5b7e0c2f9a41
 Create Date: 2026-12-04 17:20:50.743581
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'f2671eac3e10'
-down_revision = 'a1d28361bde8'
+down_revision = '5b7e0c2f9a41'
 branch_labels = None
 depends_on = None
 
