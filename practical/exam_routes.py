@@ -2,7 +2,8 @@
 
 Candidates hand in their file while their exam attempt runs (the server's deadline); the file is
 graded at once and its result kept, but the candidate sees only a receipt (name, time,
-fingerprint): results are released with the exam's, after the board approves them. Examiners of
+fingerprint) until the board approves the exam's results; then the page shows the file's result
+check by check, with the examiners' decisions counted. Examiners of
 the session's unit choose the task, read every candidate's rubric result and override a check with
 a reason; the machine's verdict stays beside theirs.
 """
@@ -67,8 +68,11 @@ def _own_candidate(session_id: int) -> ExamCandidate:
 def _render_candidate(candidate: ExamCandidate, form: OfficeUploadForm, refused: str | None = None,
                       status: int = 200):
     state = exams.candidate_state(candidate.session, candidate)
+    # The file's result is released with the exam's: once the board has approved the result list.
+    released = services.result_of(state.latest) if state.latest and candidate.session.approved else None
     return render_template("practical/exam_candidate.html", session=candidate.session, candidate=candidate,
                            state=state, form=form, refused=refused, format_names=FORMAT_NAMES,
+                           released=released, language=language(), on_ten=exams.on_ten,
                            brief=brief_html(state.task) if state.task and state.refusal != "not-started" else None,
                            refusal=refusal_message(state.refusal) if state.refusal else None), status
 

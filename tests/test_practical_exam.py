@@ -198,6 +198,24 @@ def test_nothing_changes_after_approval(db, users, exam):
         practical_exams.submit_for_exam(exam, candidate, (BANG_LUONG / "dung.xlsx").read_bytes(), "dung.xlsx")
 
 
+def test_the_result_is_released_to_the_candidate_with_the_exams(client, db, users, exam):
+    from quizzes.services import submit_attempt
+
+    _start(db, exam, users)
+    candidate = _candidate(db, exam)
+    practical_exams.submit_for_exam(exam, candidate, (BANG_LUONG / "sai-go-so.xlsx").read_bytes(), "sai-go-so.xlsx")
+    submit_attempt(candidate.attempt, {})
+    db.session.commit()
+    login(client, "learner")
+    before = client.get(f"/my-exams/{exam.id}/practical").get_data(as_text=True)
+    assert "Cột Lương dùng công thức" not in before and "6,00" not in before
+    exams.approve(exam, users["admin"], "12/QĐ-HĐT", date.today())
+    db.session.commit()
+    after = client.get(f"/my-exams/{exam.id}/practical").get_data(as_text=True)
+    assert "Kết quả phần thực hành" in after and "Điểm: 6,00 / 10,00" in after
+    assert "Cột Lương dùng công thức có hàm ROUND" in after and "không phải công thức" in after
+
+
 def test_the_task_cannot_change_once_files_are_handed_in(db, users, exam):
     _start(db, exam, users)
     practical_exams.submit_for_exam(exam, _candidate(db, exam), (BANG_LUONG / "dung.xlsx").read_bytes(), "dung.xlsx")
