@@ -20,7 +20,7 @@ from lms import officefile
 from lms.extensions import db
 from lms.forms import Form
 from lms.models import Role
-from lms.permissions import load, role_required
+from lms.permissions import load, permitted, role_required
 from lms.web import body_limit, never_cached
 from practical import bp, exams, services
 from practical.forms import OfficeUploadForm, OverrideForm
@@ -52,8 +52,9 @@ class TaskChoiceForm(Form):
     task_slug = SelectField(_l("Bài thực hành"), choices=[])
 
 
-def _session(session_id: int) -> ExamSession:
-    return load(ExamSession, "manage", ExamSession.id == session_id)
+def _session(session_id: int, action: str = "manage") -> ExamSession:
+    """The session if the current examiner (``manage``) or board chair too (``view``) may act on it; else 404."""
+    return load(ExamSession, action, ExamSession.id == session_id)
 
 
 def _own_candidate(session_id: int) -> ExamCandidate:
@@ -123,11 +124,12 @@ def exam_starting_file(session_id: int):
 
 
 @bp.route("/exams/<int:session_id>/practical", methods=["GET"])
-@role_required(Role.EXAMINER)
+@role_required(Role.EXAMINER, Role.BOARD_CHAIR)
 @never_cached
 def exam_overview(session_id: int):
-    """The session's practical part: its task and each candidate's file and score."""
-    session = _session(session_id)
+    """The session's practical part: its task and each candidate's file and score (the board's
+    chair reads it before approving; examiners choose the task)."""
+    session = _session(session_id, "view")
     form = TaskChoiceForm()
     form.task_slug.choices = [(t.slug, f"{t.module} · {t.title}")
                               for t in sorted(services.tasks().values(), key=lambda t: (t.module, t.title))]
@@ -135,7 +137,8 @@ def exam_overview(session_id: int):
     if task is not None:
         form.task_slug.data = task.slug
     return render_template("practical/exam_overview.html", session=session, task=task, form=form,
-                           rows=exams.session_rows(session), on_ten=exams.on_ten)
+                           rows=exams.session_rows(session), on_ten=exams.on_ten,
+                           may_manage=permitted(session, "manage"))
 
 
 @bp.route("/exams/<int:session_id>/practical/task", methods=["POST"])
@@ -166,18 +169,19 @@ def _candidate(session: ExamSession, candidate_id: int) -> ExamCandidate:
 
 
 @bp.route("/exams/<int:session_id>/practical/candidates/<int:candidate_id>")
-@role_required(Role.EXAMINER)
+@role_required(Role.EXAMINER, Role.BOARD_CHAIR)
 @never_cached
 def exam_candidate_result(session_id: int, candidate_id: int):
-    """One candidate's rubric result, check by check, with the override forms and the history."""
-    session = _session(session_id)
+    """One candidate's rubric result, check by check, with the override forms (examiners) and the history."""
+    session = _session(session_id, "view")
     candidate = _candidate(session, candidate_id)
     submissions = exams.submissions_of_candidate(candidate)
     latest = submissions[0] if submissions else None
     return render_template("practical/exam_result.html", session=session, candidate=candidate, latest=latest,
                            submissions=submissions, result=services.result_of(latest) if latest else None,
                            task=services.task(latest.task_slug) if latest else exams.exam_task(session),
-                           form=OverrideForm(formdata=None), language=language(), on_ten=exams.on_ten)
+                           form=OverrideForm(formdata=None), language=language(), on_ten=exams.on_ten,
+                           may_override=latest is not None and permitted(latest, "override"))
 
 
 def _exam_submission(session: ExamSession, submission_id: int, action: str) -> PracticalSubmission:
@@ -211,11 +215,11 @@ def exam_override(session_id: int, submission_id: int):
 
 
 @bp.route("/exams/<int:session_id>/practical/submissions/<int:submission_id>/file")
-@role_required(Role.EXAMINER)
+@role_required(Role.EXAMINER, Role.BOARD_CHAIR)
 @never_cached
 def exam_submission_file(session_id: int, submission_id: int):
     """The file as the candidate handed it in (to open it when deciding on a check)."""
-    session = _session(session_id)
+    session = _session(session_id, "view")
     submission = _exam_submission(session, submission_id, "review")
     path = services.stored_path(submission)
     if not path.is_file():

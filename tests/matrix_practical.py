@@ -27,22 +27,23 @@ ENTRIES += [
 ]
 
 # The practical part of an exam: the candidate (the world's learner) alone on their page; examiners
-# of the session's unit (home) on the examiners' pages.
+# of the session's unit (home) on the examiners' pages, which its board chair may read.
 EXAMINER_SESSION = Access(roles=("examiner",), scoped=("examiner",))
+SESSION_READERS = Access(roles=("examiner", "board_chair"), scoped=("examiner", "board_chair"))
 ENTRIES += [
     Entry("practical.exam_candidate_page", "GET", "/my-exams/{practical_session}/practical", OWN),
     Entry("practical.exam_candidate_submit", "POST", "/my-exams/{practical_session}/practical", OWN),
     Entry("practical.exam_starting_file", "GET", "/my-exams/{practical_session}/practical/starting-file", OWN),
-    Entry("practical.exam_overview", "GET", "/exams/{practical_session}/practical", EXAMINER_SESSION),
+    Entry("practical.exam_overview", "GET", "/exams/{practical_session}/practical", SESSION_READERS),
     Entry("practical.exam_set_task", "POST", "/exams/{practical_session}/practical/task", EXAMINER_SESSION,
           {"task_slug": "iu04-bang-luong"}),
     Entry("practical.exam_candidate_result", "GET",
-          "/exams/{practical_session}/practical/candidates/{practical_candidate}", EXAMINER_SESSION),
+          "/exams/{practical_session}/practical/candidates/{practical_candidate}", SESSION_READERS),
     Entry("practical.exam_override", "POST",
           "/exams/{practical_session}/practical/submissions/{exam_submission}/override", EXAMINER_SESSION,
           {"check_id": "tong", "verdict": "pass", "reason": "Vùng tổng đúng theo đề cũ"}),
     Entry("practical.exam_submission_file", "GET",
-          "/exams/{practical_session}/practical/submissions/{exam_submission}/file", EXAMINER_SESSION),
+          "/exams/{practical_session}/practical/submissions/{exam_submission}/file", SESSION_READERS),
 ]
 
 

@@ -242,3 +242,20 @@ def test_demo_session_with_a_practical_part(db):
     assert len(sessions) == 1 and practical_exams.exam_task(sessions[0]).slug == "iu04-bang-luong"
     handed_in = db.session.scalar(select(PracticalSubmission))
     assert handed_in.user.username == "tacgia" and handed_in.score < handed_in.max_score
+
+
+def test_the_board_chair_reads_the_results_but_does_not_override(client, db, users, exam, province):
+    _start(db, exam, users)
+    submission = practical_exams.submit_for_exam(exam, _candidate(db, exam),
+                                                 (BANG_LUONG / "sai-go-so.xlsx").read_bytes(), "sai-go-so.xlsx")
+    factories.user("Đặng Văn Hùng", username="chair", role=Role.BOARD_CHAIR, scope=province)
+    db.session.commit()
+    login(client, "chair")
+    assert "6,00 / 10,00" in client.get(f"/exams/{exam.id}/practical").get_data(as_text=True)
+    page = client.get(f"/exams/{exam.id}/practical/candidates/{submission.candidate_id}").get_data(as_text=True)
+    assert "Cột Lương dùng công thức" in page and "Sửa kết luận một yêu cầu" not in page
+    assert "Lưu đề thực hành" not in client.get(f"/exams/{exam.id}/practical").get_data(as_text=True)
+    token = csrf_token_from(page)
+    refused = client.post(f"/exams/{exam.id}/practical/submissions/{submission.id}/override",
+                          data={"csrf_token": token, "check_id": "tong", "verdict": "pass", "reason": "x"})
+    assert refused.status_code == 403
