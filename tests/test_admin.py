@@ -480,3 +480,15 @@ def test_department_admin_imports_only_into_their_subtree(client, users, departm
     login(client, "admin_kh")
     html = _upload(client, csv_text.encode(), "a.csv").get_data(as_text=True)
     assert "Cơ quan ngoài phạm vi bạn quản trị." in html and "Cần ghi mã cơ quan" in html
+
+
+def test_cli_site_setting(app, db, users):
+    from lms.settings import forget_cached, setting
+
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["admin", "setting", "organisation", "Sở Thông tin và Truyền thông"]).exit_code == 0
+    forget_cached()  # the test's own application context cached the values it read
+    assert setting("organisation") == "Sở Thông tin và Truyền thông"
+    assert runner.invoke(args=["admin", "setting", "organisation"]).exit_code == 0
+    forget_cached()
+    assert setting("organisation") == app.config["ORGANISATION_NAME"]
