@@ -151,9 +151,9 @@ def create_account(actor: User, *, username: str, full_name: str, email: str | N
     email = clean_email(email)
     employee_code = _clean_employee_code(employee_code)
     password = temporary_password()
-    user = create_user(username, password, name, email=email, agency=agency, position=position,
+    user = create_user(username, None, name, email=email, agency=agency, position=position,
                        employee_code=employee_code, by=actor)
-    user.must_change_password = True
+    user.set_temporary_password(password)
     db.session.flush()
     return user, password
 
@@ -243,8 +243,7 @@ def reset_password(actor: User, user: User) -> str:
     every session of the account ends. Returns the temporary password (shown once)."""
     check_manageable(actor, user)
     password = temporary_password()
-    user.set_password(password)
-    user.must_change_password = True
+    user.set_temporary_password(password)
     ended = accounts.end_sessions(user, "password-reset")
     db.session.flush()
     audit("account.password_reset", f"user:{user.id}", {"sessions_ended": ended}, actor=actor)

@@ -492,3 +492,15 @@ def test_cli_site_setting(app, db, users):
     assert runner.invoke(args=["admin", "setting", "organisation"]).exit_code == 0
     forget_cached()
     assert setting("organisation") == app.config["ORGANISATION_NAME"]
+
+
+def test_temporary_passwords_are_hashed_lightly_then_rehashed_at_first_sign_in(app, db, users, monkeypatch):
+    """Generated passwords (~69 random bits) take a light Argon2id, so an import of thousands is
+    quick; the first sign-in stores the default-cost hash (and then a new password is required)."""
+    monkeypatch.delitem(app.config, "PASSWORD_HASH_PROFILE")
+    person, password = services.create_account(users["admin"], username="nhe.nhang", full_name="Nhẹ Nhàng")
+    assert person.password_hash.startswith("$argon2id$v=19$m=8192,t=1,p=1$")
+    assert person.must_change_password
+    assert person.check_password(password)
+    assert not person.password_hash.startswith("$argon2id$v=19$m=8192,t=1")  # upgraded on use
+    assert person.check_password(password) and not person.check_password("sai-mat-khau")
