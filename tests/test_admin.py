@@ -504,3 +504,14 @@ def test_temporary_passwords_are_hashed_lightly_then_rehashed_at_first_sign_in(a
     assert person.check_password(password)
     assert not person.password_hash.startswith("$argon2id$v=19$m=8192,t=1")  # upgraded on use
     assert person.check_password(password) and not person.check_password("sai-mat-khau")
+
+
+def test_import_counts_only_rows_with_data_and_refuses_too_many(db, users):
+    from admin import importing
+
+    header = "Tên đăng nhập,Họ và tên\n"
+    filled = "".join(f"nguoi.{n},Người {n}\n" for n in range(importing.MAX_ROWS))
+    assert len(importing.read_table((header + filled + ",\n" * 50).encode(), "a.csv")) == importing.MAX_ROWS
+    with pytest.raises(importing.ImportFileError) as refused:
+        importing.read_table((header + filled + "mot.nua,Một Nữa\n").encode(), "a.csv")
+    assert "500" in refused.value.message
