@@ -515,3 +515,19 @@ def test_import_counts_only_rows_with_data_and_refuses_too_many(db, users):
     with pytest.raises(importing.ImportFileError) as refused:
         importing.read_table((header + filled + "mot.nua,Một Nữa\n").encode(), "a.csv")
     assert "500" in refused.value.message
+
+
+def test_import_failing_half_way_leaves_nothing_behind(client, users, province, monkeypatch):
+    csv_text = ("Tên đăng nhập,Họ và tên,Mã cơ quan,Vai trò\n"
+                "mot.nguoi,Một Người,000.00.00.H41,\nhai.nguoi,Hai Người,000.00.00.H41,hr\n")
+    login(client, "admin")
+    html = _upload(client, csv_text.encode(), "a.csv").get_data(as_text=True)
+
+    def refuse(*args, **kwargs):  # the second row fails after the first was written
+        raise services.AdminError("agency-out-of-scope")
+
+    monkeypatch.setattr(services, "add_grant", refuse)
+    response = _confirm(client, html)
+    assert response.status_code == 302
+    assert _db.session.scalar(select(User).where(User.username == "mot.nguoi")) is None
+    assert _db.session.scalar(select(AuditEntry).where(AuditEntry.action == "account.import")) is None
