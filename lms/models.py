@@ -22,7 +22,7 @@ _CHEAPEST_HASHER = PasswordHasher.from_parameters(profiles.CHEAPEST)
 
 
 # Temporary passwords the site generates (12 random characters from 55, about 69 bits) cannot be
-# guessed whatever the hash's cost, so a light Argon2id keeps importing 2,000 accounts to seconds;
+# guessed whatever the hash's cost, so a light Argon2id keeps an import of hundreds of accounts quick;
 # the first sign-in re-hashes with the default cost (``check_password``) and then asks for a new
 # password anyway.
 _TEMPORARY_HASHER = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1)
