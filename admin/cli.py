@@ -155,6 +155,16 @@ def reset_password(login: str, actor_name: str | None) -> None:
     click.echo(f"Temporary password for {login}: {password}")
 
 
+@admin_cli.command("send-reset-link")
+@click.argument("login")
+@as_option
+def send_reset_link(login: str, actor_name: str | None) -> None:
+    """E-mail the person a single-use link to choose their own password."""
+    actor = _actor(actor_name)
+    _run(lambda: services.send_reset_link(actor, _account(actor, login)))
+    click.echo(f"Reset link queued for {login}.")
+
+
 @admin_cli.command("sign-out")
 @click.argument("login")
 @as_option

@@ -256,3 +256,17 @@ def sign_out_everywhere(actor: User, user: User) -> int:
     ended = accounts.end_sessions(user, "signed-out-by-admin")
     audit("account.sign_out_everywhere", f"user:{user.id}", {"sessions_ended": ended}, actor=actor)
     return ended
+
+
+def send_reset_link(actor: User, user: User) -> None:
+    """E-mail the person a single-use link to choose their own password (the forgotten-password
+    message of ``lms.password_reset``): no password passes through the administrator's hands."""
+    check_manageable(actor, user)
+    if not user.email:
+        raise AdminError("no-email")
+    if not user.active:
+        raise AdminError("already-inactive")
+    from lms.password_reset import send_reset_link as queue_link
+
+    queue_link(user)
+    audit("account.reset_link_sent", f"user:{user.id}", {"to": user.email}, actor=actor)

@@ -531,3 +531,19 @@ def test_import_failing_half_way_leaves_nothing_behind(client, users, province, 
     assert response.status_code == 302
     assert _db.session.scalar(select(User).where(User.username == "mot.nguoi")) is None
     assert _db.session.scalar(select(AuditEntry).where(AuditEntry.action == "account.import")) is None
+
+
+def test_admin_sends_a_link_to_choose_a_password(client, users):
+    from lms.mail import MailMessage
+
+    person = users["learner"]
+    login(client, "admin")
+    post_form(client, f"/admin/accounts/{person.id}", f"/admin/accounts/{person.id}/send-reset-link")
+    message = _db.session.scalar(select(MailMessage).where(MailMessage.recipient_id == person.id))
+    assert message.kind == "password_reset" and message.to_address == person.email and message.sensitive
+    entry = _db.session.scalar(select(AuditEntry).where(AuditEntry.action == "account.reset_link_sent"))
+    assert entry.details["to"] == person.email
+    person.email = None
+    _db.session.commit()
+    post_form(client, f"/admin/accounts/{person.id}", f"/admin/accounts/{person.id}/send-reset-link")
+    assert "chưa có địa chỉ thư điện tử" in client.get(f"/admin/accounts/{person.id}").get_data(as_text=True)
