@@ -547,3 +547,9 @@ def test_admin_sends_a_link_to_choose_a_password(client, users):
     _db.session.commit()
     post_form(client, f"/admin/accounts/{person.id}", f"/admin/accounts/{person.id}/send-reset-link")
     assert "chưa có địa chỉ thư điện tử" in client.get(f"/admin/accounts/{person.id}").get_data(as_text=True)
+
+
+def test_a_department_administrator_does_not_read_the_whole_outbox(client, users, department):
+    login(client, "admin_kh")
+    assert client.get("/admin/outbox").status_code == 403
+    assert "Các thư hệ thống đã gửi" not in client.get("/admin/").get_data(as_text=True)  # no outbox card
