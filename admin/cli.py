@@ -11,6 +11,7 @@ from admin import services
 from lms.extensions import db
 from lms.models import Agency, Role, RoleGrant, User
 from lms.services import find_user_by_login
+from lms.settings import SETTINGS
 
 admin_cli = AppGroup("admin", help="Administer accounts (the /admin operations, for scripts).")
 
@@ -154,6 +155,16 @@ def reset_password(login: str, actor_name: str | None) -> None:
     click.echo(f"Temporary password for {login}: {password}")
 
 
+@admin_cli.command("send-reset-link")
+@click.argument("login")
+@as_option
+def send_reset_link(login: str, actor_name: str | None) -> None:
+    """E-mail the person a single-use link to choose their own password."""
+    actor = _actor(actor_name)
+    _run(lambda: services.send_reset_link(actor, _account(actor, login)))
+    click.echo(f"Reset link queued for {login}.")
+
+
 @admin_cli.command("sign-out")
 @click.argument("login")
 @as_option
@@ -170,3 +181,48 @@ def new_encryption_key() -> None:
     from certificates.keys import generate_encryption_key
 
     click.echo(generate_encryption_key())
+
+
+@admin_cli.command("setting")
+@click.argument("key", type=click.Choice(sorted(SETTINGS)))
+@click.argument("value", required=False, default="")
+@as_option
+def setting(key: str, value: str, actor_name: str | None) -> None:
+    """Set a site setting (an empty VALUE returns to the environment's value)."""
+    from admin.settings import update_settings
+    from lms.settings import stored_settings
+
+    actor = _actor(actor_name)
+    if not services.admin_scope(actor).everything:
+        raise click.ClickException("Site settings need an administrator of everything.")
+    values = {**stored_settings(), key: value}
+    _run(lambda: update_settings(actor, values))
+    click.echo(f"{key} = {value or '(environment)'}")
+
+
+@admin_cli.command("issuer-key")
+@click.argument("issuer_code")
+@click.argument("pkcs12_file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--password", prompt=True, hide_input=True, help="The PKCS#12 file's password.")
+@as_option
+def issuer_key(issuer_code: str, pkcs12_file: str, password: str, actor_name: str | None) -> None:
+    """Upload an issuer's signing key and certificate (PKCS#12): checked, test-signed, stored
+    encrypted; it replaces the active key, which stays trusted for verification."""
+    from pathlib import Path
+
+    from certificates.keys import KeyUploadError, upload_key
+    from certificates.models import Issuer
+
+    actor = _actor(actor_name)
+    if not services.admin_scope(actor).everything:
+        raise click.ClickException("Issuers need an administrator of everything.")
+    found = db.session.scalar(select(Issuer).where(Issuer.code == issuer_code))
+    if found is None:
+        raise click.ClickException(f"No issuer with code {issuer_code}.")
+    try:
+        stored = upload_key(found, Path(pkcs12_file).read_bytes(), password, actor)
+    except KeyUploadError as error:
+        db.session.rollback()
+        raise click.ClickException(f"Refused: {error.code}.") from error
+    db.session.commit()
+    click.echo(f"Active key of {issuer_code}: {stored.subject}, valid until {stored.not_after:%d/%m/%Y}.")

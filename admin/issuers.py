@@ -29,6 +29,8 @@ from lms.forms import Form
 from lms.models import Role
 from lms.permissions import role_required
 from lms.services import audit
+from lms.transactions import writes
+from lms.timefmt import format_date
 from lms.web import body_limit
 
 PATTERN_FIELD = re.compile(r"\{([^{}]*)\}")
@@ -144,10 +146,15 @@ def save_emblem(data: bytes) -> str:
 
 
 @bp.route("/issuers")
+@writes
 @role_required(Role.ADMIN)
 def issuers():
-    """Every issuer, with its active signing key."""
+    """Every issuer, with its active signing key. The issuer the configuration names is created
+    here if no certificate has created it yet, so that it can be set up before the first issue."""
     _require_everything()
+    from certificates.services import default_issuer
+
+    default_issuer()
     rows = list(db.session.scalars(select(Issuer).order_by(Issuer.name)))
     return render_template("admin/issuers.html", issuers=rows, active={i.id: keys.active_key(i.id) for i in rows})
 
@@ -210,5 +217,5 @@ def issuer_key(issuer_id: int):
         else:
             flash(_("Đã nhận khóa ký mới (%(subject)s, hiệu lực đến %(until)s). Chứng chỉ cấp từ nay được ký bằng "
                     "khóa này; các chứng chỉ đã cấp vẫn kiểm tra được.", subject=stored.subject,
-                    until=stored.not_after.strftime("%d/%m/%Y")), "success")
+                    until=format_date(stored.not_after)), "success")
     return redirect(url_for("admin.issuer", issuer_id=found.id))

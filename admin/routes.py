@@ -40,6 +40,7 @@ def error_message(error: AdminError) -> str:
         "own-account": _("Bạn không thể tự khóa tài khoản của mình."),
         "already-inactive": _("Tài khoản đã bị khóa."),
         "already-active": _("Tài khoản đang hoạt động."),
+        "no-email": _("Tài khoản chưa có địa chỉ thư điện tử."),
     }
     return messages.get(error.code, _("Không thực hiện được thao tác."))
 
@@ -226,6 +227,14 @@ def sign_out_everywhere(user_id: int):
     """End every session of the account, on every device."""
     return _act(user_id, lambda actor, person, form: admin_services.sign_out_everywhere(actor, person),
                 _("Đã đăng xuất tài khoản trên mọi thiết bị."))
+
+
+@bp.route("/accounts/<int:user_id>/send-reset-link", methods=["POST"])
+@role_required(Role.ADMIN)
+def send_reset_link(user_id: int):
+    """E-mail the person a link to choose a password themselves."""
+    return _act(user_id, lambda actor, person, form: admin_services.send_reset_link(actor, person),
+                _("Đã gửi thư có liên kết đặt mật khẩu đến địa chỉ của tài khoản."))
 
 
 @bp.route("/accounts/<int:user_id>/reset-password", methods=["POST"])

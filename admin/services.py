@@ -151,9 +151,9 @@ def create_account(actor: User, *, username: str, full_name: str, email: str | N
     email = clean_email(email)
     employee_code = _clean_employee_code(employee_code)
     password = temporary_password()
-    user = create_user(username, password, name, email=email, agency=agency, position=position,
+    user = create_user(username, None, name, email=email, agency=agency, position=position,
                        employee_code=employee_code, by=actor)
-    user.must_change_password = True
+    user.set_temporary_password(password)
     db.session.flush()
     return user, password
 
@@ -243,8 +243,7 @@ def reset_password(actor: User, user: User) -> str:
     every session of the account ends. Returns the temporary password (shown once)."""
     check_manageable(actor, user)
     password = temporary_password()
-    user.set_password(password)
-    user.must_change_password = True
+    user.set_temporary_password(password)
     ended = accounts.end_sessions(user, "password-reset")
     db.session.flush()
     audit("account.password_reset", f"user:{user.id}", {"sessions_ended": ended}, actor=actor)
@@ -257,3 +256,17 @@ def sign_out_everywhere(actor: User, user: User) -> int:
     ended = accounts.end_sessions(user, "signed-out-by-admin")
     audit("account.sign_out_everywhere", f"user:{user.id}", {"sessions_ended": ended}, actor=actor)
     return ended
+
+
+def send_reset_link(actor: User, user: User) -> None:
+    """E-mail the person a single-use link to choose their own password (the forgotten-password
+    message of ``lms.password_reset``): no password passes through the administrator's hands."""
+    check_manageable(actor, user)
+    if not user.email:
+        raise AdminError("no-email")
+    if not user.active:
+        raise AdminError("already-inactive")
+    from lms.password_reset import send_reset_link as queue_link
+
+    queue_link(user)
+    audit("account.reset_link_sent", f"user:{user.id}", {"to": user.email}, actor=actor)

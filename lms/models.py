@@ -21,6 +21,13 @@ _DEFAULT_HASHER = PasswordHasher()  # argon2-cffi's defaults (Argon2id, RFC 9106
 _CHEAPEST_HASHER = PasswordHasher.from_parameters(profiles.CHEAPEST)
 
 
+# Temporary passwords the site generates (12 random characters from 55, about 69 bits) cannot be
+# guessed whatever the hash's cost, so a light Argon2id keeps an import of hundreds of accounts quick;
+# the first sign-in re-hashes with the default cost (``check_password``) and then asks for a new
+# password anyway.
+_TEMPORARY_HASHER = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1)
+
+
 def _hasher() -> PasswordHasher:
     if has_app_context() and current_app.config.get("PASSWORD_HASH_PROFILE") == "cheapest":
         if not current_app.testing:
@@ -143,6 +150,13 @@ class User(UserMixin, Model):
     def set_password(self, password: str) -> None:
         """Hash ``password`` with Argon2id and keep only the hash."""
         self.password_hash = _hasher().hash(password)
+
+    def set_temporary_password(self, password: str) -> None:
+        """Keep the hash of a password the site generated at random (never one a person chose) and
+        require a new one at next sign-in."""
+        hasher = _TEMPORARY_HASHER if _hasher() is _DEFAULT_HASHER else _hasher()
+        self.password_hash = hasher.hash(password)
+        self.must_change_password = True
 
     def check_password(self, password: str) -> bool:
         """True when ``password`` matches; upgrades the hash if its parameters are outdated."""

@@ -114,17 +114,21 @@ def get_or_create_agency(code: str, name: str) -> Agency:
     return agency
 
 
-def create_user(username: str, password: str, full_name: str, *, email: str | None = None,
+def create_user(username: str, password: str | None, full_name: str, *, email: str | None = None,
                 agency: Agency | None = None, position: str | None = None,
                 employee_code: str | None = None, date_of_birth: date | None = None,
                 place_of_birth: str | None = None, by: User | None = None) -> User:
     """Create an account with a hashed password (audited; the caller checked the password
-    policy where a person chose the password); the caller commits."""
+    policy where a person chose the password; None: the caller sets one, e.g. a temporary
+    password); the caller commits."""
     user = User(username=username.strip().lower(), email=email, agency=agency,
                 position=nfc(position) or None, employee_code=employee_code,
                 date_of_birth=date_of_birth, place_of_birth=nfc(place_of_birth) or None)
     user.set_full_name(full_name)
-    user.set_password(password)
+    if password is not None:
+        user.set_password(password)
+    else:
+        user.password_hash = "!"  # matches no password until the caller sets one
     db.session.add(user)
     db.session.flush()
     audit("account.create", f"user:{user.id}", {"username": user.username, "agency": agency.code if agency else None},

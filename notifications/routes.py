@@ -33,6 +33,24 @@ def kind_label(kind: str) -> str:
             "test": _("Thư thử")}.get(kind, kind)
 
 
+def _administrator_of_everything(view):
+    """Messages go to people of every agency: an administrator limited to some agencies does not
+    read the whole outbox (403)."""
+    from functools import wraps
+
+    from flask_login import current_user
+
+    from lms.permissions import scope_of
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not scope_of(current_user, Role.ADMIN).everything:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
 @bp.app_template_global()
 def outbox_labels() -> dict:
     """Labels the outbox templates use."""
@@ -41,6 +59,7 @@ def outbox_labels() -> dict:
 
 @bp.route("/admin/outbox")
 @role_required(Role.ADMIN)
+@_administrator_of_everything
 def outbox():
     """Messages newest first, filtered by state and by address."""
     page = int_arg("page", 1, maximum=100_000)
@@ -69,6 +88,7 @@ def _message(message_id: int) -> MailMessage:
 
 @bp.route("/admin/outbox/<int:message_id>")
 @role_required(Role.ADMIN)
+@_administrator_of_everything
 def message(message_id: int):
     """One message: to whom, when, what became of it, and its text (unless it holds a secret)."""
     found = _message(message_id)
@@ -86,6 +106,7 @@ def _eml_path(message: MailMessage) -> Path | None:
 
 @bp.route("/admin/outbox/<int:message_id>/message.eml")
 @role_required(Role.ADMIN)
+@_administrator_of_everything
 def eml(message_id: int):
     """The .eml file the development backend wrote (not for messages holding a secret)."""
     path = _eml_path(_message(message_id))
@@ -96,6 +117,7 @@ def eml(message_id: int):
 
 @bp.route("/admin/outbox/<int:message_id>/retry", methods=["POST"])
 @role_required(Role.ADMIN)
+@_administrator_of_everything
 def retry(message_id: int):
     """Send a failed message again (a fresh round of attempts, in the background)."""
     found = _message(message_id)

@@ -21,6 +21,7 @@ ENTRIES = [
     Entry("admin.deactivate", "POST", "/admin/accounts/{managed_user}/deactivate", ADMIN, {"reason": "Nghỉ hưu"}),
     Entry("admin.reactivate", "POST", "/admin/accounts/{managed_user}/reactivate", ADMIN),
     Entry("admin.sign_out_everywhere", "POST", "/admin/accounts/{managed_user}/sign-out", ADMIN),
+    Entry("admin.send_reset_link", "POST", "/admin/accounts/{managed_user}/send-reset-link", ADMIN),
     Entry("admin.reset_password", "POST", "/admin/accounts/{managed_user}/reset-password", ADMIN),
     Entry("admin.import_accounts", "GET", "/admin/accounts/import", ADMIN),
     Entry("admin.import_accounts", "POST", "/admin/accounts/import", ADMIN),

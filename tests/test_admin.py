@@ -480,3 +480,76 @@ def test_department_admin_imports_only_into_their_subtree(client, users, departm
     login(client, "admin_kh")
     html = _upload(client, csv_text.encode(), "a.csv").get_data(as_text=True)
     assert "Cơ quan ngoài phạm vi bạn quản trị." in html and "Cần ghi mã cơ quan" in html
+
+
+def test_cli_site_setting(app, db, users):
+    from lms.settings import forget_cached, setting
+
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["admin", "setting", "organisation", "Sở Thông tin và Truyền thông"]).exit_code == 0
+    forget_cached()  # the test's own application context cached the values it read
+    assert setting("organisation") == "Sở Thông tin và Truyền thông"
+    assert runner.invoke(args=["admin", "setting", "organisation"]).exit_code == 0
+    forget_cached()
+    assert setting("organisation") == app.config["ORGANISATION_NAME"]
+
+
+def test_temporary_passwords_are_hashed_lightly_then_rehashed_at_first_sign_in(app, db, users, monkeypatch):
+    """Generated passwords (~69 random bits) take a light Argon2id, so an import of thousands is
+    quick; the first sign-in stores the default-cost hash (and then a new password is required)."""
+    monkeypatch.delitem(app.config, "PASSWORD_HASH_PROFILE")
+    person, password = services.create_account(users["admin"], username="nhe.nhang", full_name="Nhẹ Nhàng")
+    assert person.password_hash.startswith("$argon2id$v=19$m=8192,t=1,p=1$")
+    assert person.must_change_password
+    assert person.check_password(password)
+    assert not person.password_hash.startswith("$argon2id$v=19$m=8192,t=1")  # upgraded on use
+    assert person.check_password(password) and not person.check_password("sai-mat-khau")
+
+
+def test_import_counts_only_rows_with_data_and_refuses_too_many(db, users):
+    from admin import importing
+
+    header = "Tên đăng nhập,Họ và tên\n"
+    filled = "".join(f"nguoi.{n},Người {n}\n" for n in range(importing.MAX_ROWS))
+    assert len(importing.read_table((header + filled + ",\n" * 50).encode(), "a.csv")) == importing.MAX_ROWS
+    with pytest.raises(importing.ImportFileError) as refused:
+        importing.read_table((header + filled + "mot.nua,Một Nữa\n").encode(), "a.csv")
+    assert "500" in refused.value.message
+
+
+def test_import_failing_half_way_leaves_nothing_behind(client, users, province, monkeypatch):
+    csv_text = ("Tên đăng nhập,Họ và tên,Mã cơ quan,Vai trò\n"
+                "mot.nguoi,Một Người,000.00.00.H41,\nhai.nguoi,Hai Người,000.00.00.H41,hr\n")
+    login(client, "admin")
+    html = _upload(client, csv_text.encode(), "a.csv").get_data(as_text=True)
+
+    def refuse(*args, **kwargs):  # the second row fails after the first was written
+        raise services.AdminError("agency-out-of-scope")
+
+    monkeypatch.setattr(services, "add_grant", refuse)
+    response = _confirm(client, html)
+    assert response.status_code == 302
+    assert _db.session.scalar(select(User).where(User.username == "mot.nguoi")) is None
+    assert _db.session.scalar(select(AuditEntry).where(AuditEntry.action == "account.import")) is None
+
+
+def test_admin_sends_a_link_to_choose_a_password(client, users):
+    from lms.mail import MailMessage
+
+    person = users["learner"]
+    login(client, "admin")
+    post_form(client, f"/admin/accounts/{person.id}", f"/admin/accounts/{person.id}/send-reset-link")
+    message = _db.session.scalar(select(MailMessage).where(MailMessage.recipient_id == person.id))
+    assert message.kind == "password_reset" and message.to_address == person.email and message.sensitive
+    entry = _db.session.scalar(select(AuditEntry).where(AuditEntry.action == "account.reset_link_sent"))
+    assert entry.details["to"] == person.email
+    person.email = None
+    _db.session.commit()
+    post_form(client, f"/admin/accounts/{person.id}", f"/admin/accounts/{person.id}/send-reset-link")
+    assert "chưa có địa chỉ thư điện tử" in client.get(f"/admin/accounts/{person.id}").get_data(as_text=True)
+
+
+def test_a_department_administrator_does_not_read_the_whole_outbox(client, users, department):
+    login(client, "admin_kh")
+    assert client.get("/admin/outbox").status_code == 403
+    assert "Các thư hệ thống đã gửi" not in client.get("/admin/").get_data(as_text=True)  # no outbox card

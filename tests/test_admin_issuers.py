@@ -213,3 +213,17 @@ def test_issuers_are_for_administrators_of_everything(client, users, issuer, db,
     login(client, "admin_so")
     assert client.get("/admin/issuers").status_code == 403
     assert client.get(f"/admin/issuers/{issuer.id}").status_code == 403
+
+
+def test_cli_uploads_a_key_and_refuses_a_bad_one(app, db, users, issuer, encryption_key, tmp_path):
+    good, expired = tmp_path / "good.p12", tmp_path / "expired.p12"
+    good.write_bytes(_good_p12())
+    key = ec.generate_private_key(ec.SECP256R1())
+    expired.write_bytes(_p12(key, _certificate(key, "Hết hạn", days=(-400, -1))))
+    runner = app.test_cli_runner()
+    refused = runner.invoke(args=["admin", "issuer-key", issuer.code, str(expired), "--password", PASSWORD])
+    assert refused.exit_code != 0 and "expired" in refused.output
+    done = runner.invoke(args=["admin", "issuer-key", issuer.code, str(good), "--password", PASSWORD])
+    assert done.exit_code == 0, done.output
+    db.session.expire_all()
+    assert db.session.scalar(select(IssuerKey).where(IssuerKey.active.is_(True))) is not None

@@ -8,6 +8,8 @@ import re
 
 import pytest
 
+from tests.test_admin_issuers import PASSWORD as P12_PASSWORD
+from tests.test_admin_issuers import _good_p12
 from tests.test_browser import _shot, a11y, browser, demo_data, expect, live_server  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
@@ -23,8 +25,12 @@ def _sign_in(page, server: str, username: str, password: str, a11y) -> None:  # 
 
 
 def test_administrator_creates_an_account_and_the_colleague_helps_herself(
-        browser, live_server, demo_data, db, a11y, tmp_path):  # noqa: F811
+        browser, live_server, demo_data, db, a11y, tmp_path, app, monkeypatch):  # noqa: F811
+    from cryptography.fernet import Fernet
+
     from lms.demo import DEMO_PASSWORD
+
+    monkeypatch.setitem(app.config, "SIGNING_KEY_ENCRYPTION_KEY", Fernet.generate_key().decode())
 
     admin = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
     a11y.watch(admin)
@@ -101,5 +107,14 @@ def test_administrator_creates_an_account_and_the_colleague_helps_herself(
     _shot(page, "admin-12-settings", a11y)
     page.goto(live_server + "/admin/issuers")
     _shot(page, "admin-13-issuers", a11y)
+    page.get_by_role("main").get_by_role("link").nth(1).click()  # the first issuer (after "← Quản trị")
+    key_file = tmp_path / "khoa-moi.p12"
+    key_file.write_bytes(_good_p12())
+    page.get_by_label("Tệp khóa và chứng thư số").set_input_files(str(key_file))
+    page.get_by_label("Mật khẩu của tệp").fill(P12_PASSWORD)
+    page.get_by_role("button", name="Kiểm tra và dùng khóa này").click()
+    expect(page.get_by_text("Đã nhận khóa ký mới")).to_be_visible()
+    expect(page.get_by_text("Đang dùng")).to_be_visible()
+    _shot(page, "admin-14-issuer-key", a11y)
     admin.close()
     a11y.check()
