@@ -249,17 +249,7 @@ def add_candidates(session: ExamSession, identifiers: list[str], by: User | None
     people, unknown = find_people(identifiers, by)
     if unknown:
         raise QuizError("unknown-people", "; ".join(f"dòng {line}: {text}" for line, text in unknown))
-    listed = {c.user_id for c in session.candidates}
-    added = 0
-    for person in people:
-        if person.id not in listed:
-            session.candidates.append(ExamCandidate(user_id=person.id))
-            added += 1
-    db.session.flush()
-    new_ids = [person.id for person in people if person.id not in listed]
-    audit("exam.candidates", f"exam_session:{session.id}", {"added": new_ids}, actor=by)
-    candidates_added.send(session, user_ids=new_ids)
-    return added
+    return add_people(session, people, by)
 
 
 def candidate_of(session: ExamSession, user: User) -> ExamCandidate | None:
@@ -310,7 +300,6 @@ def set_extra_time(candidate: ExamCandidate, minutes: int, by: User | None = Non
         audit("exam.extra_time", f"exam_candidate:{candidate.id}",
               {"before": candidate.extra_minutes, "after": minutes}, actor=by)
     change = minutes - candidate.extra_minutes
-    audit("exam.extra_time", f"exam_candidate:{candidate.id}", {"before": candidate.extra_minutes, "after": minutes})
     candidate.extra_minutes = minutes
     attempt = candidate.attempt
     if attempt is not None and not attempt.finished and attempt.deadline is not None:
