@@ -28,6 +28,9 @@ AUDITED = {
     "admin reactivate": "account.reactivate",
     "admin reset-password": "account.password_reset",
     "admin sign-out": "account.sign_out_everywhere",
+    "admin send-reset-link": "account.reset_link_sent",
+    "admin setting": "settings.update",
+    "admin issuer-key": "issuer.key_upload",
 }
 # Commands that do not, and why.
 EXEMPT = {
