@@ -204,8 +204,10 @@ def check_uploaded_pdf(data: bytes) -> UploadCheck:
         certificate = find_by_code(match.group(1))
     matches = False
     if certificate is not None:
-        original = unsigned_pdf(certificate)
-        matches = data.startswith(original)
+        # The very file the register stored when it signed (an issuer's emblem or parent body may
+        # have been edited since, and the drawing with them), else the drawing of today.
+        matches = (certificate.pdf_sha256 is not None and hashlib.sha256(data).hexdigest() == certificate.pdf_sha256) \
+            or data.startswith(unsigned_pdf(certificate))
     return UploadCheck(signature=report, certificate=certificate, content_matches=matches)
 
 

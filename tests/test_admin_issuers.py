@@ -227,3 +227,18 @@ def test_cli_uploads_a_key_and_refuses_a_bad_one(app, db, users, issuer, encrypt
     assert done.exit_code == 0, done.output
     db.session.expire_all()
     assert db.session.scalar(select(IssuerKey).where(IssuerKey.active.is_(True))) is not None
+
+
+def test_editing_an_issuer_keeps_issued_pdfs_verifiable(app, db, users, basic_session):  # noqa: F811
+    services.issue_for_session(basic_session.id)
+    certificate = services.certificates_of(users["learner"])[0]
+    pdf = documents.signed_pdf(certificate)
+    db.session.commit()
+    issuer = certificate.issuer
+    issuer.parent_name = "Ủy ban nhân dân tỉnh Nghệ An"  # the drawing of today differs
+    issuer.emblem_path = None
+    db.session.commit()
+    assert not pdf.startswith(documents.unsigned_pdf(certificate))
+    assert documents.check_uploaded_pdf(pdf).genuine
+    tampered = pdf.replace(b"/Producer", b"/Producez", 1)
+    assert not documents.check_uploaded_pdf(tampered).genuine
