@@ -390,6 +390,9 @@ def bulk_revoke():
                 (found.append(certificate) if certificate else missing.append(f"{line}: {raw.strip()}"))
         if missing:
             flash(_("Không thu hồi chứng chỉ nào vì không tìm thấy: %(list)s", list="; ".join(missing[:20])), "error")
+        elif request.form.get("confirmed") != "1":
+            # As for one certificate: show every certificate and the decision, and ask again.
+            return render_template("certificates/bulk_revoke_confirm.html", form=form, certificates=found)
         else:
             changed = services.revoke(found, reason=form.reason.data, decision=form.decision.data, by=current_user,
                                       void_attainments=form.void_attainments.data)

@@ -199,7 +199,13 @@ def test_bulk_revocation_is_all_or_nothing(client, db, users, basic_session):
     assert db.session.scalar(select(func.count()).select_from(Certificate).where(
         Certificate.status == CertificateStatus.REVOKED)) == 0
     data["identifiers"] = "\n".join(serials)
-    post_form(client, "/certificates/revoke", "/certificates/revoke", data)
+    # First the confirmation: every certificate and the decision shown, nothing revoked yet.
+    asked = post_form(client, "/certificates/revoke", "/certificates/revoke", data).get_data(as_text=True)
+    assert "Xác nhận thu hồi 2 chứng chỉ" in asked and all(serial in asked for serial in serials)
+    assert "20/QĐ-TTCĐS" in asked
+    assert db.session.scalar(select(func.count()).select_from(Certificate).where(
+        Certificate.status == CertificateStatus.REVOKED)) == 0
+    post_form(client, "/certificates/revoke", "/certificates/revoke", {**data, "confirmed": "1"})
     assert db.session.scalar(select(func.count()).select_from(Certificate).where(
         Certificate.status == CertificateStatus.REVOKED)) == 2
 

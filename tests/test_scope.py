@@ -97,7 +97,8 @@ def test_an_examiner_cannot_revoke_certificates_of_another_agency(app, client, d
     assert db.session.get(Certificate, inside.id).status is CertificateStatus.VALID
     # Within the scope it works.
     done = post_form(client, "/certificates/revoke", "/certificates/revoke",
-                     {"identifiers": inside.serial, "reason": "Ký sai thẩm quyền", "decision": "02/QĐ"})
+                     {"identifiers": inside.serial, "reason": "Ký sai thẩm quyền", "decision": "02/QĐ",
+                      "confirmed": "1"})
     assert done.status_code == 302
     db.session.expire_all()
     assert db.session.get(Certificate, inside.id).status is CertificateStatus.REVOKED
