@@ -1,0 +1,282 @@
+"""HR's pages: staff list and search, a person's standing and evidence, requirements."""
+from __future__ import annotations
+
+import os
+
+from flask import abort, flash, redirect, render_template, request, send_from_directory, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from hr import bp, evidence, services, standing
+from hr.forms import AssessmentForm, ExternalCertificateForm, ExternalStatusForm, StaffForm, WithdrawForm
+from hr.models import AgencyAssessment, ExternalCertificate, Gender, StaffRecord, StaffStatus
+from lms.extensions import db
+from lms.models import Agency, Role
+from lms.permissions import agencies_in_scope, load, permitted, role_required
+from lms.timefmt import local_today
+from lms.web import MAX_ID, body_limit, int_arg, never_cached
+
+PAGE_SIZE = 50
+
+
+def error_message(error: services.HRError) -> str:
+    """An HR error in the reader's language."""
+    messages = {
+        "duplicate-code": _("Mã cán bộ %(code)s đã có trong danh sách.", code=error.params.get("code", "")),
+        "effective-before-period": _("Ngày hiệu lực phải từ %(date)s trở đi (ngày của lần thay đổi trước).",
+                                     date=error.params.get("date", "")),
+        "scan-size": _("Bản quét trống hoặc lớn hơn 10 MB."),
+        "scan-type": _("Bản quét phải là tệp PDF, PNG hoặc JPG."),
+        "already-withdrawn": _("Đánh giá này đã được thu hồi."),
+        "round-closed": _("Đợt xét đã khóa; không thay đổi được."),
+        "not-check": _("Chỉ ghi quyết định cho dòng cần kiểm tra."),
+    }
+    return messages.get(error.code, _("Không thực hiện được thao tác."))
+
+
+def status_names() -> dict[str, str]:
+    """A staff record's status in words."""
+    return {"working": _("Đang công tác"), "on_leave": _("Tạm nghỉ"), "retired": _("Đã nghỉ hưu"),
+            "transferred": _("Đã chuyển công tác")}
+
+
+def evidence_status_names() -> dict[str, str]:
+    """A piece of evidence's status in words."""
+    return {"valid": _("Có hiệu lực"), "pending": _("Chưa kiểm tra"), "revoked": _("Đã thu hồi"),
+            "superseded": _("Đã được cấp lại"), "expired": _("Hết hiệu lực"), "void": _("Bị hủy kết quả"),
+            "rejected": _("Không công nhận"), "withdrawn": _("Đã thu hồi đánh giá")}
+
+
+def outcome_names() -> dict[str, str]:
+    """A standing's outcome in words."""
+    return {"meets": _("Đạt yêu cầu"), "not_met": _("Chưa đạt yêu cầu"), "check": _("Cần kiểm tra"),
+            "unknown": _("Chưa có yêu cầu cho ngạch này")}
+
+
+def source_names() -> dict[str, str]:
+    """Where a piece of evidence comes from, in words."""
+    return {"product": _("Kết quả thi, chứng chỉ trên hệ thống"), "external": _("Chứng chỉ của đơn vị khác"),
+            "assessment": _("Đánh giá của cơ quan")}
+
+
+def level_names() -> dict[str, str]:
+    """A requirement level in words."""
+    return {"none": _("Các mô-đun nêu tên"), "basic": _("Chuẩn cơ bản"), "advanced": _("Chuẩn nâng cao")}
+
+
+def _helpers() -> dict:
+    return {"status_names": status_names(), "evidence_status_names": evidence_status_names(),
+            "outcome_names": outcome_names(), "source_names": source_names(), "level_names": level_names()}
+
+
+@bp.route("/")
+@never_cached
+@role_required(Role.HR)
+def staff_list():
+    """Staff records in the officer's scope: search by name (with or without diacritics), employee
+    code or date of birth; Vietnamese name order."""
+    text = (request.args.get("q") or "").strip()[:100]
+    status = request.args.get("status") or None
+    if status not in (None, *[s.value for s in StaffStatus]):
+        abort(400)
+    agency_id = int_arg("agency", minimum=1, maximum=MAX_ID)
+    agencies = agencies_in_scope(current_user, Role.HR)
+    if agency_id and agency_id not in {a.id for a in agencies}:
+        agency_id = None
+    page = int_arg("page", 1, maximum=100_000) or 1
+    records = services.in_vietnamese_order(list(db.session.scalars(
+        services.staff_query(text, agency_id=agency_id, status=status))))
+    shown = records[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
+    return render_template("hr/staff_list.html", records=shown, total=len(records), page=page,
+                           has_more=len(records) > page * PAGE_SIZE, args=request.args, agencies=agencies,
+                           **_helpers())
+
+
+def _fill_choices(form: StaffForm) -> None:
+    form.agency.choices = [(a.id, f"{a.name} ({a.code})") for a in agencies_in_scope(current_user, Role.HR)]
+    form.rank_code.choices = [("", "—")] + [(r.code, f"{r.name} ({r.code})") for r in standing.rank_requirements()]
+
+
+def _data_from(form: StaffForm) -> services.StaffData:
+    agency = db.session.get(Agency, form.agency.data)
+    rank = next((r for r in standing.rank_requirements() if r.code == form.rank_code.data), None)
+    return services.StaffData(
+        employee_code=form.employee_code.data, full_name=form.full_name.data, date_of_birth=form.date_of_birth.data,
+        agency=agency, place_of_birth=form.place_of_birth.data, gender=Gender(form.gender.data) if form.gender.data else None,
+        position=form.position.data or "", rank_code=rank.code if rank else None, rank_name=rank.name if rank else None,
+        status=StaffStatus(form.status.data))
+
+
+@bp.route("/staff/new", methods=["GET", "POST"])
+@role_required(Role.HR)
+def staff_new():
+    """Add one staff record."""
+    form = StaffForm()
+    _fill_choices(form)
+    if form.validate_on_submit():
+        try:
+            record = services.create_staff(_data_from(form), by=current_user, effective=form.effective.data)
+        except services.HRError as error:
+            form.employee_code.errors.append(error_message(error))
+        else:
+            flash(_("Đã thêm hồ sơ %(name)s.", name=record.full_name), "success")
+            return redirect(url_for("hr.person", staff_id=record.id))
+    return render_template("hr/staff_form.html", form=form, record=None), 400 if form.errors else 200
+
+
+@bp.route("/staff/<int:staff_id>/edit", methods=["GET", "POST"])
+@role_required(Role.HR)
+def staff_edit(staff_id: int):
+    """Change a staff record; agency, position and rank changes are kept in the history."""
+    record = load(StaffRecord, "manage", StaffRecord.id == staff_id)
+    form = StaffForm(obj=record if request.method == "GET" else None)
+    _fill_choices(form)
+    if request.method == "GET":
+        form.agency.data, form.status.data = record.agency_id, record.status.value
+        form.gender.data = record.gender.value if record.gender else ""
+        form.rank_code.data = record.rank_code or ""
+    form.employee_code.data = record.employee_code  # the key never changes here
+    if form.validate_on_submit():
+        try:
+            changed = services.update_staff(record, _data_from(form), by=current_user, effective=form.effective.data,
+                                            note=form.note.data)
+        except services.HRError as error:
+            form.effective.errors.append(error_message(error))
+        else:
+            flash(_("Đã lưu thay đổi.") if changed else _("Không có gì thay đổi."), "success")
+            return redirect(url_for("hr.person", staff_id=record.id))
+    return render_template("hr/staff_form.html", form=form, record=record), 400 if form.errors else 200
+
+
+@bp.route("/staff/<int:staff_id>")
+@never_cached
+@role_required(Role.HR)
+def person(staff_id: int):
+    """One person: standing against the current rank and position and against a target rank,
+    missing modules with courses, every piece of evidence, history."""
+    record = load(StaffRecord, "view", StaffRecord.id == staff_id)
+    ranks = standing.rank_requirements()
+    target = request.args.get("target") or None
+    if target is not None and target not in {r.code for r in ranks}:
+        abort(400)
+    items = standing.evidence_for([record])[record.id]
+    index = standing.RequirementIndex()
+    current = standing.judge(index.current(record), items)
+    wanted = standing.judge(index.rank(target), items) if target else None
+    from courses.services import taught_modules
+
+    return render_template("hr/person.html", record=record, current=current, wanted=wanted, target=target,
+                           ranks=ranks, evidence=items, taught=taught_modules(),
+                           can_manage=permitted(record, "manage"), external_form=ExternalCertificateForm(),
+                           assessment_form=AssessmentForm(), status_form=ExternalStatusForm(),
+                           withdraw_form=WithdrawForm(), externals={e.id: e for e in db.session.scalars(
+                               select(ExternalCertificate).where(ExternalCertificate.staff_id == record.id))},
+                           assessments={a.id: a for a in db.session.scalars(
+                               select(AgencyAssessment).where(AgencyAssessment.staff_id == record.id))},
+                           **_helpers())
+
+
+@bp.route("/staff/<int:staff_id>/external", methods=["GET", "POST"])
+@body_limit(evidence.MAX_SCAN_BYTES + 64 * 1024)
+@role_required(Role.HR)
+def external_add(staff_id: int):
+    """Record a certificate from another centre, its check and an optional scan."""
+    record = load(StaffRecord, "manage", StaffRecord.id == staff_id)
+    form = ExternalCertificateForm()
+    if form.validate_on_submit():
+        scan = None
+        if form.scan.data:
+            scan = (form.scan.data.filename or "scan", form.scan.data.read(evidence.MAX_SCAN_BYTES + 1))
+        try:
+            evidence.add_external(
+                record, issuer=form.issuer.data, serial=form.serial.data, issued_on=form.issued_on.data,
+                level=form.level.data, modules=form.modules.data or [], valid_until=form.valid_until.data,
+                status=form.status.data, checked_by=form.checked_by.data, check_method=form.check_method.data,
+                checked_on=form.checked_on.data, note=form.note.data, scan=scan, by=current_user)
+        except services.HRError as error:
+            form.scan.errors.append(error_message(error))
+        else:
+            flash(_("Đã ghi chứng chỉ %(serial)s.", serial=form.serial.data.strip()), "success")
+            return redirect(url_for("hr.person", staff_id=record.id))
+    return render_template("hr/external_form.html", form=form, record=record), 400 if form.errors else 200
+
+
+def _external(record: StaffRecord, external_id: int) -> ExternalCertificate:
+    external = db.session.get(ExternalCertificate, external_id)
+    if external is None or external.staff_id != record.id:
+        abort(404)
+    return external
+
+
+@bp.route("/staff/<int:staff_id>/external/<int:external_id>/status", methods=["POST"])
+@role_required(Role.HR)
+def external_status(staff_id: int, external_id: int):
+    """Record a new check of an external certificate (verified, rejected, revoked by its issuer)."""
+    record = load(StaffRecord, "manage", StaffRecord.id == staff_id)
+    external = _external(record, external_id)
+    form = ExternalStatusForm()
+    if form.validate_on_submit():
+        evidence.set_external_status(external, form.status.data, checked_by=form.checked_by.data,
+                                     check_method=form.check_method.data, checked_on=local_today(), by=current_user)
+        flash(_("Đã cập nhật kết quả kiểm tra chứng chỉ %(serial)s.", serial=external.serial), "success")
+    else:
+        flash(_("Ghi người kiểm tra và cách kiểm tra."), "error")
+    return redirect(url_for("hr.person", staff_id=record.id))
+
+
+@bp.route("/staff/<int:staff_id>/external/<int:external_id>/scan")
+@never_cached
+@role_required(Role.HR)
+def external_scan(staff_id: int, external_id: int):
+    """The uploaded scan of an external certificate."""
+    record = load(StaffRecord, "view", StaffRecord.id == staff_id)
+    external = _external(record, external_id)
+    if not external.scan_stored or not os.path.exists(os.path.join(evidence.scan_folder(), external.scan_stored)):
+        abort(404)
+    return send_from_directory(evidence.scan_folder(), external.scan_stored, as_attachment=True,
+                               download_name=external.scan_name or external.scan_stored)
+
+
+@bp.route("/staff/<int:staff_id>/assessment", methods=["GET", "POST"])
+@role_required(Role.HR)
+def assessment_add(staff_id: int):
+    """Record the employing agency's assessment (dated decision by a named officer)."""
+    record = load(StaffRecord, "manage", StaffRecord.id == staff_id)
+    form = AssessmentForm()
+    if form.validate_on_submit():
+        evidence.add_assessment(record, level=form.level.data, modules=form.modules.data or [],
+                                decision_number=form.decision_number.data, decided_on=form.decided_on.data,
+                                officer_name=form.officer_name.data, officer_title=form.officer_title.data,
+                                note=form.note.data, by=current_user)
+        flash(_("Đã ghi đánh giá theo quyết định %(d)s.", d=form.decision_number.data.strip()), "success")
+        return redirect(url_for("hr.person", staff_id=record.id))
+    return render_template("hr/assessment_form.html", form=form, record=record), 400 if form.errors else 200
+
+
+@bp.route("/staff/<int:staff_id>/assessment/<int:assessment_id>/withdraw", methods=["POST"])
+@role_required(Role.HR)
+def assessment_withdraw(staff_id: int, assessment_id: int):
+    """Withdraw an agency assessment (it stops counting at once)."""
+    record = load(StaffRecord, "manage", StaffRecord.id == staff_id)
+    assessment = db.session.get(AgencyAssessment, assessment_id)
+    if assessment is None or assessment.staff_id != record.id:
+        abort(404)
+    form = WithdrawForm()
+    if not form.validate_on_submit():
+        flash(_("Cần ghi lý do thu hồi."), "error")
+    else:
+        try:
+            evidence.withdraw_assessment(assessment, form.reason.data, current_user)
+        except services.HRError as error:
+            flash(error_message(error), "error")
+        else:
+            flash(_("Đã thu hồi đánh giá %(d)s.", d=assessment.decision_number), "success")
+    return redirect(url_for("hr.person", staff_id=record.id))
+
+
+@bp.route("/requirements")
+@role_required(Role.HR)
+def requirements():
+    """The IT-skill requirements of ranks and positions (data: ``flask hr load-requirements``)."""
+    return render_template("hr/requirements.html", rows=standing.all_requirements(), **_helpers())

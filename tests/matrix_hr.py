@@ -1,0 +1,54 @@
+"""Routes of the HR package (hr/): staff records, a person's standing and evidence, imports,
+compliance and review rounds. HR officers reach records of their agency subtree only."""
+from __future__ import annotations
+
+from datetime import date
+
+from tests.matrix import Access, Entry, role
+
+HR = role("hr")
+HR_SCOPED = Access(roles=("hr",), scoped=("hr",))
+
+ENTRIES = [
+    Entry("hr.staff_list", "GET", "/hr/", HR),
+    Entry("hr.staff_new", "GET", "/hr/staff/new", HR),
+    Entry("hr.staff_new", "POST", "/hr/staff/new", HR, {"employee_code": ""}),
+    Entry("hr.staff_edit", "GET", "/hr/staff/{staff}/edit", HR_SCOPED),
+    Entry("hr.staff_edit", "POST", "/hr/staff/{staff}/edit", HR_SCOPED, {"full_name": ""}),
+    Entry("hr.person", "GET", "/hr/staff/{staff}", HR_SCOPED),
+    Entry("hr.external_add", "GET", "/hr/staff/{staff}/external", HR_SCOPED),
+    Entry("hr.external_add", "POST", "/hr/staff/{staff}/external", HR_SCOPED, {"issuer": ""}),
+    Entry("hr.external_status", "POST", "/hr/staff/{staff}/external/{external}/status", HR_SCOPED,
+          {"status": "verified", "checked_by": "Phạm Quốc Bảo", "check_method": "Tra cứu"}),
+    Entry("hr.external_scan", "GET", "/hr/staff/{staff}/external/{external}/scan", HR_SCOPED),
+    Entry("hr.assessment_add", "GET", "/hr/staff/{staff}/assessment", HR_SCOPED),
+    Entry("hr.assessment_add", "POST", "/hr/staff/{staff}/assessment", HR_SCOPED, {"decision_number": ""}),
+    Entry("hr.assessment_withdraw", "POST", "/hr/staff/{staff}/assessment/{assessment}/withdraw", HR_SCOPED,
+          {"reason": "Nhầm người"}),
+    Entry("hr.requirements", "GET", "/hr/requirements", HR),
+]
+
+
+def extend_world(app, places, people):
+    """A staff record in the home department with an external certificate (and its scan) and an
+    agency assessment."""
+    from sqlalchemy import select
+
+    from hr import evidence, services
+    from hr.standing import load_requirements
+    from lms.extensions import db
+    from lms.models import Agency
+
+    load_requirements()
+    home = db.session.scalar(select(Agency).where(Agency.code == "000.00.01.H41"))
+    record = services.create_staff(services.StaffData(
+        employee_code="NA-9001", full_name="Lê Văn Hòa", date_of_birth=date(1980, 5, 6), agency=home,
+        position="Chuyên viên", rank_code="01.003", rank_name="Chuyên viên"), by=people["admin"])
+    external = evidence.add_external(
+        record, issuer="Trường Đại học Vinh", serial="CB123456", issued_on=date(2024, 3, 1), level="basic",
+        modules=[], valid_until=None, status="pending", checked_by=None, check_method=None, checked_on=None,
+        note=None, scan=("ban-quet.pdf", b"%PDF-1.4 ban quet"), by=people["admin"])
+    assessment = evidence.add_assessment(
+        record, level="none", modules=["IU01"], decision_number="12/QĐ-SNV", decided_on=date(2025, 1, 2),
+        officer_name="Nguyễn Văn Thành", officer_title="Giám đốc Sở", note=None, by=people["admin"])
+    places.update(staff=record.id, external=external.id, assessment=assessment.id)
