@@ -20,9 +20,17 @@ MAX_SCAN_BYTES = 10 * 1024 * 1024
 SCAN_SIGNATURES = {b"%PDF": ".pdf", b"\x89PNG": ".png", b"\xff\xd8\xff": ".jpg"}
 
 
+def private_folder(name: str) -> str:
+    """A folder of HR's files, beside the media folder (nothing serves it but HR's own views):
+    ``HR_FILES_DIR``, by default ``hr-files`` next to ``MEDIA_DIR``."""
+    root = current_app.config.get("HR_FILES_DIR") or os.path.join(
+        os.path.dirname(os.path.abspath(current_app.config["MEDIA_DIR"])), "hr-files")
+    return os.path.join(root, name)
+
+
 def scan_folder() -> str:
-    """Where scans of external certificates are kept (outside the web root)."""
-    return os.path.join(current_app.config["MEDIA_DIR"], "hr-scans")
+    """Where scans of external certificates are kept."""
+    return private_folder("scans")
 
 
 def store_scan(filename: str, data: bytes) -> str:

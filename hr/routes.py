@@ -2,19 +2,24 @@
 from __future__ import annotations
 
 import os
+import re
+import secrets
 
-from flask import abort, flash, redirect, render_template, request, send_from_directory, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from hr import bp, evidence, services, standing
-from hr.forms import AssessmentForm, ExternalCertificateForm, ExternalStatusForm, StaffForm, WithdrawForm
+from hr.forms import AssessmentForm, ExternalCertificateForm, ExternalStatusForm, ImportForm, StaffForm, WithdrawForm
 from hr.models import AgencyAssessment, ExternalCertificate, Gender, StaffRecord, StaffStatus
 from lms.extensions import db
+from lms.forms import EmptyForm
+from lms.jobs import Job, create_job
 from lms.models import Agency, Role
 from lms.permissions import agencies_in_scope, load, permitted, role_required
 from lms.timefmt import local_today
+from lms.transactions import roll_back_request
 from lms.web import MAX_ID, body_limit, int_arg, never_cached
 
 PAGE_SIZE = 50
@@ -280,3 +285,156 @@ def assessment_withdraw(staff_id: int, assessment_id: int):
 def requirements():
     """The IT-skill requirements of ranks and positions (data: ``flask hr load-requirements``)."""
     return render_template("hr/requirements.html", rows=standing.all_requirements(), **_helpers())
+
+
+# ----------------------------------------------------------------------------- import and export
+
+TOKEN = re.compile(r"^[0-9a-f]{32}$")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _upload_path(token: str) -> tuple[str, str] | None:
+    """The stored upload with ``token``, if the current officer made it (or is an administrator):
+    (path, original extension), or None."""
+    if not TOKEN.match(token):
+        return None
+    folder = evidence.private_folder("imports")
+    try:
+        with open(os.path.join(folder, f"{token}.owner"), encoding="ascii") as handle:
+            owner = int(handle.read().strip() or 0)
+    except (OSError, ValueError):
+        return None
+    if owner != current_user.id and not current_user.has_role(Role.ADMIN):
+        return None
+    for extension in ("xlsx", "csv"):
+        path = os.path.join(folder, f"{token}.{extension}")
+        if os.path.exists(path):
+            return path, extension
+    return None
+
+
+def store_upload(data: bytes, extension: str, owner_id: int) -> tuple[str, str]:
+    """Keep an uploaded list for its preview and its import: (token, path)."""
+    token = secrets.token_hex(16)
+    folder = evidence.private_folder("imports")
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, f"{token}.{extension}")
+    with open(path, "wb") as handle:
+        handle.write(data)
+    with open(os.path.join(folder, f"{token}.owner"), "w", encoding="ascii") as handle:
+        handle.write(str(owner_id))
+    return token, path
+
+
+def _problems_page(problems, status: int = 400):
+    from hr.importer import problem_message
+
+    rows = [{**(p if isinstance(p, dict) else p.__dict__), "message": problem_message(p)} for p in problems]
+    return render_template("hr/import.html", form=ImportForm(), problems=rows), status
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@body_limit(25 * 1024 * 1024)
+@role_required(Role.HR)
+def import_staff():
+    """Upload a staff list (CSV or Excel); small files are previewed at once, large ones in a job."""
+    from hr import importer
+
+    form = ImportForm()
+    if request.method == "GET":
+        return render_template("hr/import.html", form=form, problems=None)
+    if not form.validate_on_submit() or not form.document.data:
+        if not form.document.errors:
+            form.document.errors.append(_("Chọn tệp danh sách."))
+        return render_template("hr/import.html", form=form, problems=None), 400
+    upload = form.document.data
+    extension = "xlsx" if (upload.filename or "").lower().endswith(".xlsx") else "csv"
+    data = upload.read()
+    token, path = store_upload(data, extension, current_user.id)
+    if len(data) > current_app.config.get("HR_IMPORT_SYNC_BYTES", 300_000):
+        job = create_job("Kiểm tra danh sách cán bộ", "hr.jobs:preview_import_job",
+                         {"path": path, "filename": f"upload.{extension}", "user_id": current_user.id},
+                         created_by=current_user)
+        return redirect(url_for("hr.import_job", job_id=job.id, token=token))
+    try:
+        rows = importer.parse(data, f"upload.{extension}", current_user)
+        summary = importer.plan(rows, current_user).summary()
+    except importer.ImportRefused as refused:
+        return _problems_page(refused.problems)
+    return render_template("hr/import_preview.html", summary=summary, token=token, form=EmptyForm())
+
+
+@bp.route("/import/<token>/apply", methods=["POST"])
+@role_required(Role.HR)
+def import_apply(token: str):
+    """Write the previewed list: every row or none (large files as a job)."""
+    from hr import importer
+
+    found = _upload_path(token)
+    if found is None:
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    path, extension = found
+    if os.path.getsize(path) > current_app.config.get("HR_IMPORT_SYNC_BYTES", 300_000):
+        job = create_job("Nhập danh sách cán bộ", "hr.jobs:apply_import_job",
+                         {"path": path, "filename": f"upload.{extension}", "user_id": current_user.id},
+                         created_by=current_user)
+        return redirect(url_for("hr.import_job", job_id=job.id, token=token))
+    with open(path, "rb") as handle:
+        data = handle.read()
+    try:
+        counts = importer.apply(importer.plan(importer.parse(data, f"upload.{extension}", current_user), current_user),
+                                current_user)
+    except importer.ImportRefused as refused:
+        roll_back_request()
+        return _problems_page(refused.problems)
+    flash(_("Đã nhập danh sách: %(new)s hồ sơ mới, %(changed)s hồ sơ thay đổi, %(same)s hồ sơ giữ nguyên.",
+            new=counts["new"], changed=counts["changed"], same=counts["unchanged"]), "success")
+    return redirect(url_for("hr.staff_list"))
+
+
+@bp.route("/import/jobs/<int:job_id>")
+@never_cached
+@role_required(Role.HR)
+def import_job(job_id: int):
+    """A staff import job: its progress, then the preview, the problems or what was written."""
+    job = load(Job, "view", Job.id == job_id)
+    if job.target not in ("hr.jobs:preview_import_job", "hr.jobs:apply_import_job"):
+        abort(404)
+    token = request.args.get("token", "")
+    result = job.result or {}
+    if job.status == "done" and "problems" in result:
+        return _problems_page(result["problems"], 200)
+    if job.status == "done" and "preview" in result and TOKEN.match(token):
+        return render_template("hr/import_preview.html", summary=result["preview"], token=token, form=EmptyForm())
+    return render_template("hr/import_job.html", job=job, result=result)
+
+
+@bp.route("/import/template.xlsx")
+@role_required(Role.HR)
+def import_template():
+    """The import template (headings, an example row, a guide sheet)."""
+    from hr.importer import template_xlsx
+
+    return Response(template_xlsx(), mimetype=XLSX,
+                    headers={"Content-Disposition": 'attachment; filename="mau-danh-sach-can-bo.xlsx"'})
+
+
+@bp.route("/export")
+@role_required(Role.HR)
+def export_staff():
+    """The staff list in scope (filtered as the list page) with the import's columns: Excel or CSV."""
+    from hr.importer import export_csv, export_xlsx
+
+    status = request.args.get("status") or None
+    if status not in (None, *[s.value for s in StaffStatus]):
+        abort(400)
+    agency_id = int_arg("agency", minimum=1, maximum=MAX_ID)
+    records = services.in_vietnamese_order(list(db.session.scalars(
+        services.staff_query(request.args.get("q"), agency_id=agency_id, status=status))))
+    if request.args.get("format") == "csv":
+        return Response(export_csv(records), mimetype="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": 'attachment; filename="danh-sach-can-bo.csv"'})
+    return Response(export_xlsx(records), mimetype=XLSX,
+                    headers={"Content-Disposition": 'attachment; filename="danh-sach-can-bo.xlsx"'})

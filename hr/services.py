@@ -46,6 +46,11 @@ class StaffData:
         return (self.agency.id, self.position, self.rank_code or None)
 
 
+def clean_name(name: str | None) -> str:
+    """A full name in NFC with single spaces between words."""
+    return " ".join(nfc(name).split())
+
+
 def normalise_code(code: str) -> str:
     """Employee codes are compared without surrounding blanks, in upper case."""
     return nfc(code).upper()
@@ -86,7 +91,7 @@ def create_staff(data: StaffData, *, by: User | None, effective: date | None = N
 
 
 def _apply(record: StaffRecord, data: StaffData) -> None:
-    record.full_name = nfc(data.full_name)
+    record.full_name = clean_name(data.full_name)
     record.full_name_folded = fold(record.full_name)
     record.date_of_birth = data.date_of_birth
     record.place_of_birth = nfc(data.place_of_birth) or None
@@ -101,7 +106,7 @@ def _apply(record: StaffRecord, data: StaffData) -> None:
 
 def differences(record: StaffRecord, data: StaffData) -> dict[str, tuple]:
     """Field -> (old, new) for what ``data`` would change in ``record``."""
-    new = {"full_name": nfc(data.full_name), "date_of_birth": data.date_of_birth,
+    new = {"full_name": clean_name(data.full_name), "date_of_birth": data.date_of_birth,
            "place_of_birth": nfc(data.place_of_birth) or None, "gender": data.gender, "agency": data.agency.code,
            "position": nfc(data.position), "rank_code": nfc(data.rank_code) or None,
            "rank_name": nfc(data.rank_name) or None, "status": data.status}

@@ -26,6 +26,12 @@ ENTRIES = [
     Entry("hr.assessment_withdraw", "POST", "/hr/staff/{staff}/assessment/{assessment}/withdraw", HR_SCOPED,
           {"reason": "Nhầm người"}),
     Entry("hr.requirements", "GET", "/hr/requirements", HR),
+    Entry("hr.import_staff", "GET", "/hr/import", HR),
+    Entry("hr.import_staff", "POST", "/hr/import", HR),
+    Entry("hr.import_apply", "POST", "/hr/import/{hr_upload}/apply", Access(roles=("hr",), owner="hr_in")),
+    Entry("hr.import_job", "GET", "/hr/import/jobs/{hr_job}?token={hr_upload}", Access(roles=("hr",), owner="hr_in")),
+    Entry("hr.import_template", "GET", "/hr/import/template.xlsx", HR),
+    Entry("hr.export_staff", "GET", "/hr/export?format=csv", HR),
 ]
 
 
@@ -51,4 +57,14 @@ def extend_world(app, places, people):
     assessment = evidence.add_assessment(
         record, level="none", modules=["IU01"], decision_number="12/QĐ-SNV", decided_on=date(2025, 1, 2),
         officer_name="Nguyễn Văn Thành", officer_title="Giám đốc Sở", note=None, by=people["admin"])
-    places.update(staff=record.id, external=external.id, assessment=assessment.id)
+    # A staff list uploaded by the home department's officer, and its preview job.
+    from hr.routes import store_upload
+    from lms.jobs import create_job
+
+    csv_file = "Mã cán bộ,Họ và tên,Ngày sinh,Mã đơn vị\nNA-9002,Trần Thị Lan,02/03/1990,000.00.01.H41\n"
+    with app.test_request_context():
+        token, path = store_upload(csv_file.encode(), "csv", people["hr_in"].id)
+    job = create_job("Kiểm tra danh sách cán bộ", "hr.jobs:preview_import_job",
+                     {"path": path, "filename": "upload.csv", "user_id": people["hr_in"].id},
+                     created_by=people["hr_in"], start=False)
+    places.update(staff=record.id, external=external.id, assessment=assessment.id, hr_upload=token, hr_job=job.id)

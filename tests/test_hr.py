@@ -23,6 +23,11 @@ BASIC = ["IU01", "IU02", "IU03", "IU04", "IU05", "IU06"]
 @pytest.fixture()
 def hr_world(db, province):
     """Requirements, a department and a commune, and HR officers of the province and of the commune."""
+    return make_hr_world(province)
+
+
+def make_hr_world(province) -> dict:
+    """The ``hr_world`` fixture's objects (other HR test files build the same)."""
     standing.load_requirements()
     from lms.services import get_or_create_agency
 
