@@ -4,13 +4,14 @@ from __future__ import annotations
 import os
 import re
 import secrets
+from datetime import date
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from hr import bp, evidence, services, standing
+from hr import bp, compliance, evidence, services, standing
 from hr.forms import AssessmentForm, ExternalCertificateForm, ExternalStatusForm, ImportForm, StaffForm, WithdrawForm
 from hr.models import AgencyAssessment, ExternalCertificate, Gender, StaffRecord, StaffStatus
 from lms.extensions import db
@@ -438,3 +439,80 @@ def export_staff():
                         headers={"Content-Disposition": 'attachment; filename="danh-sach-can-bo.csv"'})
     return Response(export_xlsx(records), mimetype=XLSX,
                     headers={"Content-Disposition": 'attachment; filename="danh-sach-can-bo.xlsx"'})
+
+
+# ----------------------------------------------------------------------------- compliance
+
+def _as_of() -> date:
+    """The report's day: ``as_of`` (dd/mm/yyyy or yyyy-mm-dd, not in the future), today by default."""
+    raw = (request.args.get("as_of") or "").strip()
+    if not raw:
+        return local_today()
+    day = services.parse_vn_date(raw)
+    if day is None or day > local_today() or day.year < 1900:
+        abort(400)
+    return day
+
+
+def _scoped_agency_arg(name: str = "agency") -> int | None:
+    agency_id = int_arg(name, minimum=1, maximum=MAX_ID)
+    if agency_id and agency_id not in {a.id for a in agencies_in_scope(current_user, Role.HR)}:
+        abort(404)
+    return agency_id
+
+
+def _rank_arg() -> str | None:
+    rank = request.args.get("rank") or None
+    if rank is not None and rank not in {r.code for r in standing.rank_requirements()}:
+        abort(400)
+    return rank
+
+
+def measure_labels() -> dict[str, str]:
+    """Column names of the compliance report."""
+    return {"basic": _("Chuẩn cơ bản"), "advanced": _("Chuẩn nâng cao"),
+            "requirement": _("Đạt yêu cầu của ngạch, vị trí"), "title": _("Tỷ lệ đáp ứng chuẩn kỹ năng CNTT, tính đến"),
+            "code": _("Mã đơn vị"), "unit": _("Đơn vị"), "headcount": _("Số người"), "total": _("Toàn bộ phạm vi"),
+            **{m: m for m in compliance.MODULES}}
+
+
+@bp.route("/compliance")
+@never_cached
+@role_required(Role.HR)
+def compliance_report():
+    """Compliance per unit of the officer's subtree on a day, with a chart, drill-downs and Excel."""
+    as_of, agency_id, rank = _as_of(), _scoped_agency_arg(), _rank_arg()
+    result = compliance.report(current_user, as_of, agency_id=agency_id, rank_code=rank)
+    if request.args.get("format") == "xlsx":
+        return Response(compliance.export_xlsx(result, measure_labels()), mimetype=XLSX,
+                        headers={"Content-Disposition": 'attachment; filename="ty-le-dap-ung-chuan-cntt.xlsx"'})
+    return render_template("hr/compliance.html", report=result, labels=measure_labels(),
+                           measures=compliance.measures(), modules=compliance.MODULES, args=request.args,
+                           agencies=agencies_in_scope(current_user, Role.HR), ranks=standing.rank_requirements(),
+                           as_of_text=as_of.strftime("%d/%m/%Y"))
+
+
+@bp.route("/compliance/people")
+@never_cached
+@role_required(Role.HR)
+def compliance_people():
+    """The people behind one number of the compliance report."""
+    as_of, agency_id, rank = _as_of(), _scoped_agency_arg(), _rank_arg()
+    measure = request.args.get("measure", "basic")
+    if measure not in compliance.measures():
+        abort(400)
+    met = request.args.get("met", "1") == "1"
+    exact = request.args.get("exact") == "1"
+    people = compliance.drill(current_user, as_of, measure, met, agency_id=agency_id, exact=exact, rank_code=rank)
+    unit = db.session.get(Agency, agency_id) if agency_id else None
+    agencies = {a.id: a for a in db.session.scalars(select(Agency).where(
+        Agency.id.in_({p.agency_id for p in people})))} if people else {}
+    label = measure_labels()[measure]
+    title = (_("Đạt: %(m)s", m=label) if met else _("Chưa đạt: %(m)s", m=label)) + \
+        (f" — {unit.name}" if unit else "") + f" — {as_of.strftime('%d/%m/%Y')}"
+    if request.args.get("format") == "xlsx":
+        return Response(compliance.people_xlsx(people, agencies, title, [
+            _("Mã cán bộ"), _("Họ và tên"), _("Đơn vị"), _("Vị trí việc làm"), _("Ngạch")]), mimetype=XLSX,
+            headers={"Content-Disposition": 'attachment; filename="danh-sach-theo-chi-tieu.xlsx"'})
+    return render_template("hr/compliance_people.html", people=people, agencies=agencies, title=title,
+                           args=request.args)

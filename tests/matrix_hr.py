@@ -32,6 +32,9 @@ ENTRIES = [
     Entry("hr.import_job", "GET", "/hr/import/jobs/{hr_job}?token={hr_upload}", Access(roles=("hr",), owner="hr_in")),
     Entry("hr.import_template", "GET", "/hr/import/template.xlsx", HR),
     Entry("hr.export_staff", "GET", "/hr/export?format=csv", HR),
+    Entry("hr.compliance_report", "GET", "/hr/compliance", HR),
+    Entry("hr.compliance_people", "GET", "/hr/compliance/people?measure=basic&met=0&agency={home_agency}",
+          HR_SCOPED),
 ]
 
 
@@ -67,4 +70,4 @@ def extend_world(app, places, people):
     job = create_job("Kiểm tra danh sách cán bộ", "hr.jobs:preview_import_job",
                      {"path": path, "filename": "upload.csv", "user_id": people["hr_in"].id},
                      created_by=people["hr_in"], start=False)
-    places.update(staff=record.id, external=external.id, assessment=assessment.id, hr_upload=token, hr_job=job.id)
+    places.update(home_agency=home.id, staff=record.id, external=external.id, assessment=assessment.id, hr_upload=token, hr_job=job.id)
