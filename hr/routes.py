@@ -15,7 +15,8 @@ from hr import bp, compliance, evidence, rounds, services, standing
 from hr.forms import (AssessmentForm, CandidatesForm, DecisionForm, ExternalCertificateForm, ExternalStatusForm, ImportForm,
                       RoundForm, StaffForm, WithdrawForm)
 from hr.models import AgencyAssessment, ExternalCertificate, Gender, ReviewRound, RoundCandidate, StaffRecord, StaffStatus
-from lms.extensions import db
+from certificates import codes
+from lms.extensions import db, limiter
 from lms.forms import EmptyForm
 from lms.jobs import Job, create_job
 from lms.models import Agency, Role
@@ -651,3 +652,55 @@ def round_close(round_id: int):
     else:
         flash(_("Đã khóa đợt xét; kết quả được lưu lại như hôm nay."), "success")
     return redirect(url_for("hr.round_detail", round_id=review.id))
+
+
+# ----------------------------------------------------------------------------- confirmation slips
+
+@bp.route("/staff/<int:staff_id>/slip", methods=["POST"])
+@role_required(Role.HR)
+def slip_issue(staff_id: int):
+    """Issue a signed "phiếu xác nhận" of the person's standing today (current or target rank)."""
+    from certificates.documents import SigningNotConfigured
+    from hr import slip as slips
+
+    record = load(StaffRecord, "view", StaffRecord.id == staff_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    target = request.form.get("target") or None
+    if target is not None and target not in {r.code for r in standing.rank_requirements()}:
+        abort(400)
+    issued = slips.create_slip(record, target, current_user)
+    try:
+        slips.signed_pdf(issued)
+    except SigningNotConfigured:
+        roll_back_request()
+        flash(_("Chưa cấu hình khóa ký số của đơn vị nên chưa in được phiếu; báo quản trị viên."), "error")
+        return redirect(url_for("hr.person", staff_id=record.id))
+    return redirect(url_for("hr.slip_download", code=issued.code))
+
+
+@bp.route("/slips/<code>.pdf")
+@never_cached
+@role_required(Role.HR)
+def slip_download(code: str):
+    """The signed slip (HR officers of the person's unit)."""
+    from hr import slip as slips
+    from hr.models import StandingSlip
+
+    found = load(StandingSlip, "view", StandingSlip.code == (codes.normalise(code) or "-"))
+    return Response(slips.signed_pdf(found), mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="phieu-xac-nhan-{found.code}.pdf"'})
+
+
+@bp.route("/slips/<code>")
+@limiter.limit(lambda: current_app.config.get("RATELIMIT_VERIFY", "60 per minute"))
+def slip_verify(code: str):
+    """Public check of a slip by its code: what it states, and whether it still holds today."""
+    from hr import slip as slips
+    from hr.models import StandingSlip
+
+    found = db.session.scalar(select(StandingSlip).where(StandingSlip.code == (codes.normalise(code) or "-")))
+    if found is None:
+        return render_template("hr/slip_verify.html", slip=None, code=code[:64]), 404
+    return render_template("hr/slip_verify.html", slip=found, holds=slips.still_holds(found),
+                           display=codes.display, **_helpers())
