@@ -14,12 +14,14 @@ def init_app(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     from hr import access, routes  # noqa: F401  (routes attach the views to bp)
+    from hr.api import api_bp
     from hr.cli import hr_cli
     from hr.demo import load_demo_hr
     from lms.main import add_demo_loader, add_nav_entry
 
     access.register()
     app.register_blueprint(bp)
+    app.register_blueprint(api_bp)
     app.cli.add_command(hr_cli)
     add_nav_entry(app, "hr.staff_list", _l("Nhân sự"), ("hr",))
     add_demo_loader(app, "HR staff records, evidence and a promotion round", load_demo_hr)

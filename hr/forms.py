@@ -135,3 +135,11 @@ class DecisionForm(Form):
 
     decision = SelectField(_l("Quyết định"), choices=[("meets", _l("Đạt")), ("not_met", _l("Không đạt"))])
     note = StringField(_l("Lý do"), validators=[DataRequired(), Length(max=500)])
+
+
+class ApiKeyForm(Form):
+    """Create an API key for an agency's HR system."""
+
+    name = StringField(_l("Tên hệ thống dùng khóa"), validators=[DataRequired(), Length(max=255)])
+    agency = SelectField(_l("Đơn vị (khóa đọc được đơn vị này và các đơn vị trực thuộc)"), coerce=int,
+                         validators=[DataRequired()])

@@ -253,3 +253,24 @@ class StandingSlip(Model):
     issued_by_name: Mapped[str] = mapped_column(String(255))
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     pdf_sha256: Mapped[str | None] = mapped_column(String(64))
+
+
+class ApiKey(Model):
+    """A key for an HR system of an agency: reads that agency's subtree through ``/api/v1/hr``.
+
+    Only a SHA-256 hash of the key is stored; the key is shown once, when it is created.
+    """
+
+    __tablename__ = "hr_api_key"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(255))
+    prefix: Mapped[str] = mapped_column(String(16))  # the key's first characters, to tell keys apart
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    agency: Mapped[Agency] = relationship(lazy="joined")

@@ -704,3 +704,41 @@ def slip_verify(code: str):
         return render_template("hr/slip_verify.html", slip=None, code=code[:64]), 404
     return render_template("hr/slip_verify.html", slip=found, holds=slips.still_holds(found),
                            display=codes.display, **_helpers())
+
+
+# ----------------------------------------------------------------------------- API keys
+
+@bp.route("/api-keys", methods=["GET", "POST"])
+@never_cached
+@role_required(Role.HR)
+def api_keys():
+    """Keys of the agencies' HR systems in scope: create (the key is shown once), list, revoke."""
+    from hr import api
+    from hr.forms import ApiKeyForm
+    from hr.models import ApiKey
+
+    form = ApiKeyForm()
+    form.agency.choices = [(a.id, f"{a.name} ({a.code})") for a in agencies_in_scope(current_user, Role.HR)]
+    shown = None
+    if request.method == "POST":
+        if form.validate_on_submit():
+            row, shown = api.create_key(db.session.get(Agency, form.agency.data), form.name.data, current_user)
+        else:
+            return render_template("hr/api_keys.html", form=form, keys=[], shown=None), 400
+    keys = list(db.session.scalars(scoped(ApiKey, "manage", select(ApiKey).order_by(ApiKey.created_at.desc()))))
+    return render_template("hr/api_keys.html", form=form, keys=keys, shown=shown, revoke_form=EmptyForm())
+
+
+@bp.route("/api-keys/<int:key_id>/revoke", methods=["POST"])
+@role_required(Role.HR)
+def api_key_revoke(key_id: int):
+    """Revoke a key: it stops working at once."""
+    from hr import api
+    from hr.models import ApiKey
+
+    row = load(ApiKey, "manage", ApiKey.id == key_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    api.revoke_key(row, current_user)
+    flash(_("Đã thu hồi khóa %(p)s….", p=row.prefix), "success")
+    return redirect(url_for("hr.api_keys"))

@@ -8,6 +8,7 @@ from tests.matrix import PUBLIC, Access, Entry, role
 
 HR = role("hr")
 HR_SCOPED = Access(roles=("hr",), scoped=("hr",))
+API_SCOPED = Access(roles=("hr",), scoped=("hr",), json=True)
 
 ENTRIES = [
     Entry("hr.staff_list", "GET", "/hr/", HR),
@@ -38,6 +39,15 @@ ENTRIES = [
     Entry("hr.slip_issue", "POST", "/hr/staff/{staff}/slip", HR_SCOPED),
     Entry("hr.slip_download", "GET", "/hr/slips/{hr_slip}.pdf", HR_SCOPED),
     Entry("hr.slip_verify", "GET", "/hr/slips/{hr_slip}", PUBLIC),
+    Entry("hr.api_keys", "GET", "/hr/api-keys", HR),
+    Entry("hr.api_keys", "POST", "/hr/api-keys", HR, {"name": ""}),
+    Entry("hr.api_key_revoke", "POST", "/hr/api-keys/{hr_key}/revoke", HR_SCOPED),
+    Entry("hr_api.api_standing", "GET", "/api/v1/hr/staff/NA-9001/standing", API_SCOPED),
+    Entry("hr_api.api_certificates", "GET", "/api/v1/hr/staff/NA-9001/certificates", API_SCOPED),
+    Entry("hr_api.api_round", "GET", "/api/v1/hr/rounds/{hr_round}", API_SCOPED),
+    Entry("hr_api.api_staff", "GET", "/api/v1/hr/staff", Access(roles=("hr",), json=True)),
+    Entry("hr_api.openapi_json", "GET", "/api/openapi.json", PUBLIC),
+    Entry("hr_api.api_docs", "GET", "/api/docs", PUBLIC),
     Entry("hr.rounds_list", "GET", "/hr/rounds", HR),
     Entry("hr.round_new", "POST", "/hr/rounds/new", HR, {"title": ""}),
     Entry("hr.round_detail", "GET", "/hr/rounds/{hr_round}", HR_SCOPED),
@@ -85,7 +95,10 @@ def extend_world(app, places, people):
     review = create_round(title="Xét nâng ngạch", kind="promotion", target_rank_code="01.002",
                           round_date=date(2026, 1, 5), agency=home, by=people["admin"])
     add_candidates(review, ["NA-9001"], people["admin"])
+    from hr.api import create_key
     from hr.slip import create_slip
+
+    places["hr_key"] = create_key(home, "Phần mềm quản lý cán bộ", people["admin"])[0].id
 
     places["hr_slip"] = create_slip(record, None, people["admin"]).code
     places.update(hr_round=review.id, hr_candidate=review.candidates[0].id if review.candidates else 0)

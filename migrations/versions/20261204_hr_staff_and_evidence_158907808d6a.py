@@ -195,7 +195,29 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_hr_slip_agency_id'), ['agency_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_hr_slip_staff_id'), ['staff_id'], unique=False)
 
+    op.create_table('hr_api_key',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('agency_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=255), nullable=False),
+    sa.Column('prefix', sa.String(length=16), nullable=False),
+    sa.Column('key_hash', sa.String(length=64), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('last_used_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], name=op.f('fk_hr_api_key_agency_id_agency'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_hr_api_key_created_by_id_user'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_hr_api_key')),
+    sa.UniqueConstraint('key_hash', name=op.f('uq_hr_api_key_key_hash'))
+    )
+    with op.batch_alter_table('hr_api_key', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_hr_api_key_agency_id'), ['agency_id'], unique=False)
+
 def downgrade():
+    with op.batch_alter_table('hr_api_key', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_hr_api_key_agency_id'))
+
+    op.drop_table('hr_api_key')
     with op.batch_alter_table('hr_slip', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_hr_slip_staff_id'))
         batch_op.drop_index(batch_op.f('ix_hr_slip_agency_id'))
