@@ -39,9 +39,16 @@ def _name(rng: random.Random, gender: Gender) -> str:
 def load_demo_hr() -> None:
     """Create the demo's HR data if it is not there yet."""
     load_requirements()
-    if db.session.scalar(select(StaffRecord.id).where(StaffRecord.employee_code == f"NA-{FIRST_CODE}")):
-        return
     officer = find_user_by_login("nhansu")
+    if not db.session.scalar(select(StaffRecord.id).where(StaffRecord.employee_code == f"NA-{FIRST_CODE}")):
+        _demo_staff(officer)
+    from hr.rounds import load_demo_round
+
+    load_demo_round(officer)
+
+
+def _demo_staff(officer: User | None) -> None:
+    """The generated staff of the demo province, their evidence and the 2025 reorganisation."""
     agencies = list(db.session.scalars(select(Agency).where(Agency.code.like("%.H41")).order_by(Agency.code)))
     if not agencies:
         return
@@ -71,20 +78,30 @@ def load_demo_hr() -> None:
             rank_name=rank.name if rank else None,
             status=rng.choices(list(StaffStatus), [90, 4, 3, 3])[0]), by=officer, effective=started, audited=False)
         _demo_evidence(rng, record, officer)
-    # A few people moved on 1 July 2025 (the reorganisation): their history shows it.
-    moved = list(db.session.scalars(select(StaffRecord).where(StaffRecord.employee_code.like("NA-1%"))
-                                    .order_by(StaffRecord.employee_code).limit(12)))
-    for record in moved:
-        target = agencies[(agencies.index(record.agency) + 1) % len(agencies)]
-        data = services.StaffData(
-            employee_code=record.employee_code, full_name=record.full_name, date_of_birth=record.date_of_birth,
-            agency=target, place_of_birth=record.place_of_birth, gender=record.gender, position=record.position,
-            rank_code=record.rank_code, rank_name=record.rank_name, status=record.status)
-        services.update_staff(record, data, by=officer, effective=date(2025, 7, 1),
-                              note="Sắp xếp tổ chức bộ máy từ 01/07/2025", audited=False)
-    from hr.rounds import load_demo_round
+    _demo_reorganisation(rng, officer, ranks, started)
 
-    load_demo_round(officer)
+
+def _demo_reorganisation(rng: random.Random, officer: User | None, ranks: dict, started: date) -> None:
+    """The 2025 reorganisation: a district-level unit whose staff worked there until 30 June 2025,
+    merged into the commune on 1 July 2025 (reports before that date still show the district)."""
+    from hr.agencies import merge
+    from lms.services import get_or_create_agency
+
+    commune = db.session.scalar(select(Agency).where(Agency.code == "000.00.32.H41"))
+    if commune is None or officer is None:
+        return
+    district = get_or_create_agency("000.00.42.H41", "Ủy ban nhân dân huyện Nghi Lộc (đến 30/06/2025)")
+    rank = ranks.get("01.003")
+    for number in range(FIRST_CODE + STAFF_COUNT, FIRST_CODE + STAFF_COUNT + 15):
+        gender = rng.choice([Gender.MALE, Gender.FEMALE])
+        record = services.create_staff(services.StaffData(
+            employee_code=f"NA-{number}", full_name=_name(rng, gender),
+            date_of_birth=date(1970, 1, 1) + timedelta(days=rng.randrange(0, 365 * 25)), agency=district,
+            place_of_birth="Nghệ An", gender=gender, position=rng.choice(POSITIONS),
+            rank_code=rank.code if rank else None, rank_name=rank.name if rank else None), by=officer,
+            effective=started, audited=False)
+        _demo_evidence(rng, record, officer)
+    merge(district, commune, effective=date(2025, 7, 1), decision="1678/QĐ-UBND", by=officer)
 
 
 def _demo_evidence(rng: random.Random, record: StaffRecord, officer: User | None) -> None:

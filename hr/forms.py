@@ -143,3 +143,12 @@ class ApiKeyForm(Form):
     name = StringField(_l("Tên hệ thống dùng khóa"), validators=[DataRequired(), Length(max=255)])
     agency = SelectField(_l("Đơn vị (khóa đọc được đơn vị này và các đơn vị trực thuộc)"), coerce=int,
                          validators=[DataRequired()])
+
+
+class MergeForm(Form):
+    """Merge one unit into another from a date, under a decision."""
+
+    source = SelectField(_l("Đơn vị được hợp nhất (sẽ ngừng hoạt động)"), coerce=int, validators=[DataRequired()])
+    target = SelectField(_l("Hợp nhất vào đơn vị"), coerce=int, validators=[DataRequired()])
+    effective = DateField(_l("Ngày có hiệu lực"), validators=[DataRequired()])
+    decision = StringField(_l("Số quyết định"), validators=[DataRequired(), Length(max=64)])

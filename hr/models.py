@@ -274,3 +274,24 @@ class ApiKey(Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     agency: Mapped[Agency] = relationship(lazy="joined")
+
+
+class AgencyChange(Model):
+    """A change of the agency tree decided by a dated decision: a merge of one unit into another
+    (its staff, accounts and certificates' current ownership move; the old unit stays, inactive,
+    in the history)."""
+
+    __tablename__ = "hr_agency_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # merge
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id", ondelete="RESTRICT"), index=True)
+    target_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id", ondelete="RESTRICT"), index=True)
+    effective_on: Mapped[date] = mapped_column(Date)
+    decision_number: Mapped[str] = mapped_column(String(64))
+    moved: Mapped[dict] = mapped_column(JSON, default=dict)  # counts of what moved
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    agency: Mapped[Agency] = relationship(foreign_keys=[agency_id], lazy="joined")
+    target: Mapped[Agency | None] = relationship(foreign_keys=[target_id], lazy="joined")

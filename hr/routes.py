@@ -39,6 +39,10 @@ def error_message(error: services.HRError) -> str:
         "already-withdrawn": _("Đánh giá này đã được thu hồi."),
         "round-closed": _("Đợt xét đã khóa; không thay đổi được."),
         "not-check": _("Chỉ ghi quyết định cho dòng cần kiểm tra."),
+        "agency-out-of-scope": _("Cả hai đơn vị phải thuộc phạm vi anh/chị quản lý."),
+        "merge-into-itself": _("Không hợp nhất một đơn vị vào chính nó hoặc vào đơn vị trực thuộc nó."),
+        "agency-inactive": _("Đơn vị này đã ngừng hoạt động."),
+        "decision-needed": _("Cần số quyết định."),
     }
     return messages.get(error.code, _("Không thực hiện được thao tác."))
 
@@ -742,3 +746,42 @@ def api_key_revoke(key_id: int):
     api.revoke_key(row, current_user)
     flash(_("Đã thu hồi khóa %(p)s….", p=row.prefix), "success")
     return redirect(url_for("hr.api_keys"))
+
+
+# ----------------------------------------------------------------------------- agencies
+
+@bp.route("/agencies", methods=["GET", "POST"])
+@never_cached
+@role_required(Role.HR)
+def agencies():
+    """The units in scope, their changes, and the merge of one unit into another."""
+    from hr import agencies as agency_changes
+    from hr.forms import MergeForm
+    from hr.models import AgencyChange
+
+    units = agencies_in_scope(current_user, Role.HR)
+    form = MergeForm()
+    form.source.choices = [(a.id, f"{a.name} ({a.code})") for a in units if a.active]
+    form.target.choices = [(a.id, f"{a.name} ({a.code})") for a in units if a.active]
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                change = agency_changes.merge(db.session.get(Agency, form.source.data),
+                                              db.session.get(Agency, form.target.data),
+                                              effective=form.effective.data, decision=form.decision.data,
+                                              by=current_user)
+            except services.HRError as error:
+                roll_back_request()
+                form.source.errors.append(error_message(error))
+                status = 400
+            else:
+                flash(_("Đã hợp nhất %(a)s vào %(b)s: %(n)s hồ sơ cán bộ chuyển sang.", a=change.agency.name,
+                        b=change.target.name, n=change.moved["staff"]), "success")
+                return redirect(url_for("hr.agencies"))
+        else:
+            status = 400
+    ids = [a.id for a in units]
+    changes = list(db.session.scalars(select(AgencyChange).where(
+        (AgencyChange.agency_id.in_(ids)) | (AgencyChange.target_id.in_(ids))).order_by(AgencyChange.effective_on.desc())))
+    return render_template("hr/agencies.html", units=units, form=form, changes=changes), status

@@ -48,6 +48,8 @@ ENTRIES = [
     Entry("hr_api.api_staff", "GET", "/api/v1/hr/staff", Access(roles=("hr",), json=True)),
     Entry("hr_api.openapi_json", "GET", "/api/openapi.json", PUBLIC),
     Entry("hr_api.api_docs", "GET", "/api/docs", PUBLIC),
+    Entry("hr.agencies", "GET", "/hr/agencies", HR),
+    Entry("hr.agencies", "POST", "/hr/agencies", HR, {"decision": ""}),
     Entry("hr.rounds_list", "GET", "/hr/rounds", HR),
     Entry("hr.round_new", "POST", "/hr/rounds/new", HR, {"title": ""}),
     Entry("hr.round_detail", "GET", "/hr/rounds/{hr_round}", HR_SCOPED),

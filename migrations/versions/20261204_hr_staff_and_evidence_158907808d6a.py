@@ -213,7 +213,31 @@ def upgrade():
     with op.batch_alter_table('hr_api_key', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_hr_api_key_agency_id'), ['agency_id'], unique=False)
 
+    op.create_table('hr_agency_change',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('agency_id', sa.Integer(), nullable=False),
+    sa.Column('target_id', sa.Integer(), nullable=True),
+    sa.Column('effective_on', sa.Date(), nullable=False),
+    sa.Column('decision_number', sa.String(length=64), nullable=False),
+    sa.Column('moved', sa.JSON(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], name=op.f('fk_hr_agency_change_agency_id_agency'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_hr_agency_change_created_by_id_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['target_id'], ['agency.id'], name=op.f('fk_hr_agency_change_target_id_agency'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_hr_agency_change'))
+    )
+    with op.batch_alter_table('hr_agency_change', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_hr_agency_change_agency_id'), ['agency_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_hr_agency_change_target_id'), ['target_id'], unique=False)
+
 def downgrade():
+    with op.batch_alter_table('hr_agency_change', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_hr_agency_change_target_id'))
+        batch_op.drop_index(batch_op.f('ix_hr_agency_change_agency_id'))
+
+    op.drop_table('hr_agency_change')
     with op.batch_alter_table('hr_api_key', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_hr_api_key_agency_id'))
 
