@@ -5,6 +5,7 @@ import os
 import re
 import secrets
 from datetime import date
+from types import SimpleNamespace
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for
 from flask_babel import gettext as _
@@ -105,14 +106,19 @@ def staff_list():
                            **_helpers())
 
 
-def _fill_choices(form: StaffForm) -> None:
+def _fill_choices(form: StaffForm, record: StaffRecord | None = None) -> None:
     form.agency.choices = [(a.id, f"{a.name} ({a.code})") for a in agencies_in_scope(current_user, Role.HR)]
-    form.rank_code.choices = [("", "—")] + [(r.code, f"{r.name} ({r.code})") for r in standing.rank_requirements()]
+    ranks = [(r.code, f"{r.name} ({r.code})") for r in standing.rank_requirements()]
+    if record is not None and record.rank_code and record.rank_code not in {code for code, _label in ranks}:
+        ranks.append((record.rank_code, f"{record.rank_name or ''} ({record.rank_code})"))  # imported, no requirement
+    form.rank_code.choices = [("", "—"), *ranks]
 
 
-def _data_from(form: StaffForm) -> services.StaffData:
+def _data_from(form: StaffForm, record: StaffRecord | None = None) -> services.StaffData:
     agency = db.session.get(Agency, form.agency.data)
     rank = next((r for r in standing.rank_requirements() if r.code == form.rank_code.data), None)
+    if rank is None and record is not None and form.rank_code.data and form.rank_code.data == record.rank_code:
+        rank = SimpleNamespace(code=record.rank_code, name=record.rank_name)
     return services.StaffData(
         employee_code=form.employee_code.data, full_name=form.full_name.data, date_of_birth=form.date_of_birth.data,
         agency=agency, place_of_birth=form.place_of_birth.data, gender=Gender(form.gender.data) if form.gender.data else None,
@@ -143,7 +149,7 @@ def staff_edit(staff_id: int):
     """Change a staff record; agency, position and rank changes are kept in the history."""
     record = load(StaffRecord, "manage", StaffRecord.id == staff_id)
     form = StaffForm(obj=record if request.method == "GET" else None)
-    _fill_choices(form)
+    _fill_choices(form, record)
     if request.method == "GET":
         form.agency.data, form.status.data = record.agency_id, record.status.value
         form.gender.data = record.gender.value if record.gender else ""
@@ -151,9 +157,11 @@ def staff_edit(staff_id: int):
     form.employee_code.data = record.employee_code  # the key never changes here
     if form.validate_on_submit():
         try:
-            changed = services.update_staff(record, _data_from(form), by=current_user, effective=form.effective.data,
+            changed = services.update_staff(record, _data_from(form, record), by=current_user,
+                                            effective=form.effective.data,
                                             note=form.note.data)
         except services.HRError as error:
+            roll_back_request()
             form.effective.errors.append(error_message(error))
         else:
             flash(_("Đã lưu thay đổi.") if changed else _("Không có gì thay đổi."), "success")

@@ -127,13 +127,13 @@ def update_staff(record: StaffRecord, data: StaffData, *, by: User | None, effec
     before = _fields(record)
     moved = (record.agency_id, record.position, record.rank_code) != (data.agency.id, nfc(data.position),
                                                                       nfc(data.rank_code) or None)
+    effective = effective or local_today()
+    current = next((period for period in record.history if period.valid_to is None), None)
+    if moved and current is not None and effective < current.valid_from:
+        raise HRError("effective-before-period", date=current.valid_from)  # before anything changed
     _apply(record, data)
     if moved:
-        effective = effective or local_today()
-        current = next((period for period in record.history if period.valid_to is None), None)
         if current is not None:
-            if effective < current.valid_from:
-                raise HRError("effective-before-period", date=current.valid_from)
             if effective == current.valid_from:  # a correction on the period's first day replaces it
                 record.history.remove(current)
             else:

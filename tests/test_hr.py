@@ -106,6 +106,7 @@ def test_changes_of_agency_position_and_rank_are_kept_as_history(hr_world):
     earlier = services.StaffData(**{**data.__dict__, "position": "Kế toán"})
     with pytest.raises(services.HRError):
         services.update_staff(record, earlier, by=hr_world["hr"], effective=date(2025, 1, 1))
+    assert record.position == "Văn thư"  # nothing of the refused change was applied
 
 
 def test_search_ignores_diacritics_and_finds_codes_and_birth_dates_in_vietnamese_order(hr_world):
