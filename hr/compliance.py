@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -93,7 +93,8 @@ class Report:
     total: UnitRow
 
 
-def people_on(actor, as_of: date, *, agency_id: int | None = None, rank_code: str | None = None) -> list[Person]:
+def people_on(actor, as_of: date, *, agency_id: int | None = None, rank_code: str | None = None,
+              position: str | None = None) -> list[Person]:
     """Everyone counted in ``actor``'s HR scope on ``as_of`` (placed by their history), with what
     they meet."""
     scope = scope_of(actor, Role.HR)
@@ -109,6 +110,8 @@ def people_on(actor, as_of: date, *, agency_id: int | None = None, rank_code: st
             query = query.where(StaffAssignment.agency_id.in_(select(Agency.id).where(Agency.path.startswith(root.path))))
     if rank_code:
         query = query.where(StaffAssignment.rank_code == rank_code)
+    if position:
+        query = query.where(StaffAssignment.position == position)
     people = [Person(*row) for row in db.session.execute(query)]
     evidence = evidence_for(people, as_of)
     index = RequirementIndex()
@@ -125,9 +128,10 @@ def people_on(actor, as_of: date, *, agency_id: int | None = None, rank_code: st
     return people
 
 
-def report(actor, as_of: date, *, agency_id: int | None = None, rank_code: str | None = None) -> Report:
+def report(actor, as_of: date, *, agency_id: int | None = None, rank_code: str | None = None,
+           position: str | None = None) -> Report:
     """The compliance report: one row per unit that has counted people, and the total."""
-    people = people_on(actor, as_of, agency_id=agency_id, rank_code=rank_code)
+    people = people_on(actor, as_of, agency_id=agency_id, rank_code=rank_code, position=position)
     by_unit: dict[int, list[Person]] = defaultdict(list)
     for person in people:
         by_unit[person.agency_id].append(person)
@@ -139,14 +143,61 @@ def report(actor, as_of: date, *, agency_id: int | None = None, rank_code: str |
 
 
 def drill(actor, as_of: date, measure: str, met: bool, *, agency_id: int | None = None, exact: bool = False,
-          rank_code: str | None = None) -> list[Person]:
+          rank_code: str | None = None, position: str | None = None) -> list[Person]:
     """The people behind one number: those of a unit (``exact``) or subtree who do (``met``) or do
     not meet ``measure``, in Vietnamese name order."""
-    people = people_on(actor, as_of, agency_id=agency_id, rank_code=rank_code)
+    people = people_on(actor, as_of, agency_id=agency_id, rank_code=rank_code, position=position)
     if exact and agency_id:
         people = [p for p in people if p.agency_id == agency_id]
     chosen = [p for p in people if meets(p, measure) == met]
     return sorted(chosen, key=lambda p: (name_sort_key(p.full_name), p.employee_code))
+
+
+def month_ends(as_of: date, months: int = 12) -> list[date]:
+    """The last day of each of the ``months`` months up to ``as_of`` (``as_of`` itself last)."""
+    days = [as_of]
+    day = as_of.replace(day=1) - timedelta(days=1)
+    while len(days) < months:
+        days.append(day)
+        day = day.replace(day=1) - timedelta(days=1)
+    return list(reversed(days))
+
+
+@dataclass
+class TrendPoint:
+    """The whole scope's figures at one month's end."""
+
+    day: date
+    headcount: int
+    basic: int
+    advanced: int
+    requirement: int
+
+    def share(self, measure: str) -> float:
+        """The share (0–100) meeting ``measure``."""
+        return 100.0 * getattr(self, measure) / self.headcount if self.headcount else 0.0
+
+
+def trend(actor, as_of: date, *, months: int = 12, agency_id: int | None = None, rank_code: str | None = None,
+          position: str | None = None) -> list[TrendPoint]:
+    """Month by month: headcount and how many meet the basic and advanced standards and their own
+    requirement (a fixed number of queries per month)."""
+    points = []
+    for day in month_ends(as_of, months):
+        total = UnitRow(None, people_on(actor, day, agency_id=agency_id, rank_code=rank_code, position=position))
+        points.append(TrendPoint(day, total.headcount, total.count("basic"), total.count("advanced"),
+                                 total.count("requirement")))
+    return points
+
+
+def positions(actor) -> list[str]:
+    """The positions held by people in ``actor``'s scope, in Vietnamese order (the filter's list)."""
+    from lms.text import fold
+
+    scope = scope_of(actor, Role.HR)
+    found = db.session.scalars(select(StaffAssignment.position).where(scope.contains(StaffAssignment.agency_id))
+                               .distinct())
+    return sorted((p for p in found if p), key=lambda p: (fold(p), p))
 
 
 def export_xlsx(result: Report, labels: dict[str, str]) -> bytes:

@@ -482,6 +482,13 @@ def _rank_arg() -> str | None:
     return rank
 
 
+def _position_arg() -> str | None:
+    position = (request.args.get("position") or "").strip()
+    if len(position) > 255:
+        abort(400)
+    return position or None
+
+
 def measure_labels() -> dict[str, str]:
     """Column names of the compliance report."""
     return {"basic": _("Chuẩn cơ bản"), "advanced": _("Chuẩn nâng cao"),
@@ -495,14 +502,25 @@ def measure_labels() -> dict[str, str]:
 @role_required(Role.HR)
 def compliance_report():
     """Compliance per unit of the officer's subtree on a day, with a chart, drill-downs and Excel."""
-    as_of, agency_id, rank = _as_of(), _scoped_agency_arg(), _rank_arg()
-    result = compliance.report(current_user, as_of, agency_id=agency_id, rank_code=rank)
+    as_of, agency_id, rank, position = _as_of(), _scoped_agency_arg(), _rank_arg(), _position_arg()
+    result = compliance.report(current_user, as_of, agency_id=agency_id, rank_code=rank, position=position)
     if request.args.get("format") == "xlsx":
         return Response(compliance.export_xlsx(result, measure_labels()), mimetype=XLSX,
                         headers={"Content-Disposition": 'attachment; filename="ty-le-dap-ung-chuan-cntt.xlsx"'})
     return render_template("hr/compliance.html", report=result, labels=measure_labels(),
                            measures=compliance.measures(), modules=compliance.MODULES, args=request.args,
                            agencies=agencies_in_scope(current_user, Role.HR), ranks=standing.rank_requirements(),
+                           positions=compliance.positions(current_user), as_of_text=as_of.strftime("%d/%m/%Y"))
+
+
+@bp.route("/compliance/trend")
+@never_cached
+@role_required(Role.HR)
+def compliance_trend():
+    """Month by month over the last twelve months: the share meeting the standards."""
+    as_of, agency_id, rank, position = _as_of(), _scoped_agency_arg(), _rank_arg(), _position_arg()
+    points = compliance.trend(current_user, as_of, agency_id=agency_id, rank_code=rank, position=position)
+    return render_template("hr/compliance_trend.html", points=points, args=request.args,
                            as_of_text=as_of.strftime("%d/%m/%Y"))
 
 
@@ -511,13 +529,14 @@ def compliance_report():
 @role_required(Role.HR)
 def compliance_people():
     """The people behind one number of the compliance report."""
-    as_of, agency_id, rank = _as_of(), _scoped_agency_arg(), _rank_arg()
+    as_of, agency_id, rank, position = _as_of(), _scoped_agency_arg(), _rank_arg(), _position_arg()
     measure = request.args.get("measure", "basic")
     if measure not in compliance.measures():
         abort(400)
     met = request.args.get("met", "1") == "1"
     exact = request.args.get("exact") == "1"
-    people = compliance.drill(current_user, as_of, measure, met, agency_id=agency_id, exact=exact, rank_code=rank)
+    people = compliance.drill(current_user, as_of, measure, met, agency_id=agency_id, exact=exact, rank_code=rank,
+                              position=position)
     unit = db.session.get(Agency, agency_id) if agency_id else None
     agencies = {a.id: a for a in db.session.scalars(select(Agency).where(
         Agency.id.in_({p.agency_id for p in people})))} if people else {}

@@ -34,6 +34,7 @@ ENTRIES = [
     Entry("hr.import_template", "GET", "/hr/import/template.xlsx", HR),
     Entry("hr.export_staff", "GET", "/hr/export?format=csv", HR),
     Entry("hr.compliance_report", "GET", "/hr/compliance", HR),
+    Entry("hr.compliance_trend", "GET", "/hr/compliance/trend?agency={home_agency}", HR_SCOPED),
     Entry("hr.compliance_people", "GET", "/hr/compliance/people?measure=basic&met=0&agency={home_agency}",
           HR_SCOPED),
     Entry("hr.slip_issue", "POST", "/hr/staff/{staff}/slip", HR_SCOPED),

@@ -129,3 +129,17 @@ def test_the_report_takes_the_same_number_of_queries_for_more_people_and_units(h
                               checked_on=None, note=None, scan=None, by=None)
     _db.session.commit()
     assert queries() == few
+
+
+def test_trend_by_month_and_position_filter(people, client):
+    points = compliance.trend(people["hr"], date(2025, 7, 31), months=3)
+    assert [p.day for p in points] == [date(2025, 5, 31), date(2025, 6, 30), date(2025, 7, 31)]
+    assert [p.headcount for p in points] == [4, 4, 4] and points[-1].basic == 2
+    assert compliance.trend(people["hr"], date(2024, 12, 31), months=1)[0].basic == 0
+    assert compliance.report(people["hr"], local_today(), position="Văn thư").total.headcount == 0
+    assert compliance.report(people["hr"], local_today(), position="Chuyên viên").total.headcount == 4
+    assert "Chuyên viên" in compliance.positions(people["hr"])
+    login(client, "nhansu")
+    page = client.get("/hr/compliance/trend?as_of=31/07/2025").get_data(as_text=True)
+    assert 'aria-labelledby="trend-title trend-desc"' in page and "31/07/2025" in page
+    assert client.get("/hr/compliance?position=" + "x" * 300).status_code == 400
