@@ -125,9 +125,11 @@ class RoundForm(Form):
 
 
 class CandidatesForm(Form):
-    """Add candidates by employee code, one per line."""
+    """Add candidates by employee code, one per line, or from a file (first column)."""
 
-    codes = TextAreaField(_l("Mã cán bộ (mỗi dòng một mã)"), validators=[DataRequired(), Length(max=50_000)])
+    codes = TextAreaField(_l("Mã cán bộ (mỗi dòng một mã)"), validators=[Optional(), Length(max=50_000)])
+    document = FileField(_l("Hoặc tệp danh sách (CSV hoặc Excel .xlsx; cột đầu là mã cán bộ)"),
+                         validators=[FileAllowed(["csv", "xlsx"], _l("Chỉ nhận tệp CSV hoặc Excel (.xlsx)."))])
 
 
 class DecisionForm(Form):

@@ -141,6 +141,15 @@ def _cells_xlsx(data: bytes, filename: str) -> Iterator[list]:
         workbook.close()
 
 
+def first_column(data: bytes, filename: str) -> list[str]:
+    """The first column's non-blank values of an uploaded list (a heading row is skipped)."""
+    cells = _cells_xlsx(data, filename) if filename.lower().endswith(".xlsx") else _cells_csv(data)
+    values = [_text(row[0]) for row in cells if row and row[0] not in (None, "") and _text(row[0])]
+    if values and fold(values[0]) in ("ma can bo", "employee code", "ma"):
+        values = values[1:]
+    return values
+
+
 def read_table(data: bytes, filename: str) -> tuple[dict[int, str], list[tuple[int, dict]]]:
     """The column map and the non-blank rows (number, {key: raw value}) of an uploaded file."""
     if not data:

@@ -183,3 +183,47 @@ def load_demo_round(officer: User | None) -> None:
         StaffRecord.rank_code == "01.003", StaffRecord.status == StaffStatus.WORKING)
         .order_by(StaffRecord.employee_code).limit(30)))
     add_candidates(review, codes, officer)
+
+
+def pdf_list(review: ReviewRound, rows: list[Line], words: dict[str, str], organisation: str) -> bytes:
+    """The round's table as an A4 landscape PDF list (the frozen result for a closed round)."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    from hr.slip import register_fonts
+
+    register_fonts()
+    small = ParagraphStyle("s", fontName="HRSerif", fontSize=9, leading=11)
+    title = ParagraphStyle("t", fontName="HRSerif-Bold", fontSize=13, leading=17, alignment=1)
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(buffer, pagesize=landscape(A4), leftMargin=15 * mm, rightMargin=15 * mm,
+                                 topMargin=15 * mm, bottomMargin=15 * mm, title=review.title, author=organisation)
+    kind = "NÂNG NGẠCH" if review.kind is RoundKind.PROMOTION else "XÉT TUYỂN"
+    story = [Paragraph(organisation.upper(), small),
+             Paragraph(f"DANH SÁCH KẾT QUẢ ĐỐI CHIẾU YÊU CẦU KỸ NĂNG CNTT — ĐỢT {kind}", title),
+             Paragraph(f"{review.title} — ngạch dự xét {review.target_rank_code} — ngày xét "
+                       f"{review.round_date.strftime('%d/%m/%Y')}"
+                       + (f" — đã khóa ngày {review.closed_at.strftime('%d/%m/%Y')}" if review.closed else ""),
+                       ParagraphStyle("c", parent=small, alignment=1)), Spacer(1, 5 * mm)]
+    header = ["TT", "Mã cán bộ", "Họ và tên", "Ngày sinh", "Đơn vị", "Kết quả", "Còn thiếu", "Ghi chú",
+              "Thay đổi sau khi khóa"]
+    table_rows = [[Paragraph(h, small) for h in header]]
+    for number, line in enumerate(rows, start=1):
+        record = line.candidate.staff
+        outcome = line.frozen["outcome"] if line.frozen else line.outcome
+        missing = line.frozen["missing"] if line.frozen else line.standing.missing
+        table_rows.append([Paragraph(str(number), small), Paragraph(record.employee_code, small),
+                           Paragraph(record.full_name, small),
+                           Paragraph(record.date_of_birth.strftime("%d/%m/%Y"), small),
+                           Paragraph(record.agency.name, small), Paragraph(words.get(outcome, outcome), small),
+                           Paragraph(", ".join(missing), small), Paragraph(line.candidate.decision_note or "", small),
+                           Paragraph("; ".join(words.get(c, c) for c in line.changes), small)])
+    table = Table(table_rows, colWidths=[9 * mm, 20 * mm, 38 * mm, 20 * mm, 45 * mm, 24 * mm, 36 * mm, 35 * mm,
+                                         40 * mm], repeatRows=1)
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    story.append(table)
+    document.build(story)
+    return buffer.getvalue()

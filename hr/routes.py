@@ -619,6 +619,10 @@ def round_detail(round_id: int):
                    _("Còn thiếu"), _("Ghi chú quyết định"), _("Thay đổi sau khi khóa")]
         return Response(rounds.export_xlsx(review, rows, words, headers), mimetype=XLSX,
                         headers={"Content-Disposition": f'attachment; filename="dot-xet-{review.id}.xlsx"'})
+    if request.args.get("format") == "pdf":
+        words = {**round_words(), **{c: change_text(c) for line in rows for c in line.changes}}
+        return Response(rounds.pdf_list(review, rows, words, review.agency.name), mimetype="application/pdf",
+                        headers={"Content-Disposition": f'attachment; filename="dot-xet-{review.id}.pdf"'})
     need = standing.RequirementIndex().rank(review.target_rank_code)
     counts = {key: sum(1 for line in rows if (line.frozen["outcome"] if line.frozen else line.outcome) == key)
               for key in ("meets", "not_met", "check", "unknown")}
@@ -629,16 +633,29 @@ def round_detail(round_id: int):
 
 
 @bp.route("/rounds/<int:round_id>/candidates", methods=["POST"])
+@body_limit(10 * 1024 * 1024)
 @role_required(Role.HR)
 def round_candidates(round_id: int):
     """Add candidates by employee code (records in the officer's scope)."""
     review = load(ReviewRound, "manage", ReviewRound.id == round_id)
     form = CandidatesForm()
-    if not form.validate_on_submit():
+    codes_given: list[str] = []
+    if form.validate_on_submit():
+        codes_given = (form.codes.data or "").splitlines()
+        if form.document.data:
+            from hr.importer import ImportRefused, first_column, problem_message
+
+            upload = form.document.data
+            try:
+                codes_given += first_column(upload.read(), upload.filename or "list.csv")
+            except ImportRefused as refused:
+                flash(problem_message(refused.problems[0]), "error")
+                return redirect(url_for("hr.round_detail", round_id=review.id))
+    if not any(code.strip() for code in codes_given):
         flash(_("Nhập ít nhất một mã cán bộ."), "error")
     else:
         try:
-            added, missing = rounds.add_candidates(review, form.codes.data.splitlines(), current_user)
+            added, missing = rounds.add_candidates(review, codes_given, current_user)
         except services.HRError as error:
             flash(error_message(error), "error")
         else:

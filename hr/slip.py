@@ -72,7 +72,8 @@ def create_slip(record: StaffRecord, target_rank: str | None, by: User) -> Stand
     return slip
 
 
-def _fonts() -> None:
+def register_fonts() -> None:
+    """Register the site's Noto Serif faces with reportlab (once per process)."""
     if "HRSerif" not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont("HRSerif", str(FONT_DIR / "NotoSerif-Regular.ttf")))
         pdfmetrics.registerFont(TTFont("HRSerif-Bold", str(FONT_DIR / "NotoSerif-Bold.ttf")))
@@ -85,7 +86,7 @@ def _day(value: date) -> str:
 
 def render_pdf(slip: StandingSlip, organisation: str) -> bytes:
     """The slip as an A4 PDF (unsigned)."""
-    _fonts()
+    register_fonts()
     normal = ParagraphStyle("n", fontName="HRSerif", fontSize=11.5, leading=15)
     small = ParagraphStyle("s", parent=normal, fontSize=9.5, leading=12)
     bold = ParagraphStyle("b", parent=normal, fontName="HRSerif-Bold")

@@ -115,3 +115,24 @@ def test_the_round_counts_evidence_held_on_its_date(round_world):
     rounds.add_candidates(review, ["NA-1"], round_world["hr"])
     assert outcomes(review) == {"NA-1": "not_met"}  # the exam was passed in May 2025
     assert _db.session.scalar(select(RoundCandidate.decision)) is None
+
+
+def test_candidates_from_a_file_and_the_pdf_list(round_world, client):
+    import io as _io
+
+    from pypdf import PdfReader
+
+    review = rounds.create_round(title="Xét tuyển 2026", kind="recruitment", target_rank_code="01.003",
+                                 round_date=date(2026, 1, 5), agency=round_world["province"], by=None)
+    _db.session.commit()
+    login(client, "nhansu")
+    url = f"/hr/rounds/{review.id}"
+    post_form(client, url, f"{url}/candidates", {"codes": "", "document": (
+        _io.BytesIO("Mã cán bộ\nNA-1\nna-2\n".encode()), "ds.csv")}, content_type="multipart/form-data")
+    assert sorted(c.staff.employee_code for c in review.candidates) == ["NA-1", "NA-2"]
+    response = post_form(client, url, f"{url}/candidates", {"codes": ""})
+    assert "Nhập ít nhất một mã cán bộ." in client.get(url).get_data(as_text=True) and response.status_code == 302
+    pdf = client.get(f"{url}?format=pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    text = "".join(page.extract_text() for page in PdfReader(_io.BytesIO(pdf.data)).pages)
+    assert "Trần Văn Đức" in text and "Lê Thị Anh" in text and "XÉT TUYỂN" in text
