@@ -98,12 +98,13 @@ def staff_list():
     if agency_id and agency_id not in {a.id for a in agencies}:
         agency_id = None
     page = int_arg("page", 1, maximum=100_000) or 1
-    records = services.in_vietnamese_order(list(db.session.scalars(
-        services.staff_query(text, agency_id=agency_id, status=status))))
-    shown = records[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
-    return render_template("hr/staff_list.html", records=shown, total=len(records), page=page,
-                           has_more=len(records) > page * PAGE_SIZE, args=request.args, agencies=agencies,
-                           **_helpers())
+    ordered = services.ordered_ids(services.staff_query(text, agency_id=agency_id, status=status))
+    shown_ids = ordered[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
+    found = {r.id: r for r in db.session.scalars(select(StaffRecord).where(StaffRecord.id.in_(shown_ids)))} \
+        if shown_ids else {}
+    return render_template("hr/staff_list.html", records=[found[i] for i in shown_ids], total=len(ordered),
+                           page=page, has_more=len(ordered) > page * PAGE_SIZE, args=request.args,
+                           agencies=agencies, **_helpers())
 
 
 def _fill_choices(form: StaffForm, record: StaffRecord | None = None) -> None:

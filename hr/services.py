@@ -196,6 +196,14 @@ def in_vietnamese_order(records: list[StaffRecord]) -> list[StaffRecord]:
     return sorted(records, key=lambda r: (name_sort_key(r.full_name), r.date_of_birth, r.employee_code))
 
 
+def ordered_ids(query: Select) -> list[int]:
+    """The ids of ``query``'s staff records in Vietnamese name order, reading only the columns
+    the order needs (a page then loads its own rows): the database cannot sort by given name."""
+    rows = db.session.execute(query.with_only_columns(StaffRecord.id, StaffRecord.full_name,
+                                                      StaffRecord.date_of_birth, StaffRecord.employee_code))
+    return [row[0] for row in sorted(rows, key=lambda r: (name_sort_key(r[1]), r[2], r[3]))]
+
+
 def staff_by_code(code: str, action: str = "view", actor=None) -> StaffRecord | None:
     """The record with this employee code, if ``actor`` may ``action`` it."""
     query = select(StaffRecord).where(StaffRecord.employee_code == normalise_code(code))

@@ -125,6 +125,9 @@ def test_search_ignores_diacritics_and_finds_codes_and_birth_dates_in_vietnamese
     assert names("anh") == ["Lê Thị Anh", "Nguyễn Thị Ánh"]  # no tone before sắc
     assert names("na-3") == ["Lê Thị Anh"]
     assert names("01/02/1990") == ["Nguyễn Thị Ánh"]
+    # The list page shows the same order (ids sorted by name, then the page's rows loaded).
+    assert [_db.session.get(StaffRecord, i).full_name for i in services.ordered_ids(
+        services.staff_query("", actor=actor))] == ["Lê Thị Anh", "Nguyễn Thị Ánh", "Phạm Đức Bình", "Trần Văn Đức"]
 
 
 def test_officers_see_only_their_subtree(hr_world, client):
