@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField
-from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from lms.forms import Form
 from lms.text import nfc
@@ -154,3 +154,18 @@ class MergeForm(Form):
     target = SelectField(_l("Hợp nhất vào đơn vị"), coerce=int, validators=[DataRequired()])
     effective = DateField(_l("Ngày có hiệu lực"), validators=[DataRequired()])
     decision = StringField(_l("Số quyết định"), validators=[DataRequired(), Length(max=64)])
+
+
+class RequirementForm(Form):
+    """Edit a requirement, or add a position's requirement (the name is used for a new one)."""
+
+    name = StringField(_l("Tên vị trí việc làm"), validators=[Optional(), Length(max=255)])
+    level = SelectField(_l("Yêu cầu"), choices=_level_choices)
+    modules = SelectMultipleField(_l("Mô-đun bắt buộc thêm"), choices=[(m, m) for m in MODULE_CODES],
+                                  validators=[Optional()])
+    max_age_years = IntegerField(_l("Minh chứng không quá (năm)"), validators=[Optional(), NumberRange(1, 50)])
+
+    def validate_modules(self, field) -> None:
+        """A requirement of named modules names at least one."""
+        if self.level.data == "none" and not field.data:
+            raise ValidationError(_l("Chọn ít nhất một mô-đun, hoặc chọn trình độ."))

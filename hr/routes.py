@@ -189,6 +189,7 @@ def person(staff_id: int):
 
     return render_template("hr/person.html", record=record, current=current, wanted=wanted, target=target,
                            ranks=ranks, evidence=items, taught=taught_modules(),
+                           sessions=upcoming_sessions({*current.missing, *(wanted.missing if wanted else [])}),
                            can_manage=permitted(record, "manage"), external_form=ExternalCertificateForm(),
                            assessment_form=AssessmentForm(), status_form=ExternalStatusForm(),
                            withdraw_form=WithdrawForm(), externals={e.id: e for e in db.session.scalars(
@@ -196,6 +197,21 @@ def person(staff_id: int):
                            assessments={a.id: a for a in db.session.scalars(
                                select(AgencyAssessment).where(AgencyAssessment.staff_id == record.id))},
                            **_helpers())
+
+
+def upcoming_sessions(modules: set[str]) -> dict[str, list]:
+    """Module code -> exam sessions not yet closed that examine it (the way to close a gap)."""
+    if not modules:
+        return {}
+    from lms.database import utcnow
+    from quizzes.models import ExamSession
+
+    found: dict[str, list] = {}
+    for session in db.session.scalars(select(ExamSession).where(ExamSession.closes_at > utcnow())
+                                      .order_by(ExamSession.opens_at).limit(100)):
+        for module in set(session.modules or []) & modules:
+            found.setdefault(module, []).append(session)
+    return found
 
 
 @bp.route("/staff/<int:staff_id>/external", methods=["GET", "POST"])
@@ -299,8 +315,39 @@ def assessment_withdraw(staff_id: int, assessment_id: int):
 @bp.route("/requirements")
 @role_required(Role.HR)
 def requirements():
-    """The IT-skill requirements of ranks and positions (data: ``flask hr load-requirements``)."""
-    return render_template("hr/requirements.html", rows=standing.all_requirements(), **_helpers())
+    """The IT-skill requirements of ranks and positions (data: ``flask hr load-requirements``;
+    administrators edit them here)."""
+    from hr.forms import RequirementForm
+
+    return render_template("hr/requirements.html", rows=standing.all_requirements(), form=RequirementForm(),
+                           can_edit=current_user.has_role(Role.ADMIN), **_helpers())
+
+
+@bp.route("/requirements/save", methods=["POST"])
+@role_required(Role.ADMIN)
+def requirement_save():
+    """Administrators: change a requirement (``id``) or add a position's requirement (``name``)."""
+    from hr.forms import RequirementForm
+    from hr.models import Requirement
+
+    form = RequirementForm()
+    requirement_id = request.form.get("id", "")
+    requirement = None
+    if requirement_id:
+        if not requirement_id.isdigit() or int(requirement_id) > MAX_ID:
+            abort(400)
+        requirement = db.session.get(Requirement, int(requirement_id))
+        if requirement is None:
+            abort(404)
+    if not form.validate_on_submit() or (requirement is None and not (form.name.data or "").strip()):
+        flash(_("Yêu cầu chưa lưu: %(e)s", e=" ".join(e for errors in form.errors.values() for e in errors)
+                or _("cần tên vị trí việc làm.")), "error")
+    else:
+        saved = standing.save_requirement(requirement, level=form.level.data, modules=form.modules.data or [],
+                                          max_age_years=form.max_age_years.data, name=form.name.data,
+                                          by=current_user)
+        flash(_("Đã lưu yêu cầu của %(n)s.", n=saved.name), "success")
+    return redirect(url_for("hr.requirements"))
 
 
 # ----------------------------------------------------------------------------- import and export

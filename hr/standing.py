@@ -83,6 +83,32 @@ def load_requirements(path: Path = DEFAULTS_FILE) -> int:
     return count
 
 
+def save_requirement(requirement: Requirement | None, *, level: str, modules: list[str], max_age_years: int | None,
+                     name: str | None = None, by=None) -> Requirement:
+    """Change a requirement, or add a position's requirement when ``requirement`` is None (audited)."""
+    from lms.services import audit
+
+    if requirement is None:
+        name = " ".join(nfc(name).split())
+        code = position_key(name)
+        requirement = db.session.scalar(select(Requirement).where(Requirement.kind == "position",
+                                                                  Requirement.code == code))
+        if requirement is None:
+            requirement = Requirement(kind="position", code=code, name=name, position=1000, source=None)
+            db.session.add(requirement)
+    before = {"level": requirement.level.value if requirement.level else None, "modules": requirement.modules,
+              "max_age_years": requirement.max_age_years}
+    requirement.level = RequirementLevel(level)
+    requirement.modules = sorted(set(modules))
+    requirement.max_age_years = max_age_years or None
+    db.session.flush()
+    audit("hr.requirement.save", f"hr_requirement:{requirement.id}",
+          {"kind": requirement.kind, "code": requirement.code, "before": before,
+           "after": {"level": level, "modules": requirement.modules, "max_age_years": requirement.max_age_years}},
+          actor=by)
+    return requirement
+
+
 def rank_requirements() -> list[Requirement]:
     """Every rank's requirement, in the data file's order (the target-rank list)."""
     return list(db.session.scalars(select(Requirement).where(Requirement.kind == "rank")

@@ -27,6 +27,8 @@ ENTRIES = [
     Entry("hr.assessment_withdraw", "POST", "/hr/staff/{staff}/assessment/{assessment}/withdraw", HR_SCOPED,
           {"reason": "Nhầm người"}),
     Entry("hr.requirements", "GET", "/hr/requirements", HR),
+    Entry("hr.requirement_save", "POST", "/hr/requirements/save", role("admin"),
+          {"name": "Thủ quỹ", "level": "basic"}),
     Entry("hr.import_staff", "GET", "/hr/import", HR),
     Entry("hr.import_staff", "POST", "/hr/import", HR),
     Entry("hr.import_apply", "POST", "/hr/import/{hr_upload}/apply", Access(roles=("hr",), owner="hr_in")),

@@ -287,7 +287,17 @@ def test_person_page_shows_standing_missing_modules_and_a_target_rank(hr_world, 
     assert "Chưa đạt yêu cầu" in page and "IU03" in page and "Trường Đại học Vinh — MD1" in page
     assert "Phạm Quốc Bảo, Tra cứu" in page
     page = client.get(f"/hr/staff/{record.id}?target=01.002").get_data(as_text=True)
-    assert "Theo ngạch dự kiến" in page
+    assert "Theo ngạch dự kiến" in page and "Kỳ thi:" not in page
+    from datetime import datetime, timezone
+
+    from quizzes import exams
+
+    exams.create_session(title="Kỳ thi cơ bản tháng 12", opens_at=datetime(2099, 1, 1, tzinfo=timezone.utc),
+                         closes_at=datetime(2099, 1, 2, tzinfo=timezone.utc), time_limit_minutes=45,
+                         agency=hr_world["department"], modules=["IU03", "IU04"], created_by=None)
+    _db.session.commit()
+    page = client.get(f"/hr/staff/{record.id}").get_data(as_text=True)
+    assert "Kỳ thi: Kỳ thi cơ bản tháng 12, 01/01/2099" in page
     assert client.get(f"/hr/staff/{record.id}?target=nope").status_code == 400
 
 
@@ -336,3 +346,30 @@ def test_recording_and_withdrawing_an_assessment(hr_world, client):
     assert not standing.standing_of(record).met
     actions = set(_db.session.scalars(select(AuditEntry.action)))
     assert {"hr.assessment.add", "hr.assessment.withdraw"} <= actions
+
+
+def test_administrators_edit_requirements_and_the_standing_follows(hr_world, client):
+    record = staff(hr_world["department"], position="Thủ quỹ")
+    evidence.add_assessment(record, level="basic", modules=[], decision_number="5/QĐ", decided_on=date(2025, 1, 1),
+                            officer_name="Nguyễn Văn Thành", officer_title="Giám đốc", note=None, by=None)
+    admin = factories.user("Hoàng Đức Thắng", username="quantri", role=Role.ADMIN)
+    _db.session.commit()
+    assert standing.standing_of(record).met
+    login(client, "nhansu")  # HR officers read the requirements, administrators change them
+    assert post_form(client, "/hr/requirements", "/hr/requirements/save",
+                     {"name": "Thủ quỹ", "level": "basic", "modules": ["IU04"]}).status_code == 403
+    assert admin.username == "quantri"
+    other = client.application.test_client()
+    login(other, "quantri")
+    response = post_form(other, "/hr/requirements", "/hr/requirements/save",
+                         {"name": "Thủ  quỹ", "level": "basic", "modules": ["IU08"], "max_age_years": "5"})
+    assert response.status_code == 302
+    assert standing.standing_of(record).missing == ["IU08"]
+    rank = next(r for r in standing.rank_requirements() if r.code == "01.003")
+    post_form(other, "/hr/requirements", "/hr/requirements/save",
+              {"id": str(rank.id), "level": "advanced"})
+    _db.session.expire_all()
+    assert standing.standing_of(record).advanced_short == 3
+    assert _db.session.scalar(select(AuditEntry).where(AuditEntry.action == "hr.requirement.save")) is not None
+    assert post_form(other, "/hr/requirements", "/hr/requirements/save",
+                     {"id": "99999", "level": "basic"}).status_code == 404
