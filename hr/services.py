@@ -118,7 +118,7 @@ def differences(record: StaffRecord, data: StaffData) -> dict[str, tuple]:
 
 
 def update_staff(record: StaffRecord, data: StaffData, *, by: User | None, effective: date | None = None,
-                 note: str | None = None, audited: bool = True) -> bool:
+                 note: str | None = None, audited: bool = True, flush: bool = True) -> bool:
     """Change a record; a change of agency, position or rank closes the open history period on
     ``effective`` (default today) and opens a new one. Returns whether anything changed."""
     changes = differences(record, data)
@@ -142,7 +142,8 @@ def update_staff(record: StaffRecord, data: StaffData, *, by: User | None, effec
                                               rank_code=record.rank_code, rank_name=record.rank_name,
                                               valid_from=effective, note=nfc(note) or None,
                                               recorded_by_id=by.id if by else None))
-    db.session.flush()
+    if flush:  # an import flushes once per thousand rows instead
+        db.session.flush()
     if audited:
         audit("hr.staff.update", f"hr_staff:{record.id}", {"before": before, "after": _fields(record)},
               note=note, actor=by)

@@ -47,6 +47,9 @@ def test_preview_then_upsert_by_employee_code(hr_world, client):
     existing = staff(hr_world["department"], "NA-1", "Trần Văn Đức", effective=date(2024, 1, 1))
     staff(hr_world["department"], "NA-2", "Lê Thị Anh")
     staff(hr_world["department"], "NA-3", "Phạm Văn Bình", born=date(1970, 1, 1))
+    from tests import factories
+
+    account = factories.user("Nguyễn Thị Hoa", employee_code="NA-4", agency_=hr_world["department"])
     _db.session.commit()
     login(client, "nhansu")
     content = (HEADER +
@@ -62,6 +65,7 @@ def test_preview_then_upsert_by_employee_code(hr_world, client):
     assert count() == 4
     new = _db.session.scalar(select(StaffRecord).where(StaffRecord.employee_code == "NA-4"))
     assert new.full_name == "Nguyễn Thị Hoa" and new.rank_name == "Văn thư viên" and new.status.value == "on_leave"
+    assert new.user_id == account.id and len(new.history) == 1  # the account of the same code is linked
     _db.session.refresh(existing)
     assert existing.agency.code == "000.00.31.H41" and len(existing.history) == 2
 
