@@ -97,6 +97,7 @@ def problem_message(problem: Problem | dict) -> str:
         "unknown-rank": _("Mã ngạch không có trong danh mục; ghi thêm tên ngạch."),
         "short-name": _("Họ và tên gồm ít nhất họ và tên."),
         "too-long": _("Nội dung dài quá %(n)s ký tự.", n=p.get("n", "")),
+        "effective-before-period": _("Hồ sơ này đã có thay đổi từ sau ngày hiệu lực của lần nhập này."),
     }
     return messages.get(problem.code, _("Dòng này có lỗi."))
 
