@@ -19,7 +19,7 @@ SECURITY_HEADERS = (
 )
 
 # The feature packages, in the order their blueprints, catalogues and hooks are registered.
-FEATURES = ("courses", "quizzes", "certificates", "notifications", "practical", "mock", "admin")
+FEATURES = ("courses", "quizzes", "certificates", "notifications", "practical", "mock", "admin", "hr")
 
 
 def create_app(config_overrides: dict | None = None) -> Flask:

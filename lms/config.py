@@ -50,6 +50,12 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "SITE_NAME": os.environ.get("SITE_NAME", "Học và thi kỹ năng CNTT"),
         "ORGANISATION_NAME": os.environ.get("ORGANISATION_NAME", "Ủy ban nhân dân tỉnh Nghệ An"),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 16 * 1024 * 1024)),
+        # HR (hr/): staff lists larger than this many bytes are previewed and imported as jobs;
+        # where scans, uploaded lists and signed slips are kept (default: hr-files beside MEDIA_DIR);
+        # how often one API key may call the HR API.
+        "HR_IMPORT_SYNC_BYTES": int(os.environ.get("HR_IMPORT_SYNC_BYTES", 300_000)),
+        "HR_FILES_DIR": os.environ.get("HR_FILES_DIR") or None,
+        "HR_API_RATE": os.environ.get("HR_API_RATE", "120 per minute"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _bool(os.environ.get("SESSION_COOKIE_SECURE"), env == "production"),

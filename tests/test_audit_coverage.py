@@ -31,6 +31,7 @@ AUDITED = {
     "admin send-reset-link": "account.reset_link_sent",
     "admin setting": "settings.update",
     "admin issuer-key": "issuer.key_upload",
+    "hr load-requirements": "hr.requirements.load",
 }
 # Commands that do not, and why.
 EXEMPT = {
@@ -69,7 +70,8 @@ def _entries(db, action: str) -> list[AuditEntry]:
     return list(db.session.scalars(select(AuditEntry).where(AuditEntry.action == action)))
 
 
-@pytest.mark.parametrize("command", ["users create", "framework load", "questions import", "notifications send"])
+@pytest.mark.parametrize("command", ["users create", "framework load", "questions import", "notifications send",
+                                     "hr load-requirements"])
 def test_audited_commands_write_an_entry_from_the_command_line(app, db, tmp_path, command):
     factories.agency()
     db.session.commit()
@@ -79,7 +81,8 @@ def test_audited_commands_write_an_entry_from_the_command_line(app, db, tmp_path
                                   "--password", "Mat-khau-rat-dai-2026"],
                  "framework load": ["framework", "load"],
                  "questions import": ["questions", "import", str(gift), "--module", "IU01"],
-                 "notifications send": ["notifications", "send"]}[command]
+                 "notifications send": ["notifications", "send"],
+                 "hr load-requirements": ["hr", "load-requirements"]}[command]
     before = len(_entries(db, AUDITED[command]))
     result = app.test_cli_runner().invoke(args=arguments)
     assert result.exit_code == 0, result.output

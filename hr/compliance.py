@@ -1,0 +1,251 @@
+"""Compliance per unit for an officer's subtree, on a given day: headcount, share meeting the
+basic standard, share per module, share meeting the advanced standard and the person's own
+requirement (rank and position). Each number can be listed as the people behind it.
+
+People are placed by their history (``StaffAssignment``): the unit, rank and position that were
+theirs on the day asked about, so a report "as of" a past date shows the units as they were.
+The whole report takes a fixed number of queries (one for the people, three per 500 of them for
+the evidence, one for the requirements and one for the units), whatever the number of units.
+"""
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from sqlalchemy import or_, select
+
+from hr.models import StaffAssignment, StaffRecord, StaffStatus
+from hr.standing import RequirementIndex, combine, evidence_for, judge, position_key, rules
+from lms.extensions import db
+from lms.models import Agency, Role
+from lms.permissions import scope_of
+from lms.text import name_sort_key
+
+MODULES = [f"IU{n:02d}" for n in range(1, 16)]
+COUNTED = (StaffStatus.WORKING, StaffStatus.ON_LEAVE)  # retired and transferred people are not counted
+
+
+@dataclass
+class Person:
+    """One counted person on the day: who, where, and what they meet."""
+
+    id: int
+    user_id: int | None
+    employee_code: str
+    full_name: str
+    agency_id: int
+    rank_code: str | None
+    position: str
+    basic: bool = False
+    advanced: bool = False
+    requirement: bool | None = None  # None: no requirement recorded for their rank and position
+    modules: set[str] = field(default_factory=set)
+
+
+@dataclass
+class UnitRow:
+    """The figures of one unit (its own staff), or of the whole subtree."""
+
+    agency: Agency | None
+    people: list[Person] = field(default_factory=list)
+
+    @property
+    def headcount(self) -> int:
+        """People counted."""
+        return len(self.people)
+
+    def count(self, measure: str) -> int:
+        """How many people meet ``measure``: basic, advanced, requirement, or a module code."""
+        return sum(1 for person in self.people if meets(person, measure))
+
+    def share(self, measure: str) -> float:
+        """The share (0–100) of people who meet ``measure``."""
+        return 100.0 * self.count(measure) / self.headcount if self.headcount else 0.0
+
+
+def meets(person: Person, measure: str) -> bool:
+    """Whether ``person`` meets ``measure`` (basic, advanced, requirement or a module code)."""
+    if measure == "basic":
+        return person.basic
+    if measure == "advanced":
+        return person.advanced
+    if measure == "requirement":
+        return bool(person.requirement)
+    return measure in person.modules
+
+
+def measures() -> list[str]:
+    """Every measure a report has, in column order."""
+    return ["basic", *MODULES, "advanced", "requirement"]
+
+
+@dataclass
+class Report:
+    """Compliance of a subtree on a day."""
+
+    as_of: date
+    rows: list[UnitRow]
+    total: UnitRow
+
+
+def people_on(actor, as_of: date, *, agency_id: int | None = None, rank_code: str | None = None,
+              position: str | None = None) -> list[Person]:
+    """Everyone counted in ``actor``'s HR scope on ``as_of`` (placed by their history), with what
+    they meet."""
+    scope = scope_of(actor, Role.HR)
+    query = (select(StaffRecord.id, StaffRecord.user_id, StaffRecord.employee_code, StaffRecord.full_name,
+                    StaffAssignment.agency_id, StaffAssignment.rank_code, StaffAssignment.position)
+             .join(StaffAssignment, StaffAssignment.staff_id == StaffRecord.id)
+             .where(StaffAssignment.valid_from <= as_of,
+                    or_(StaffAssignment.valid_to.is_(None), StaffAssignment.valid_to > as_of),
+                    StaffRecord.status.in_(COUNTED), scope.contains(StaffAssignment.agency_id)))
+    if agency_id:
+        root = db.session.get(Agency, agency_id)
+        if root is not None:
+            query = query.where(StaffAssignment.agency_id.in_(select(Agency.id).where(Agency.path.startswith(root.path))))
+    if rank_code:
+        query = query.where(StaffAssignment.rank_code == rank_code)
+    if position:
+        query = query.where(StaffAssignment.position == position)
+    people = [Person(*row) for row in db.session.execute(query)]
+    evidence = evidence_for(people, as_of)
+    index = RequirementIndex()
+    standard = rules()
+    for person in people:
+        items = evidence[person.id]
+        overall = judge(None, items, as_of, standard)
+        person.basic, person.advanced, person.modules = overall.basic_met, overall.advanced_met, overall.covered
+        rank = index.ranks.get(person.rank_code or "")
+        position = index.positions.get(position_key(person.position))
+        if rank is not None or position is not None:
+            need = combine("", [rank, position])
+            person.requirement = judge(need, items, as_of, standard).met
+    return people
+
+
+def report(actor, as_of: date, *, agency_id: int | None = None, rank_code: str | None = None,
+           position: str | None = None) -> Report:
+    """The compliance report: one row per unit that has counted people, and the total."""
+    people = people_on(actor, as_of, agency_id=agency_id, rank_code=rank_code, position=position)
+    by_unit: dict[int, list[Person]] = defaultdict(list)
+    for person in people:
+        by_unit[person.agency_id].append(person)
+    agencies = {a.id: a for a in db.session.scalars(select(Agency).where(Agency.id.in_(list(by_unit))))} \
+        if by_unit else {}
+    rows = [UnitRow(agencies[unit], members) for unit, members in by_unit.items()]
+    rows.sort(key=lambda row: row.agency.code[::-1])  # province first, then departments, units, communes
+    return Report(as_of, rows, UnitRow(None, people))
+
+
+def drill(actor, as_of: date, measure: str, met: bool, *, agency_id: int | None = None, exact: bool = False,
+          rank_code: str | None = None, position: str | None = None) -> list[Person]:
+    """The people behind one number: those of a unit (``exact``) or subtree who do (``met``) or do
+    not meet ``measure``, in Vietnamese name order."""
+    people = people_on(actor, as_of, agency_id=agency_id, rank_code=rank_code, position=position)
+    if exact and agency_id:
+        people = [p for p in people if p.agency_id == agency_id]
+    chosen = [p for p in people if meets(p, measure) == met]
+    return sorted(chosen, key=lambda p: (name_sort_key(p.full_name), p.employee_code))
+
+
+def month_ends(as_of: date, months: int = 12) -> list[date]:
+    """The last day of each of the ``months`` months up to ``as_of`` (``as_of`` itself last)."""
+    days = [as_of]
+    day = as_of.replace(day=1) - timedelta(days=1)
+    while len(days) < months:
+        days.append(day)
+        day = day.replace(day=1) - timedelta(days=1)
+    return list(reversed(days))
+
+
+@dataclass
+class TrendPoint:
+    """The whole scope's figures at one month's end."""
+
+    day: date
+    headcount: int
+    basic: int
+    advanced: int
+    requirement: int
+
+    def share(self, measure: str) -> float:
+        """The share (0–100) meeting ``measure``."""
+        return 100.0 * getattr(self, measure) / self.headcount if self.headcount else 0.0
+
+
+def trend(actor, as_of: date, *, months: int = 12, agency_id: int | None = None, rank_code: str | None = None,
+          position: str | None = None) -> list[TrendPoint]:
+    """Month by month: headcount and how many meet the basic and advanced standards and their own
+    requirement (a fixed number of queries per month)."""
+    points = []
+    for day in month_ends(as_of, months):
+        total = UnitRow(None, people_on(actor, day, agency_id=agency_id, rank_code=rank_code, position=position))
+        points.append(TrendPoint(day, total.headcount, total.count("basic"), total.count("advanced"),
+                                 total.count("requirement")))
+    return points
+
+
+def positions(actor) -> list[str]:
+    """The positions held by people in ``actor``'s scope, in Vietnamese order (the filter's list)."""
+    from lms.text import fold
+
+    scope = scope_of(actor, Role.HR)
+    found = db.session.scalars(select(StaffAssignment.position).where(scope.contains(StaffAssignment.agency_id))
+                               .distinct())
+    return sorted((p for p in found if p), key=lambda p: (fold(p), p))
+
+
+def export_xlsx(result: Report, labels: dict[str, str]) -> bytes:
+    """The report as Excel: one row per unit and the total; counts and shares (percent cells)."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Tỷ lệ đáp ứng"
+    sheet.append([labels["title"], result.as_of])
+    sheet["B1"].number_format = "dd/mm/yyyy"
+    headers = [labels["code"], labels["unit"], labels["headcount"]]
+    for measure in measures():
+        headers += [labels.get(measure, measure), "%"]
+    sheet.append(headers)
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for row in [*result.rows, result.total]:
+        values = [row.agency.code if row.agency else "", row.agency.name if row.agency else labels["total"],
+                  row.headcount]
+        for measure in measures():
+            values += [row.count(measure), row.share(measure) / 100]
+        sheet.append(values)
+        for column in range(5, 4 + 2 * len(measures()), 2):
+            sheet.cell(row=sheet.max_row, column=column).number_format = "0.0%"
+    sheet.column_dimensions["A"].width = 16
+    sheet.column_dimensions["B"].width = 40
+    for column in range(3, 4 + 2 * len(measures())):
+        sheet.column_dimensions[get_column_letter(column)].width = 9
+    sheet.freeze_panes = "C3"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def people_xlsx(people: list[Person], agencies: dict[int, Agency], title: str, headers: list[str]) -> bytes:
+    """The people behind a number, as Excel."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Danh sách"
+    sheet.append([title])
+    sheet.append(headers)
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for person in people:
+        agency = agencies.get(person.agency_id)
+        sheet.append([person.employee_code, person.full_name, agency.name if agency else "", person.position,
+                      person.rank_code or ""])
+    for column, width in zip("ABCDE", (14, 30, 40, 30, 10), strict=True):
+        sheet.column_dimensions[column].width = width
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

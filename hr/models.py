@@ -1,0 +1,297 @@
+"""HR's records: staff (people who may never sign in), their assignment history, requirements as
+data, evidence HR records (external certificates, agency assessments), and review rounds.
+
+A person's standing is never stored: it is computed from the evidence each time
+(``hr.standing``), so a revocation or an expiry changes it at once. Only a closed review round
+keeps a frozen snapshot, on purpose, to show later changes against it.
+"""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.database import UTCDateTime, str_enum, utcnow
+from lms.extensions import Model
+from lms.models import Agency, User
+
+
+class StaffStatus(str, enum.Enum):
+    """Where a person stands in the civil service."""
+
+    WORKING = "working"
+    ON_LEAVE = "on_leave"
+    RETIRED = "retired"
+    TRANSFERRED = "transferred"
+
+
+class Gender(str, enum.Enum):
+    """As recorded on the staff file."""
+
+    MALE = "male"
+    FEMALE = "female"
+
+
+class StaffRecord(Model):
+    """A civil servant as HR knows them (not an account: most never sign in)."""
+
+    __tablename__ = "hr_staff"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_code: Mapped[str] = mapped_column(String(32), unique=True)
+    full_name: Mapped[str] = mapped_column(String(255))
+    full_name_folded: Mapped[str] = mapped_column(String(255), index=True, default="")
+    date_of_birth: Mapped[date] = mapped_column(Date, index=True)
+    place_of_birth: Mapped[str | None] = mapped_column(String(255))
+    gender: Mapped[Gender | None] = mapped_column(str_enum(Gender, length=8))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id", ondelete="RESTRICT"), index=True)
+    position: Mapped[str] = mapped_column(String(255), default="")  # vị trí việc làm
+    rank_code: Mapped[str | None] = mapped_column(String(16), index=True)  # mã ngạch, e.g. 01.003
+    rank_name: Mapped[str | None] = mapped_column(String(255))
+    status: Mapped[StaffStatus] = mapped_column(str_enum(StaffStatus, length=16), default=StaffStatus.WORKING)
+    # The account of the same person, matched by employee code (None for most people).
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    agency: Mapped[Agency] = relationship(lazy="joined")
+    user: Mapped[User | None] = relationship()
+    history: Mapped[list[StaffAssignment]] = relationship(
+        back_populates="staff", cascade="all, delete-orphan", order_by="StaffAssignment.valid_from")
+
+
+class StaffAssignment(Model):
+    """One period of a person's agency, position and rank; the open period has no end.
+
+    A change closes the open period and opens a new one, so a report "as of" a past date reads
+    the period that covered that date.
+    """
+
+    __tablename__ = "hr_staff_assignment"
+    __table_args__ = (CheckConstraint("valid_to IS NULL OR valid_to >= valid_from", name="period_order"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("hr_staff.id", ondelete="CASCADE"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id", ondelete="RESTRICT"), index=True)
+    position: Mapped[str] = mapped_column(String(255), default="")
+    rank_code: Mapped[str | None] = mapped_column(String(16))
+    rank_name: Mapped[str | None] = mapped_column(String(255))
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)  # exclusive: the day the next period began
+    note: Mapped[str | None] = mapped_column(String(255))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    staff: Mapped[StaffRecord] = relationship(back_populates="history")
+    agency: Mapped[Agency] = relationship(lazy="joined")
+
+
+class RequirementLevel(str, enum.Enum):
+    """What a rank or position asks for, before any named modules."""
+
+    NONE = "none"  # only the named modules
+    BASIC = "basic"  # the basic standard (IU01–IU06)
+    ADVANCED = "advanced"  # the advanced standard (basic plus three advanced modules)
+
+
+class Requirement(Model):
+    """The IT-skill requirement of a rank (ngạch) or a position (vị trí việc làm), as data."""
+
+    __tablename__ = "hr_requirement"
+    __table_args__ = (UniqueConstraint("kind", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # rank | position
+    code: Mapped[str] = mapped_column(String(64))  # rank code (01.003), or the position's folded name
+    name: Mapped[str] = mapped_column(String(255))
+    level: Mapped[RequirementLevel] = mapped_column(str_enum(RequirementLevel, length=16))
+    modules: Mapped[list[str]] = mapped_column(JSON, default=list)  # named modules on top of the level
+    max_age_years: Mapped[int | None] = mapped_column(Integer)  # evidence no older than this
+    source: Mapped[str | None] = mapped_column(String(255))  # the legal text, or "example"
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ExternalStatus(str, enum.Enum):
+    """Where a certificate from another centre stands after HR's check."""
+
+    PENDING = "pending"  # recorded, not yet checked: "needs checking"
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+    REVOKED = "revoked"  # its issuer revoked it
+
+
+class ExternalCertificate(Model):
+    """An IT certificate from another accredited centre, recorded and checked by HR."""
+
+    __tablename__ = "hr_external_certificate"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("hr_staff.id", ondelete="CASCADE"), index=True)
+    issuer: Mapped[str] = mapped_column(String(255))
+    serial: Mapped[str] = mapped_column(String(64))
+    issued_on: Mapped[date] = mapped_column(Date)
+    level: Mapped[RequirementLevel] = mapped_column(str_enum(RequirementLevel, length=16))
+    modules: Mapped[list[str]] = mapped_column(JSON, default=list)
+    valid_until: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[ExternalStatus] = mapped_column(str_enum(ExternalStatus, length=16), default=ExternalStatus.PENDING)
+    checked_by: Mapped[str | None] = mapped_column(String(255))  # the officer who checked it
+    check_method: Mapped[str | None] = mapped_column(String(255))  # how: issuer's lookup, original seen…
+    checked_on: Mapped[date | None] = mapped_column(Date)
+    scan_name: Mapped[str | None] = mapped_column(String(255))
+    scan_stored: Mapped[str | None] = mapped_column(String(255))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AssessmentStatus(str, enum.Enum):
+    """An agency's assessment stands until withdrawn."""
+
+    VALID = "valid"
+    WITHDRAWN = "withdrawn"
+
+
+class AgencyAssessment(Model):
+    """The employing agency's own assessment of a person's IT skill: a dated decision by a
+    named officer, covering a level or named modules."""
+
+    __tablename__ = "hr_assessment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("hr_staff.id", ondelete="CASCADE"), index=True)
+    level: Mapped[RequirementLevel] = mapped_column(str_enum(RequirementLevel, length=16))
+    modules: Mapped[list[str]] = mapped_column(JSON, default=list)
+    decision_number: Mapped[str] = mapped_column(String(64))
+    decided_on: Mapped[date] = mapped_column(Date)
+    officer_name: Mapped[str] = mapped_column(String(255))
+    officer_title: Mapped[str] = mapped_column(String(255))
+    status: Mapped[AssessmentStatus] = mapped_column(str_enum(AssessmentStatus, length=16),
+                                                     default=AssessmentStatus.VALID)
+    note: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RoundKind(str, enum.Enum):
+    """Recruitment (xét tuyển) or promotion (nâng ngạch)."""
+
+    RECRUITMENT = "recruitment"
+    PROMOTION = "promotion"
+
+
+class ReviewRound(Model):
+    """A recruitment or promotion round: candidates checked against a target rank on a date."""
+
+    __tablename__ = "hr_round"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[RoundKind] = mapped_column(str_enum(RoundKind, length=16))
+    target_rank_code: Mapped[str] = mapped_column(String(64))
+    round_date: Mapped[date] = mapped_column(Date)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id", ondelete="RESTRICT"), index=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    agency: Mapped[Agency] = relationship(lazy="joined")
+    candidates: Mapped[list[RoundCandidate]] = relationship(back_populates="round", cascade="all, delete-orphan")
+
+    @property
+    def closed(self) -> bool:
+        """A closed round is frozen."""
+        return self.closed_at is not None
+
+
+class RoundCandidate(Model):
+    """A person in a round; HR's decision on a "needs checking" row; the snapshot at closing."""
+
+    __tablename__ = "hr_round_candidate"
+    __table_args__ = (UniqueConstraint("round_id", "staff_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("hr_round.id", ondelete="CASCADE"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("hr_staff.id", ondelete="RESTRICT"), index=True)
+    decision: Mapped[str | None] = mapped_column(String(16))  # meets | not_met, HR's call on a row to check
+    decision_note: Mapped[str | None] = mapped_column(Text)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Frozen at closing: {"outcome": …, "missing": […], "evidence": [[source, id, status], …]}.
+    snapshot: Mapped[dict | None] = mapped_column(JSON)
+
+    round: Mapped[ReviewRound] = relationship(back_populates="candidates")
+    staff: Mapped[StaffRecord] = relationship(lazy="joined")
+
+
+class StandingSlip(Model):
+    """A "phiếu xác nhận": a person's standing on a day with the evidence, as printed and signed.
+
+    The row keeps what the PDF states (never changed), so whoever receives the PDF checks it by
+    its code; the verification page also says whether the standing is still the same today.
+    """
+
+    __tablename__ = "hr_slip"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(24), unique=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("hr_staff.id", ondelete="SET NULL"), index=True)
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id", ondelete="SET NULL"), index=True)
+    holder_name: Mapped[str] = mapped_column(String(255))
+    holder_date_of_birth: Mapped[date] = mapped_column(Date)
+    employee_code: Mapped[str] = mapped_column(String(32))
+    agency_name: Mapped[str] = mapped_column(String(255))
+    target_rank_code: Mapped[str | None] = mapped_column(String(64))
+    need_label: Mapped[str] = mapped_column(String(512))
+    outcome: Mapped[str] = mapped_column(String(16))
+    missing: Mapped[list[str]] = mapped_column(JSON, default=list)
+    evidence: Mapped[list] = mapped_column(JSON, default=list)  # [[source, label, date, modules, status], …]
+    as_of: Mapped[date] = mapped_column(Date)
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    issued_by_name: Mapped[str] = mapped_column(String(255))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64))
+
+
+class ApiKey(Model):
+    """A key for an HR system of an agency: reads that agency's subtree through ``/api/v1/hr``.
+
+    Only a SHA-256 hash of the key is stored; the key is shown once, when it is created.
+    """
+
+    __tablename__ = "hr_api_key"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(255))
+    prefix: Mapped[str] = mapped_column(String(16))  # the key's first characters, to tell keys apart
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    agency: Mapped[Agency] = relationship(lazy="joined")
+
+
+class AgencyChange(Model):
+    """A change of the agency tree decided by a dated decision: a merge of one unit into another
+    (its staff, accounts and certificates' current ownership move; the old unit stays, inactive,
+    in the history)."""
+
+    __tablename__ = "hr_agency_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # merge
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id", ondelete="RESTRICT"), index=True)
+    target_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id", ondelete="RESTRICT"), index=True)
+    effective_on: Mapped[date] = mapped_column(Date)
+    decision_number: Mapped[str] = mapped_column(String(64))
+    moved: Mapped[dict] = mapped_column(JSON, default=dict)  # counts of what moved
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    agency: Mapped[Agency] = relationship(foreign_keys=[agency_id], lazy="joined")
+    target: Mapped[Agency | None] = relationship(foreign_keys=[target_id], lazy="joined")
