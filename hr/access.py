@@ -1,7 +1,7 @@
 """Who may see and change HR's records: HR officers within their agency subtree."""
 from __future__ import annotations
 
-from hr.models import ReviewRound, StaffRecord
+from hr.models import ReviewRound, StaffRecord, StandingSlip
 from lms.models import Role
 from lms.permissions import Policy, register_policy
 
@@ -11,5 +11,6 @@ def register() -> None:
     HR officers of that subtree see and change them (administrators within theirs)."""
     register_policy(StaffRecord, Policy(agencies=lambda: [StaffRecord.agency_id],
                                         actions={"view": (Role.HR,), "manage": (Role.HR,)}))
+    register_policy(StandingSlip, Policy(agencies=lambda: [StandingSlip.agency_id], actions={"view": (Role.HR,)}))
     register_policy(ReviewRound, Policy(agencies=lambda: [ReviewRound.agency_id],
                                         actions={"view": (Role.HR,), "manage": (Role.HR,)}))

@@ -82,6 +82,9 @@ def load_demo_hr() -> None:
             rank_code=record.rank_code, rank_name=record.rank_name, status=record.status)
         services.update_staff(record, data, by=officer, effective=date(2025, 7, 1),
                               note="Sắp xếp tổ chức bộ máy từ 01/07/2025", audited=False)
+    from hr.rounds import load_demo_round
+
+    load_demo_round(officer)
 
 
 def _demo_evidence(rng: random.Random, record: StaffRecord, officer: User | None) -> None:

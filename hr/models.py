@@ -224,3 +224,32 @@ class RoundCandidate(Model):
 
     round: Mapped[ReviewRound] = relationship(back_populates="candidates")
     staff: Mapped[StaffRecord] = relationship(lazy="joined")
+
+
+class StandingSlip(Model):
+    """A "phiếu xác nhận": a person's standing on a day with the evidence, as printed and signed.
+
+    The row keeps what the PDF states (never changed), so whoever receives the PDF checks it by
+    its code; the verification page also says whether the standing is still the same today.
+    """
+
+    __tablename__ = "hr_slip"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(24), unique=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("hr_staff.id", ondelete="SET NULL"), index=True)
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id", ondelete="SET NULL"), index=True)
+    holder_name: Mapped[str] = mapped_column(String(255))
+    holder_date_of_birth: Mapped[date] = mapped_column(Date)
+    employee_code: Mapped[str] = mapped_column(String(32))
+    agency_name: Mapped[str] = mapped_column(String(255))
+    target_rank_code: Mapped[str | None] = mapped_column(String(64))
+    need_label: Mapped[str] = mapped_column(String(512))
+    outcome: Mapped[str] = mapped_column(String(16))
+    missing: Mapped[list[str]] = mapped_column(JSON, default=list)
+    evidence: Mapped[list] = mapped_column(JSON, default=list)  # [[source, label, date, modules, status], …]
+    as_of: Mapped[date] = mapped_column(Date)
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    issued_by_name: Mapped[str] = mapped_column(String(255))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64))

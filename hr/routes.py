@@ -11,14 +11,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from hr import bp, compliance, evidence, services, standing
-from hr.forms import AssessmentForm, ExternalCertificateForm, ExternalStatusForm, ImportForm, StaffForm, WithdrawForm
-from hr.models import AgencyAssessment, ExternalCertificate, Gender, StaffRecord, StaffStatus
-from lms.extensions import db
+from hr import bp, compliance, evidence, rounds, services, standing
+from hr.forms import (AssessmentForm, CandidatesForm, DecisionForm, ExternalCertificateForm, ExternalStatusForm, ImportForm,
+                      RoundForm, StaffForm, WithdrawForm)
+from hr.models import AgencyAssessment, ExternalCertificate, Gender, ReviewRound, RoundCandidate, StaffRecord, StaffStatus
+from certificates import codes
+from lms.extensions import db, limiter
 from lms.forms import EmptyForm
 from lms.jobs import Job, create_job
 from lms.models import Agency, Role
-from lms.permissions import agencies_in_scope, load, permitted, role_required
+from lms.permissions import agencies_in_scope, load, permitted, role_required, scoped
 from lms.timefmt import local_today
 from lms.transactions import roll_back_request
 from lms.web import MAX_ID, body_limit, int_arg, never_cached
@@ -516,3 +518,189 @@ def compliance_people():
             headers={"Content-Disposition": 'attachment; filename="danh-sach-theo-chi-tieu.xlsx"'})
     return render_template("hr/compliance_people.html", people=people, agencies=agencies, title=title,
                            args=request.args)
+
+
+# ----------------------------------------------------------------------------- review rounds
+
+def round_words() -> dict[str, str]:
+    """Outcomes and changes of a round's rows in words."""
+    words = {**outcome_names(), "meets": _("Đạt"), "not_met": _("Không đạt"), "check": _("Cần kiểm tra")}
+    return words
+
+
+def change_text(change: str) -> str:
+    """One change since a round was closed, in words."""
+    kind, *parts = change.split(":")
+    words, statuses = round_words(), evidence_status_names()
+    if kind == "outcome":
+        return _("Kết quả đổi từ %(old)s thành %(new)s", old=words.get(parts[0], parts[0]),
+                 new=words.get(parts[1], parts[1]))
+    label, old, new = ":".join(parts[:-2]), parts[-2], parts[-1]
+    if not old:
+        return _("Minh chứng mới: %(label)s (%(new)s)", label=label, new=statuses.get(new, new))
+    return _("%(label)s: %(old)s → %(new)s", label=label, old=statuses.get(old, old), new=statuses.get(new, new))
+
+
+def _round_form() -> RoundForm:
+    form = RoundForm()
+    form.target_rank_code.choices = [(r.code, f"{r.name} ({r.code})") for r in standing.rank_requirements()]
+    form.agency.choices = [(a.id, f"{a.name} ({a.code})") for a in agencies_in_scope(current_user, Role.HR)]
+    return form
+
+
+@bp.route("/rounds")
+@never_cached
+@role_required(Role.HR)
+def rounds_list():
+    """Review rounds of the officer's subtree, newest first, and the form for a new one."""
+    found = list(db.session.scalars(scoped(ReviewRound, "view", select(ReviewRound)
+                                           .order_by(ReviewRound.round_date.desc(), ReviewRound.id.desc()))))
+    return render_template("hr/rounds.html", rounds=found, form=_round_form(),
+                           ranks={r.code: r for r in standing.rank_requirements()})
+
+
+@bp.route("/rounds/new", methods=["POST"])
+@role_required(Role.HR)
+def round_new():
+    """Create a review round."""
+    form = _round_form()
+    if not form.validate_on_submit():
+        found = list(db.session.scalars(scoped(ReviewRound, "view", select(ReviewRound))))
+        return render_template("hr/rounds.html", rounds=found, form=form,
+                               ranks={r.code: r for r in standing.rank_requirements()}), 400
+    review = rounds.create_round(title=form.title.data, kind=form.kind.data, target_rank_code=form.target_rank_code.data,
+                                 round_date=form.round_date.data, agency=db.session.get(Agency, form.agency.data),
+                                 by=current_user)
+    flash(_("Đã tạo đợt xét %(t)s.", t=review.title), "success")
+    return redirect(url_for("hr.round_detail", round_id=review.id))
+
+
+@bp.route("/rounds/<int:round_id>")
+@never_cached
+@role_required(Role.HR)
+def round_detail(round_id: int):
+    """A round's table: meets / does not meet / needs checking, with reasons; Excel export."""
+    review = load(ReviewRound, "view", ReviewRound.id == round_id)
+    rows = rounds.lines(review)
+    if request.args.get("format") == "xlsx":
+        words = {**round_words(), **{c: change_text(c) for line in rows for c in line.changes}}
+        headers = [_("Mã cán bộ"), _("Họ và tên"), _("Ngày sinh"), _("Đơn vị"), _("Ngạch hiện tại"), _("Kết quả"),
+                   _("Còn thiếu"), _("Ghi chú quyết định"), _("Thay đổi sau khi khóa")]
+        return Response(rounds.export_xlsx(review, rows, words, headers), mimetype=XLSX,
+                        headers={"Content-Disposition": f'attachment; filename="dot-xet-{review.id}.xlsx"'})
+    need = standing.RequirementIndex().rank(review.target_rank_code)
+    counts = {key: sum(1 for line in rows if (line.frozen["outcome"] if line.frozen else line.outcome) == key)
+              for key in ("meets", "not_met", "check", "unknown")}
+    return render_template("hr/round.html", review=review, rows=rows, need=need, counts=counts,
+                           can_manage=permitted(review, "manage"), candidates_form=CandidatesForm(),
+                           decision_form=DecisionForm(), close_form=EmptyForm(), words=round_words(),
+                           change_text=change_text, **_helpers())
+
+
+@bp.route("/rounds/<int:round_id>/candidates", methods=["POST"])
+@role_required(Role.HR)
+def round_candidates(round_id: int):
+    """Add candidates by employee code (records in the officer's scope)."""
+    review = load(ReviewRound, "manage", ReviewRound.id == round_id)
+    form = CandidatesForm()
+    if not form.validate_on_submit():
+        flash(_("Nhập ít nhất một mã cán bộ."), "error")
+    else:
+        try:
+            added, missing = rounds.add_candidates(review, form.codes.data.splitlines(), current_user)
+        except services.HRError as error:
+            flash(error_message(error), "error")
+        else:
+            flash(_("Đã thêm %(n)s người vào đợt xét.", n=added), "success")
+            if missing:
+                flash(_("Không tìm thấy trong phạm vi: %(codes)s", codes=", ".join(missing[:50])), "error")
+    return redirect(url_for("hr.round_detail", round_id=review.id))
+
+
+@bp.route("/rounds/<int:round_id>/candidates/<int:candidate_id>/decision", methods=["POST"])
+@role_required(Role.HR)
+def round_decision(round_id: int, candidate_id: int):
+    """HR's decision on a row that needs checking."""
+    review = load(ReviewRound, "manage", ReviewRound.id == round_id)
+    candidate = db.session.get(RoundCandidate, candidate_id)
+    if candidate is None or candidate.round_id != review.id:
+        abort(404)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        flash(_("Chọn quyết định và ghi lý do."), "error")
+    else:
+        try:
+            rounds.decide(review, candidate, form.decision.data, form.note.data, current_user)
+        except services.HRError as error:
+            flash(error_message(error), "error")
+        else:
+            flash(_("Đã ghi quyết định cho %(name)s.", name=candidate.staff.full_name), "success")
+    return redirect(url_for("hr.round_detail", round_id=review.id))
+
+
+@bp.route("/rounds/<int:round_id>/close", methods=["POST"])
+@role_required(Role.HR)
+def round_close(round_id: int):
+    """Close the round: its table is frozen."""
+    review = load(ReviewRound, "manage", ReviewRound.id == round_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        rounds.close(review, current_user)
+    except services.HRError as error:
+        flash(error_message(error), "error")
+    else:
+        flash(_("Đã khóa đợt xét; kết quả được lưu lại như hôm nay."), "success")
+    return redirect(url_for("hr.round_detail", round_id=review.id))
+
+
+# ----------------------------------------------------------------------------- confirmation slips
+
+@bp.route("/staff/<int:staff_id>/slip", methods=["POST"])
+@role_required(Role.HR)
+def slip_issue(staff_id: int):
+    """Issue a signed "phiếu xác nhận" of the person's standing today (current or target rank)."""
+    from certificates.documents import SigningNotConfigured
+    from hr import slip as slips
+
+    record = load(StaffRecord, "view", StaffRecord.id == staff_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    target = request.form.get("target") or None
+    if target is not None and target not in {r.code for r in standing.rank_requirements()}:
+        abort(400)
+    issued = slips.create_slip(record, target, current_user)
+    try:
+        slips.signed_pdf(issued)
+    except SigningNotConfigured:
+        roll_back_request()
+        flash(_("Chưa cấu hình khóa ký số của đơn vị nên chưa in được phiếu; báo quản trị viên."), "error")
+        return redirect(url_for("hr.person", staff_id=record.id))
+    return redirect(url_for("hr.slip_download", code=issued.code))
+
+
+@bp.route("/slips/<code>.pdf")
+@never_cached
+@role_required(Role.HR)
+def slip_download(code: str):
+    """The signed slip (HR officers of the person's unit)."""
+    from hr import slip as slips
+    from hr.models import StandingSlip
+
+    found = load(StandingSlip, "view", StandingSlip.code == (codes.normalise(code) or "-"))
+    return Response(slips.signed_pdf(found), mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="phieu-xac-nhan-{found.code}.pdf"'})
+
+
+@bp.route("/slips/<code>")
+@limiter.limit(lambda: current_app.config.get("RATELIMIT_VERIFY", "60 per minute"))
+def slip_verify(code: str):
+    """Public check of a slip by its code: what it states, and whether it still holds today."""
+    from hr import slip as slips
+    from hr.models import StandingSlip
+
+    found = db.session.scalar(select(StandingSlip).where(StandingSlip.code == (codes.normalise(code) or "-")))
+    if found is None:
+        return render_template("hr/slip_verify.html", slip=None, code=code[:64]), 404
+    return render_template("hr/slip_verify.html", slip=found, holds=slips.still_holds(found),
+                           display=codes.display, **_helpers())

@@ -176,16 +176,16 @@ def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
 
 
 def _certificate_status(certificate_status: CertificateStatus | None, revoked_at, valid_until: date | None,
-                        as_of: date) -> str:
+                        as_of: date, status_on: date) -> str:
     if certificate_status in (CertificateStatus.REVOKED, CertificateStatus.SUPERSEDED) and revoked_at is not None \
-            and local(revoked_at).date() <= as_of:
+            and local(revoked_at).date() <= status_on:
         return "revoked" if certificate_status is CertificateStatus.REVOKED else "superseded"
     if valid_until is not None and as_of > valid_until:
         return "expired"
     return "valid"
 
 
-def _product_evidence(users: dict[int, int], as_of: date) -> dict[int, list[Evidence]]:
+def _product_evidence(users: dict[int, int], as_of: date, status_on: date) -> dict[int, list[Evidence]]:
     """Attainments of the linked accounts, grouped by certificate (or exam): staff id -> evidence."""
     found: dict[int, list[Evidence]] = defaultdict(list)
     for ids in _chunks(list(users)):
@@ -205,7 +205,7 @@ def _product_evidence(users: dict[int, int], as_of: date) -> dict[int, list[Evid
             if item is None:
                 if certificate_id:
                     item = Evidence("product", certificate_id, f"{title} — {serial}", on, (), code=code,
-                                    status=_certificate_status(status, revoked_at, valid_until, as_of))
+                                    status=_certificate_status(status, revoked_at, valid_until, as_of, status_on))
                 else:
                     item = Evidence("product", -(session_id or attainment_id), exam_title, on, ())
                 groups[key] = item
@@ -220,13 +220,16 @@ def _product_evidence(users: dict[int, int], as_of: date) -> dict[int, list[Evid
     return found
 
 
-def evidence_for(records: Sequence[StaffRecord], as_of: date | None = None) -> dict[int, list[Evidence]]:
+def evidence_for(records: Sequence[StaffRecord], as_of: date | None = None,
+                 status_on: date | None = None) -> dict[int, list[Evidence]]:
     """Staff id -> every piece of evidence dated on or before ``as_of`` (default today), with
-    its status on that day. Three queries per 500 people, whatever the evidence."""
+    its status on ``status_on`` (default ``as_of``; a review round asks about evidence held on
+    its date as known today, so a later revocation shows). Three queries per 500 people."""
     as_of = as_of or local_today()
+    status_on = status_on or as_of
     result: dict[int, list[Evidence]] = {record.id: [] for record in records}
     linked = {record.user_id: record.id for record in records if record.user_id}
-    for staff_id, items in _product_evidence(linked, as_of).items():
+    for staff_id, items in _product_evidence(linked, as_of, status_on).items():
         result[staff_id].extend(items)
     ids = [record.id for record in records]
     for chunk in _chunks(ids):

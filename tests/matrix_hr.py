@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.matrix import Access, Entry, role
+from tests.matrix import PUBLIC, Access, Entry, role
 
 HR = role("hr")
 HR_SCOPED = Access(roles=("hr",), scoped=("hr",))
@@ -35,6 +35,16 @@ ENTRIES = [
     Entry("hr.compliance_report", "GET", "/hr/compliance", HR),
     Entry("hr.compliance_people", "GET", "/hr/compliance/people?measure=basic&met=0&agency={home_agency}",
           HR_SCOPED),
+    Entry("hr.slip_issue", "POST", "/hr/staff/{staff}/slip", HR_SCOPED),
+    Entry("hr.slip_download", "GET", "/hr/slips/{hr_slip}.pdf", HR_SCOPED),
+    Entry("hr.slip_verify", "GET", "/hr/slips/{hr_slip}", PUBLIC),
+    Entry("hr.rounds_list", "GET", "/hr/rounds", HR),
+    Entry("hr.round_new", "POST", "/hr/rounds/new", HR, {"title": ""}),
+    Entry("hr.round_detail", "GET", "/hr/rounds/{hr_round}", HR_SCOPED),
+    Entry("hr.round_candidates", "POST", "/hr/rounds/{hr_round}/candidates", HR_SCOPED, {"codes": "NA-9001"}),
+    Entry("hr.round_decision", "POST", "/hr/rounds/{hr_round}/candidates/{hr_candidate}/decision", HR_SCOPED,
+          {"decision": "meets", "note": "Đã xác minh với trường"}),
+    Entry("hr.round_close", "POST", "/hr/rounds/{hr_round}/close", HR_SCOPED),
 ]
 
 
@@ -70,4 +80,13 @@ def extend_world(app, places, people):
     job = create_job("Kiểm tra danh sách cán bộ", "hr.jobs:preview_import_job",
                      {"path": path, "filename": "upload.csv", "user_id": people["hr_in"].id},
                      created_by=people["hr_in"], start=False)
+    from hr.rounds import add_candidates, create_round
+
+    review = create_round(title="Xét nâng ngạch", kind="promotion", target_rank_code="01.002",
+                          round_date=date(2026, 1, 5), agency=home, by=people["admin"])
+    add_candidates(review, ["NA-9001"], people["admin"])
+    from hr.slip import create_slip
+
+    places["hr_slip"] = create_slip(record, None, people["admin"]).code
+    places.update(hr_round=review.id, hr_candidate=review.candidates[0].id if review.candidates else 0)
     places.update(home_agency=home.id, staff=record.id, external=external.id, assessment=assessment.id, hr_upload=token, hr_job=job.id)

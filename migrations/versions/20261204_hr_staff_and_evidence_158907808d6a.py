@@ -166,7 +166,41 @@ def upgrade():
 
 
 
+    op.create_table('hr_slip',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=24), nullable=False),
+    sa.Column('staff_id', sa.Integer(), nullable=True),
+    sa.Column('agency_id', sa.Integer(), nullable=True),
+    sa.Column('holder_name', sa.String(length=255), nullable=False),
+    sa.Column('holder_date_of_birth', sa.Date(), nullable=False),
+    sa.Column('employee_code', sa.String(length=32), nullable=False),
+    sa.Column('agency_name', sa.String(length=255), nullable=False),
+    sa.Column('target_rank_code', sa.String(length=64), nullable=True),
+    sa.Column('need_label', sa.String(length=512), nullable=False),
+    sa.Column('outcome', sa.String(length=16), nullable=False),
+    sa.Column('missing', sa.JSON(), nullable=False),
+    sa.Column('evidence', sa.JSON(), nullable=False),
+    sa.Column('as_of', sa.Date(), nullable=False),
+    sa.Column('issued_by_id', sa.Integer(), nullable=True),
+    sa.Column('issued_by_name', sa.String(length=255), nullable=False),
+    sa.Column('issued_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('pdf_sha256', sa.String(length=64), nullable=True),
+    sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], name=op.f('fk_hr_slip_agency_id_agency'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['issued_by_id'], ['user.id'], name=op.f('fk_hr_slip_issued_by_id_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['staff_id'], ['hr_staff.id'], name=op.f('fk_hr_slip_staff_id_hr_staff'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_hr_slip')),
+    sa.UniqueConstraint('code', name=op.f('uq_hr_slip_code'))
+    )
+    with op.batch_alter_table('hr_slip', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_hr_slip_agency_id'), ['agency_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_hr_slip_staff_id'), ['staff_id'], unique=False)
+
 def downgrade():
+    with op.batch_alter_table('hr_slip', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_hr_slip_staff_id'))
+        batch_op.drop_index(batch_op.f('ix_hr_slip_agency_id'))
+
+    op.drop_table('hr_slip')
     with op.batch_alter_table('hr_staff_assignment', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_hr_staff_assignment_staff_id'))
         batch_op.drop_index(batch_op.f('ix_hr_staff_assignment_agency_id'))
