@@ -21,7 +21,7 @@ everything); the ratio is page p95 ÷ tiny-province p95.
 
 The province is generated once per database and size and kept (SQLite: a file under
 ``bench/results/``; PostgreSQL: the database ``bench_hr_<size>`` on 127.0.0.1:5432), recognised by
-a fingerprint of the generator's version, its size and the migration heads; rows go in with
+a fingerprint of the generator's version, its size and the migration files; rows go in with
 SQLAlchemy Core ``insert()`` executemany in chunks. The import's rows are deleted again after it
 is measured, so the kept province stays as generated. When a target is missed, one more request
 is sampled by py-spy (``requirements-dev.txt``) and the section says where the time went.
@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import hashlib
 import io
 import os
 import random
@@ -165,13 +166,12 @@ def agency_tree(count: int) -> list[tuple[str, str, str | None]]:
 
 
 def _fingerprint(size: Size) -> str:
-    from alembic.config import Config
-    from alembic.script import ScriptDirectory
-
-    config = Config()
-    config.set_main_option("script_location", str(ROOT / "migrations"))
-    heads = ",".join(sorted(ScriptDirectory.from_config(config).get_heads()))
-    return f"v{GENERATOR_VERSION}:{size.name}:{heads}"
+    """The generator's version, the size and a digest of every migration file: a migration edited
+    in place (as a feature's migration is while it is being built) also calls for a rebuild."""
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "migrations" / "versions").glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return f"v{GENERATOR_VERSION}:{size.name}:{digest.hexdigest()[:16]}"
 
 
 def _stored_fingerprint(url: str) -> str | None:
@@ -873,7 +873,7 @@ def _section(runs: list[EngineRun], size: Size, skipped: list[str]) -> str:
         f"carry, external certificates for 3 % and agency assessments for 1 % of the staff, an open promotion "
         f"round of {ROUND_SIZE} people. Rows are inserted with Core `insert()` executemany in chunks of "
         f"{CHUNK:,}; the province is kept per database (SQLite under `bench/results/`, PostgreSQL `bench_hr_"
-        f"{size.name}` on 127.0.0.1) and rebuilt only when the generator or the migrations change. "
+        f"{size.name}` on 127.0.0.1) and rebuilt only when the generator or a migration file changes. "
         f"Pages: Flask test client, an HR officer scoped to the whole province, production configuration; the "
         f"first answer is a warm-up and counts the SQL statements, then up to {SAMPLES} answers or {BUDGET_S:.0f} s "
         f"(at least {MIN_SAMPLES}: with so few answers p95 is close to the slowest). The standing page rotates over "
@@ -908,8 +908,9 @@ def _section(runs: list[EngineRun], size: Size, skipped: list[str]) -> str:
                         + "; ".join(f"{n} {v:.0f} %" for n, v in leaves) + ".")
     body = f"{notes}\n\n{data_table}\n\n{table}\n"
     if profiles:
-        body += ("\n### Where the time goes (py-spy, one more answer of each page that missed its target)\n\n"
-                 "Share of the answer's samples (200 per second, waiting on the database included) by the innermost "
+        body += ("\n### Where the time goes (py-spy: one more answer of each page that missed its target; the "
+                 "import sampled while it was measured)\n\n"
+                 "Share of the samples (100 per second, waiting on the database included) by the innermost "
                  "function of the project on the stack, and by the library running at the leaf.\n\n"
                  + "\n".join(profiles) + "\n")
     return body
