@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+from datetime import datetime
 from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
@@ -88,6 +89,10 @@ def key_error_message(error: keys.KeyUploadError) -> str:
     """The reader's-language reason an uploaded key was refused."""
     from lms.timefmt import format_datetime
 
+    def when(name: str) -> str:
+        value = error.params.get(name)  # the params are typed loosely; these two are datetimes
+        return format_datetime(value) if isinstance(value, datetime) else ""
+
     messages = {
         "empty": _("Chưa chọn tệp."),
         "too-large": _("Tệp quá lớn cho một tệp PKCS#12."),
@@ -96,8 +101,8 @@ def key_error_message(error: keys.KeyUploadError) -> str:
         "key-type": _("Loại khóa không được hỗ trợ (chỉ RSA, ECDSA, Ed25519)."),
         "key-mismatch": _("Khóa bí mật không khớp với chứng thư số."),
         "not-yet-valid": _("Chứng thư số chưa đến ngày có hiệu lực (%(when)s).",
-                           when=format_datetime(error.params.get("since"))),
-        "expired": _("Chứng thư số đã hết hạn (%(when)s).", when=format_datetime(error.params.get("until"))),
+                           when=when("since")),
+        "expired": _("Chứng thư số đã hết hạn (%(when)s).", when=when("until")),
         "key-usage": _("Chứng thư số không được phép dùng để ký (thiếu digitalSignature/nonRepudiation)."),
         "chain-broken": _("Chuỗi chứng thư trong tệp không liền mạch: một chứng thư không do chứng thư kế tiếp cấp."),
         "test-signature-failed": _("Ký thử và kiểm tra chữ ký thử không thành công."),

@@ -163,7 +163,8 @@ def update_account(actor: User, user: User, *, full_name: str, email: str | None
     """Change an account's details; returns (and audits) what changed, before and after."""
     check_manageable(actor, user)
     check_agency(actor, agency)
-    after = {"full_name": clean_name(full_name), "email": clean_email(email, user),
+    name = clean_name(full_name)
+    after = {"full_name": name, "email": clean_email(email, user),
              "agency": agency.code if agency else None, "position": nfc(position or "").strip() or None,
              "employee_code": _clean_employee_code(employee_code, user)}
     before = {"full_name": user.full_name, "email": user.email, "agency": user.agency.code if user.agency else None,
@@ -171,7 +172,7 @@ def update_account(actor: User, user: User, *, full_name: str, email: str | None
     changes = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
     if not changes:
         return {}
-    user.set_full_name(after["full_name"])
+    user.set_full_name(name)
     user.email = after["email"]
     user.agency = agency
     user.position = after["position"]

@@ -10,6 +10,7 @@ from certificates import documents, services
 from certificates.models import Certificate
 from lms.database import utcnow
 from lms.extensions import db
+from lms.demo import demo_user
 from lms.services import find_user_by_login
 from lms.timefmt import local
 from quizzes import exams
@@ -26,22 +27,23 @@ def load_demo_certificates() -> None:
     """Hold a finished, approved demo exam and issue its certificates (needs the content bank)."""
     if db.session.scalar(select(ExamSession).where(ExamSession.title == DEMO_SESSION_TITLE)):
         return
-    per_module = {m: db.session.scalar(select(func.count()).select_from(Question).where(Question.module_code == m))
+    per_module = {m: db.session.execute(select(func.count()).select_from(Question)
+                                        .where(Question.module_code == m)).scalar_one()
                   for m in BASIC}
     if min(per_module.values()) < 5:
         return  # `flask content load` first: the exam draws from the bank
-    examiner = find_user_by_login("khaothi")
+    examiner = demo_user("khaothi")
     now = utcnow()
     session = exams.create_session(title=DEMO_SESSION_TITLE, opens_at=now - timedelta(days=1),
                                    closes_at=now + timedelta(hours=1), time_limit_minutes=45,
-                                   agency=examiner.grants[0].agency if examiner and examiner.grants else None,
+                                   agency=examiner.grants[0].agency if examiner.grants else None,
                                    modules=BASIC, created_by=examiner)
     exams.set_blueprint(session, [exams.RuleSpec(module, 5) for module in BASIC])
     exams.add_candidates(session, [name for name, _share, _practical in DEMO_CANDIDATES])
     exams.set_board(session, ["Đặng Văn Hùng — Chủ tịch Hội đồng", "Lê Thị Thu Hà — Thư ký",
                               "Nguyễn Văn Bình — Ủy viên"], examiner)
     for name, share, practical in DEMO_CANDIDATES:
-        person = find_user_by_login(name)
+        person = demo_user(name)
         attempt = exams.start_exam(session, person, None, now=now - timedelta(minutes=30))
         right = round(share * len(attempt.slots))
         for index, slot in enumerate(attempt.slots):
@@ -49,7 +51,10 @@ def load_demo_certificates() -> None:
             if options and slot.question.qtype.value in ("single_choice", "true_false"):
                 save_answer(attempt.id, attempt.user_id, slot.question_id, {"option": options[0].id}, seq=1)
         submit_attempt(attempt)
-        exams.set_practical_score(exams.candidate_of(session, person), Decimal(practical), examiner)
+        candidate = exams.candidate_of(session, person)
+        if candidate is None:
+            raise LookupError(f"{name} was added to the demo exam but is not one of its candidates")
+        exams.set_practical_score(candidate, Decimal(practical), examiner)
     session.closes_at = now - timedelta(hours=1)
     # The board's chair approves, not the examiner who prepared the session.
     chair = find_user_by_login("chutich") or examiner

@@ -179,6 +179,9 @@ def load_stored(stored: IssuerKey) -> IssuerCredentials:
     except InvalidToken as error:
         raise KeyUploadError("bad-encryption-key") from error
     key = serialization.load_der_private_key(key_der, password=None)
+    # Only these key types are accepted at upload, so any other stored key means a damaged row.
+    if not isinstance(key, (rsa.RSAPrivateKey, ec.EllipticCurvePrivateKey, ed25519.Ed25519PrivateKey)):
+        raise KeyUploadError("key-type")
     certificate = x509.load_pem_x509_certificate(stored.certificate_pem.encode())
     chain = tuple(x509.load_pem_x509_certificates(stored.chain_pem.encode())) if stored.chain_pem.strip() else ()
     loaded = IssuerCredentials(key, certificate, chain)

@@ -464,7 +464,7 @@ def dashboard_panel(user) -> str | None:
 
     return render_template("certificates/_dashboard_panel.html", certificates=services.certificates_of(user),
                            attainments=attainments, display_code=codes.display,
-                           standing=services.standing(a.module_code for a in attainments),
+                           standing=services.standing([a.module_code for a in attainments]),
                            taught=taught_modules(), advanced_courses=bool(published_courses(level="advanced")))
 
 

@@ -192,13 +192,19 @@ def standing(attained: Collection[str]) -> StandardStanding:
 
 def holds_valid(user: User, kind: CertificateKind) -> bool:
     """True when the person holds a valid certificate of ``kind``."""
-    return db.session.scalar(select(func.count()).select_from(Certificate).where(
+    return db.session.execute(select(func.count()).select_from(Certificate).where(
         Certificate.holder_id == user.id, Certificate.kind == kind,
-        Certificate.status == CertificateStatus.VALID)) > 0
+        Certificate.status == CertificateStatus.VALID)).scalar_one() > 0
+
+
+def _exam_day(candidate: ExamCandidate, session: ExamSession) -> date:
+    # Only candidates with an attempt are issued; the session's opening stands in for a missing time.
+    attempt = candidate.attempt
+    return local(attempt.submitted_at if attempt is not None and attempt.submitted_at else session.opens_at).date()
 
 
 def _record_attainments(candidate: ExamCandidate, session: ExamSession) -> list[ModuleAttainment]:
-    exam_day = local(candidate.attempt.submitted_at or session.opens_at).date()
+    exam_day = _exam_day(candidate, session)
     records = []
     for module in session.modules:
         existing = db.session.scalar(select(ModuleAttainment).where(
@@ -267,7 +273,7 @@ def issue_for_session(session_id: int, progress=None) -> dict:
                 kind, candidate.user, title=session.title, modules=list(session.modules),
                 score=candidate.theory_score, practical_score=candidate.practical_score,
                 attempt_id=candidate.attempt_id, exam_session_id=session.id, issuing_agency_id=session.agency_id,
-                exam_date=local(candidate.attempt.submitted_at or session.opens_at).date())
+                exam_date=_exam_day(candidate, session))
             for attainment in attainments:
                 attainment.certificate_id = certificate.id
             issued += 1

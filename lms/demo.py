@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from lms.models import Role
+from lms.models import Role, User
 from lms.services import create_user, find_user_by_login, get_or_create_agency, grant_role, load_framework
 
 DEMO_PASSWORD = "HocCNTT@2026"
@@ -55,3 +55,11 @@ def load_demo() -> list[tuple[str, str]]:
             grant_role(user, role, agencies[scope] if scope else None)
         accounts.append((username, f"{name} — {(role or Role.LEARNER).value}"))
     return accounts
+
+
+def demo_user(username: str) -> User:
+    """A demo account that a feature's demo data needs; a clear error when it is missing."""
+    user = find_user_by_login(username)
+    if user is None:
+        raise LookupError(f"the demo account {username!r} is missing (the accounts' demo loader creates it)")
+    return user

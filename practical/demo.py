@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from lms.database import utcnow
 from lms.extensions import db
+from lms.demo import demo_user
 from lms.services import find_user_by_login
 from practical import exams as practical_exams
 from practical import services
@@ -24,8 +25,8 @@ def load_demo_practical() -> None:
     """Open the demo session (a week from now) unless it exists or the bank is too small."""
     if db.session.scalar(select(ExamSession.id).where(ExamSession.title == DEMO_SESSION_TITLE)):
         return
-    counts = [db.session.scalar(select(func.count()).select_from(Question).where(Question.module_code == m))
-              for m in MODULES]
+    counts = [db.session.execute(select(func.count()).select_from(Question).where(Question.module_code == m))
+              .scalar_one() for m in MODULES]
     examiner = find_user_by_login("khaothi")
     task = services.task(DEMO_TASK)
     if min(counts) < 2 or examiner is None or task is None:
@@ -38,7 +39,9 @@ def load_demo_practical() -> None:
     exams.set_blueprint(session, [exams.RuleSpec(module, 2) for module in MODULES])
     exams.add_candidates(session, ["hocvien", "tacgia"])
     practical_exams.set_exam_task(session, DEMO_TASK, examiner)
-    author = find_user_by_login("tacgia")
+    author = demo_user("tacgia")
     exams.start_exam(session, author, None)
     candidate = exams.candidate_of(session, author)
+    if candidate is None or task.starting_file is None:
+        raise LookupError(f"the demo needs tacgia as a candidate and a starting file for {DEMO_TASK}")
     practical_exams.submit_for_exam(session, candidate, task.starting_file.read_bytes(), task.starting_file.name)

@@ -126,8 +126,8 @@ def submit_for_exam(session: ExamSession, candidate: ExamCandidate, data: bytes,
     the exam, ``time-over``: the server's deadline of the exam attempt has passed) or
     ``OfficeFileError`` (nothing kept)."""
     state = candidate_state(session, candidate, now)
-    if state.refusal is not None:
-        raise PracticalError(state.refusal)
+    if state.refusal is not None or state.task is None:  # no refusal means there is a task
+        raise PracticalError(state.refusal or "no-task")
     submission = services.submit(candidate.user, state.task, data, filename, purpose=Purpose.EXAM,
                                  candidate_id=candidate.id)
     _record(candidate, submission)
@@ -141,7 +141,9 @@ def override(session: ExamSession, submission: PracticalSubmission, check_id: st
     if session.approved:
         raise PracticalError("approved")
     services.override_check(submission, check_id, passed, reason, by)
-    candidate = db.session.get(ExamCandidate, submission.candidate_id)
+    if submission.candidate_id is None:
+        raise ValueError(f"submission {submission.id} was not handed in for an exam")
+    candidate = db.session.get_one(ExamCandidate, submission.candidate_id)
     latest = latest_submission(candidate)
     if latest is not None and latest.id == submission.id:
         _record(candidate, submission, by)

@@ -12,20 +12,23 @@ Examiners' overrides keep the machine's verdict beside theirs (``GradeResult.wit
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from lms.officefile import DEFAULT_LIMITS, Limits, OfficeFile, OfficeFileError, inspect
 from practical.formats.document import read_document
 from practical.formats.presentation import read_presentation
 from practical.formats.spreadsheet import read_workbook
-from practical.graders import Location, documents, presentations, spreadsheets
+from practical.graders import Location, Outcome, documents, presentations, spreadsheets
 from practical.messages import describe_finding, describe_location
-from practical.rubric import Rubric
+from practical.rubric import Check, Rubric
 from practical.tasks import FAMILY_FORMATS, Task
 
 READERS = {"document": read_document, "spreadsheet": read_workbook, "presentation": read_presentation}
-GRADERS = {"document": documents.evaluate, "spreadsheet": spreadsheets.evaluate,
-           "presentation": presentations.evaluate}
+# Each family's grader reads its own model (DocumentModel, WorkbookModel, PresentationModel).
+GRADERS: dict[str, Callable[[Any, Check], Outcome]] = {
+    "document": documents.evaluate, "spreadsheet": spreadsheets.evaluate, "presentation": presentations.evaluate}
 
 
 @dataclass(frozen=True)

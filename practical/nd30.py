@@ -682,7 +682,7 @@ class _Checker:
             failing = [p for p in paragraphs if not passes(p)]
             if failing:
                 first = failing[0]
-                params = {"count": len(failing), "total": len(paragraphs)}
+                params: dict[str, object] = {"count": len(failing), "total": len(paragraphs)}
                 if code == "noi-dung.co-chu":
                     params["found"] = _sizes_text({r.size for r in first.runs if r.text.strip() and r.size})
                 elif code == "noi-dung.thut-dau-dong":

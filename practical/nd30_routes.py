@@ -38,7 +38,7 @@ API_LANGUAGES = ("vi", "en")
 def nd30_limit() -> str:
     """Checks per address (Flask-Limiter notation): the instance's ``RATELIMIT_ND30``, else the
     environment's, else 20 a minute (a check reads a whole document: it is not free)."""
-    return services.setting("RATELIMIT_ND30", "20 per minute")
+    return services.setting("RATELIMIT_ND30") or "20 per minute"
 
 
 # One budget for the page and the API: a client cannot double its checks by switching faces.

@@ -451,8 +451,8 @@ def parse_rubric(text: str, path: Path, problems: list[Problem]) -> Rubric | Non
             problems.append(Problem(path, line, f"check '{check.id}': the id is used twice"))
         seen.add(check.id)
         checks.append(check)
-    if len(problems) > before:
-        return None
+    if len(problems) > before or not isinstance(family, str) or family not in FAMILIES:
+        return None  # a wrong family is already reported above
     return Rubric(family=family, checks=tuple(checks))
 
 
@@ -483,7 +483,7 @@ def _check(raw: object, number: int, line: int, path: Path, family: str | None,
     if family in FAMILIES and kind_family != family:
         problems.append(Problem(path, line, f"{label}: kind '{kind}' checks a {kind_family}, not a {family}"))
     errors: list[str] = []
-    values: dict[str, object] = {}
+    values: dict[str, typing.Any] = {}  # each converted to its field's type by _convert
     hints = typing.get_type_hints(cls)
     names = {f.name for f in fields(cls)}
     for key in raw:
@@ -519,7 +519,7 @@ def _check(raw: object, number: int, line: int, path: Path, family: str | None,
     elif "target" in names and "target" not in raw:
         errors.append("'target' is required")
     if kind == "formula" and isinstance(values.get("functions"), list):
-        values["functions"] = [f.upper() for f in values["functions"]]  # type: ignore[union-attr]
+        values["functions"] = [f.upper() for f in values["functions"]]
     for message in errors:
         problems.append(Problem(path, line, f"{label}: {message}"))
     if errors:
@@ -582,7 +582,7 @@ def _convert(value: object, hint, metadata, name: str, errors: list[str]):
             return Between(float(value), float(value))
         numbers = isinstance(value, list) and all(
             isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
-        if numbers and len(value) == 2 and value[0] <= value[1]:
+        if numbers and isinstance(value, list) and len(value) == 2 and value[0] <= value[1]:
             return Between(float(value[0]), float(value[1]))
         errors.append(f"'{name}' must be a number or [low, high]")
         return _INVALID

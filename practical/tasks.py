@@ -118,5 +118,7 @@ def _task(folder: Path, problems: list[Problem]) -> Task | None:
                 problems.append(Problem(starting, 1, f"starting file refused: {error.code}"))
     if len(problems) > before or rubric is None:
         return None
+    if not isinstance(module, str) or not isinstance(minutes, int) or not isinstance(points, (int, float)):
+        return None  # already reported above
     return Task(slug=slug, title=title, module=module, formats=tuple(formats), minutes=minutes,
                 points=float(points), brief=document.body, rubric=rubric, folder=folder, starting_file=starting)

@@ -58,7 +58,7 @@ def _cells_of(filename: str, data: bytes) -> list[list[str]]:
 def read_candidate_file(filename: str, data: bytes) -> list[CandidateRow]:
     """The rows of a candidate file (the first column is the identifier, the second the name);
     a heading row, blank rows and rows past ``MAX_ROWS`` are left out."""
-    rows = []
+    rows: list[CandidateRow] = []
     for line, cells in enumerate(_cells_of(filename, data), start=1):
         cells = [nfc(cell).strip() for cell in cells]
         if not any(cells):

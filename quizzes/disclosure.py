@@ -119,7 +119,7 @@ def disclose(attempt: Attempt, now: datetime | None = None) -> Disclosure:
     else:
         verdict = attempt.finished and session.approved
         candidate = candidate_of_attempt(attempt) if verdict else None
-        if candidate is not None:
+        if candidate is not None and session.approved_at is not None:  # a verdict implies approval
             official = Official(theory=candidate.theory_score, practical=candidate.practical_score,
                                 total=candidate.total_score, passed=candidate.passed,
                                 has_practical=session.has_practical,

@@ -253,7 +253,7 @@ def exam_marking(session_id: int):
             answer = db.session.get(AttemptAnswer, int(target))
             owner = db.session.scalar(select(ExamCandidate).where(ExamCandidate.attempt_id == answer.attempt_id)) \
                 if answer else None
-            if owner is None or owner.session_id != session.id:
+            if answer is None or owner is None or owner.session_id != session.id:
                 abort(404)
             services.mark_answer(answer, float(score_form.score.data) / 10, by=current_user)
         elif kind == "practical":
@@ -422,7 +422,7 @@ def my_exam(session_id: int):
     """Before the exam: what to expect; POST with the access code starts (or resumes) it."""
     session = db.session.get(ExamSession, session_id)
     candidate = exams.candidate_of(session, current_user) if session else None
-    if candidate is None:
+    if session is None or candidate is None:
         abort(404)
     form = StartExamForm()
     if form.validate_on_submit():

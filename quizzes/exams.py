@@ -318,7 +318,7 @@ def update_result(candidate: ExamCandidate) -> None:
     if theory is None or (session.has_practical and practical is None):
         candidate.total_score, candidate.passed = None, None
         return
-    if session.has_practical:
+    if session.has_practical and practical is not None:  # always present here (checked above)
         weights = session.theory_weight + session.practical_weight
         candidate.total_score = _round((theory * session.theory_weight + practical * session.practical_weight)
                                        / weights)
@@ -465,9 +465,10 @@ def monitor_rows(session: ExamSession, now: datetime | None = None) -> list[dict
                 .where(AttemptAnswer.attempt_id.in_(attempt_ids), AttemptAnswer.seq > 0)
                 .group_by(AttemptAnswer.attempt_id)):
             answered[attempt_id] = (count, last)
-        asked = dict(db.session.execute(select(AttemptQuestion.attempt_id, func.count())
-                                        .where(AttemptQuestion.attempt_id.in_(attempt_ids))
-                                        .group_by(AttemptQuestion.attempt_id)).all())
+        asked = {attempt_id: count for attempt_id, count in db.session.execute(
+            select(AttemptQuestion.attempt_id, func.count())
+            .where(AttemptQuestion.attempt_id.in_(attempt_ids))
+            .group_by(AttemptQuestion.attempt_id)).all()}
     rows = []
     for candidate in sorted(session.candidates, key=lambda c: name_sort_key(c.user.full_name)):
         attempt = candidate.attempt
@@ -484,7 +485,7 @@ def monitor_rows(session: ExamSession, now: datetime | None = None) -> list[dict
             if attempt.finished or (deadline is not None and now > deadline):
                 row["state"] = "submitted"
                 submitted = attempt.submitted_at or deadline
-                row.update(submitted_at=submitted.isoformat(), submitted_text=format_datetime(submitted))
+                row.update(submitted_at=submitted.isoformat() if submitted else None, submitted_text=format_datetime(submitted))
             else:
                 row["state"] = "answering"
                 row["seconds_left"] = max(0, int((deadline - now).total_seconds())) if deadline else None

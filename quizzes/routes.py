@@ -186,7 +186,7 @@ def api_result(attempt_id: int):
         questions = []
         for question, _options in services.questions_of(attempt):
             answer = answers.get(question.id)
-            row = {"question_id": question.id, "response": answer.response if answer else None,
+            row: dict[str, object] = {"question_id": question.id, "response": answer.response if answer else None,
                    "correct": correct_answer_text(question), "explanation": question.explanation}
             if shown.verdict and not shown.is_exam:
                 row["credit"] = answer.credit if answer else None  # the page's "Đúng / Chưa đúng"

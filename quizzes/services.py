@@ -229,7 +229,8 @@ def _store(attempt_id: int, user_id: int, question_id: int, response: dict | Non
     return stored == 1
 
 
-def save_answer(attempt_id: int, user_id: int, question_id: int, raw_response: dict | None, seq: int) -> SaveResult:
+def save_answer(attempt_id: int, user_id: int, question_id: object, raw_response: dict | None,
+                seq: object) -> SaveResult:
     """Save one answer of ``user_id``'s attempt, idempotently: the one autosave path.
 
     ``seq`` is the client's increasing sequence number. Saving the same ``seq`` again with the
@@ -238,8 +239,9 @@ def save_answer(attempt_id: int, user_id: int, question_id: int, raw_response: d
     (``"finished"``/``"timeout"``), an answer to a question the attempt does not ask
     (``"unknown-question"``) or an invalid one (``"invalid-response"``). An attempt that is not
     ``user_id``'s is ``"not-owner"``, whatever else is wrong. The caller's transaction commits it.
+    ``question_id`` and ``seq`` may be anything a JSON body holds: they are checked here.
     """
-    plausible_id = not isinstance(question_id, bool) and isinstance(question_id, int) and 0 < question_id <= MAX_SEQ
+    plausible_id = isinstance(question_id, int) and not isinstance(question_id, bool) and 0 < question_id <= MAX_SEQ
     row = db.session.execute(
         select(Attempt.user_id, Attempt.submitted_at, Attempt.finished_reason, Attempt.deadline, Question)
         .select_from(Attempt)
@@ -260,11 +262,12 @@ def save_answer(attempt_id: int, user_id: int, question_id: int, raw_response: d
         response = validate_response(row.Question, raw_response)
     except InvalidResponse as error:
         raise QuizError("invalid-response", str(error)) from error
-    if _store(attempt_id, user_id, question_id, response, seq, now):
+    asked_id = row.Question.id  # the same id as question_id, now known to be one the attempt asks
+    if _store(attempt_id, user_id, asked_id, response, seq, now):
         return SaveResult(seq=seq, stored=True, saved_at=now)
     # Not stored: the attempt closed since the first read, or an answer as new is stored.
     stored = db.session.execute(select(AttemptAnswer.seq, AttemptAnswer.response, AttemptAnswer.saved_at).where(
-        AttemptAnswer.attempt_id == attempt_id, AttemptAnswer.question_id == question_id)).first()
+        AttemptAnswer.attempt_id == attempt_id, AttemptAnswer.question_id == asked_id)).first()
     if stored is not None and stored.seq == seq and stored.response == response:
         return SaveResult(seq=seq, stored=False, saved_at=stored.saved_at)
     _refuse_if_closed(db.session.execute(select(Attempt.submitted_at, Attempt.finished_reason, Attempt.deadline)

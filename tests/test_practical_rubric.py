@@ -132,3 +132,17 @@ def test_task_slug_must_be_its_folder_and_a_rubric_is_required(tmp_path):
     messages = [p.message for p in caught.value.problems]
     assert any("must be the folder's name 'ten-khac'" in m for m in messages)
     assert any("needs a rubric.yaml" in m for m in messages)
+
+
+def test_a_rubric_with_an_unknown_family_is_reported_not_a_crash(tmp_path):
+    # parse_rubric used to return a Rubric with the unknown family (its checks being fine), and the
+    # task loader then failed with a KeyError looking up the family's formats.
+    folder = _copy_task(tmp_path)
+    rubric_yaml = folder / "rubric.yaml"
+    rubric_yaml.write_text(rubric_yaml.read_text(encoding="utf-8").replace("family: spreadsheet", "family: bang-tinh"),
+                           encoding="utf-8")
+    problems: list[Problem] = []
+    assert parse_rubric(rubric_yaml.read_text(encoding="utf-8"), rubric_yaml, problems) is None
+    with pytest.raises(ContentError) as caught:
+        load_task(folder)
+    assert any("'family' must be one of" in p.message for p in caught.value.problems)

@@ -344,8 +344,8 @@ def _merge_rpr(props: dict, rpr: etree._Element | None, theme: dict[str, str]) -
         props["underline"] = underline.get(_W_VAL, "single") not in ("none", "0", "false")
     color = rpr.find(_w("color"))
     if color is not None:
-        value = (color.get(_W_VAL) or "auto").upper()
-        props["color"] = None if value in ("AUTO", "000000") else value
+        color_value = (color.get(_W_VAL) or "auto").upper()
+        props["color"] = None if color_value in ("AUTO", "000000") else color_value
     style = rpr.find(_w("rStyle"))
     if style is not None:
         props["rStyle"] = style.get(_W_VAL)

@@ -142,8 +142,8 @@ def parse_format_code(code: str | None) -> NumberFormat:
         return NumberFormat(code=code, date=True)
     if currency is None and any(symbol in bare for symbol in ("₫", "$", "€")):
         currency = next(symbol for symbol in ("₫", "$", "€") if symbol in bare)
-    number = re.search(r"[#0?,]*\.?[#0?]*", bare[re.search(r"[#0?]", bare).start():]) if re.search(
-        r"[#0?]", bare) else None
+    digit = re.search(r"[#0?]", bare)
+    number = re.search(r"[#0?,]*\.?[#0?]*", bare[digit.start():]) if digit else None
     digits = number.group(0) if number else ""
     decimals = len(re.sub(r"[^0#?]", "", digits.split(".", 1)[1])) if "." in digits else 0
     thousands = "," in digits.split(".")[0].strip(",") or bool(re.search(r"[#0],[#0]", digits))
@@ -266,7 +266,7 @@ def _xlsx_charts(package: bytes) -> dict[str, list[Chart]]:
             for drawing_ref in sheet_root.findall("main:drawing", _NS):
                 drawing_path = sheet_rels.get(drawing_ref.get(f"{{{_NS['r']}}}id"))
                 drawing = xml(drawing_path) if drawing_path else None
-                if drawing is None:
+                if drawing_path is None or drawing is None:
                     continue
                 drawing_rels = rels(drawing_path)
                 for anchor in drawing:
@@ -470,7 +470,7 @@ class _OdsReader:
             if row_cells:
                 for offset in range(min(row_repeat, 1000)):
                     for cell in row_cells:
-                        letters = re.match(r"[A-Z]+", cell.ref).group(0)
+                        letters = cell.ref.rstrip("0123456789")  # the ref's column letters
                         ref = f"{letters}{row_number + offset + 1}"
                         sheet.cells[ref] = Cell(ref, cell.value, cell.formula, cell.number_format)
             row_number += row_repeat

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 from lms.text import fold
 from practical import rubric as r
@@ -250,7 +251,8 @@ def _word_count(model: DocumentModel, check: r.WordCountCheck) -> Outcome:
     return passed(Location("document"), found=str(words))
 
 
-_GRADERS: dict[type, Callable[[DocumentModel, r.Check], Outcome]] = {
+# Each grader takes the Check subclass it is keyed by: a type mypy cannot express per entry.
+_GRADERS: dict[type, Callable[[DocumentModel, Any], Outcome]] = {
     r.PageSetupCheck: _page_setup, r.MarginsCheck: _margins, r.FontCheck: _font, r.TextFormatCheck: _text_format,
     r.SpacingCheck: _spacing, r.TableCheck: _table, r.HeaderFooterCheck: _header_footer, r.PictureCheck: _picture,
     r.HeadingCheck: _heading, r.TextCheck: _text, r.WordCountCheck: _word_count,

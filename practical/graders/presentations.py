@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from practical import rubric as r
 from practical.formats.presentation import PresentationModel, Slide
@@ -51,10 +52,10 @@ def _pictures(model: PresentationModel, check: r.SlidePictureCheck) -> Outcome:
         if slide.pictures < check.min:
             return failed("slide-pictures", _at(slide), found=str(slide.pictures), expected=str(check.min))
         return passed(_at(slide))
-    slide = next((s for s in model.slides if s.pictures >= check.min), None)
-    if slide is None:
+    with_pictures = next((s for s in model.slides if s.pictures >= check.min), None)
+    if with_pictures is None:
         return failed("no-pictures", Location("document"), expected=str(check.min))
-    return passed(_at(slide))
+    return passed(_at(with_pictures))
 
 
 def _transition(model: PresentationModel, check: r.TransitionCheck) -> Outcome:
@@ -101,7 +102,8 @@ def _chart(model: PresentationModel, check: r.SlideChartCheck) -> Outcome:
     return passed(_at(with_chart[0]))
 
 
-_GRADERS: dict[type, Callable[[PresentationModel, r.Check], Outcome]] = {
+# Each grader takes the Check subclass it is keyed by: a type mypy cannot express per entry.
+_GRADERS: dict[type, Callable[[PresentationModel, Any], Outcome]] = {
     r.SlideCountCheck: _slide_count, r.LayoutCheck: _layout, r.TitleCheck: _title, r.SlidePictureCheck: _pictures,
     r.TransitionCheck: _transition, r.NotesCheck: _notes, r.BulletsCheck: _bullets, r.SlideChartCheck: _chart,
 }

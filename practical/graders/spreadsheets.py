@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
 
@@ -124,7 +125,7 @@ def _formula(sheet: Sheet, check: r.FormulaCheck) -> Outcome:
             if not uses_function(cell.formula, function):
                 return failed("formula-function", where, cell=ref, formula=cell.formula, expected=function)
         if check.range is not None:
-            column, row = column_index_from_string(re.match(r"[A-Z]+", ref).group(0)), int(re.sub(r"[A-Z]", "", ref))
+            column, row = column_index_from_string(ref.rstrip("0123456789")), int(re.sub(r"[A-Z]", "", ref))
             expected_sheet = _sheet_name(check.range.split("!")[0]) if "!" in check.range else None
             expected = _plain_range(check.range.split("!")[-1])
             if check.relative:
@@ -259,7 +260,8 @@ def _freeze(sheet: Sheet, check: r.FreezeCheck) -> Outcome:
     return passed(where)
 
 
-_GRADERS: dict[type, Callable[[Sheet, r.Check], Outcome]] = {
+# Each grader takes the Check subclass it is keyed by: a type mypy cannot express per entry.
+_GRADERS: dict[type, Callable[[Sheet, Any], Outcome]] = {
     r.CellValueCheck: _cell_value, r.FormulaCheck: _formula, r.NumberFormatCheck: _number_format,
     r.SortedCheck: _sorted, r.LookupCheck: _lookup, r.FilterCheck: _filter, r.ChartCheck: _chart,
     r.FreezeCheck: _freeze,
