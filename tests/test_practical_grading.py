@@ -116,8 +116,9 @@ def test_findings_officefile_errors_and_nd30_texts_are_translated_for_english_re
     from practical import nd30
 
     app = Flask(__name__)
+    # The kernel's catalogue and the practical package's own (as the application factory gives them).
     Babel(app, locale_selector=lambda: "en",
-          default_translation_directories=str(ROOT / "lms" / "translations"))
+          default_translation_directories=";".join(str(ROOT / folder / "translations") for folder in ("lms", "practical")))
     result = _grade("iu04-bang-luong", "sai-go-so.xlsx")
     check = next(c for c in result.checks if c.id == "tong")
     report = nd30.check((ROOT / "tests" / "fixtures" / "nd30" / "12-cong-van-le.docx").read_bytes(), "a.docx")
