@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 from certificates.models import Certificate
 from hr.models import AgencyChange, StaffRecord
 from hr.services import HRError, StaffData, update_staff
+from lms.database import rows_changed
 from lms.extensions import db
 from lms.models import Agency, Role, User
 from lms.permissions import scope_of
@@ -51,9 +52,9 @@ def merge(source: Agency, target: Agency, *, effective: date, decision: str, by:
             agency=target, place_of_birth=record.place_of_birth, gender=record.gender, position=record.position,
             rank_code=record.rank_code, rank_name=record.rank_name, status=record.status),
             by=by, effective=effective, note=f"Hợp nhất theo {decision}", audited=False)
-    accounts = db.session.execute(update(User).where(User.agency_id == source.id).values(agency_id=target.id)).rowcount
-    certificates = db.session.execute(update(Certificate).where(Certificate.holder_agency_id == source.id)
-                                      .values(holder_agency_id=target.id)).rowcount
+    accounts = rows_changed(db.session, update(User).where(User.agency_id == source.id).values(agency_id=target.id))
+    certificates = rows_changed(db.session, update(Certificate).where(Certificate.holder_agency_id == source.id)
+                                .values(holder_agency_id=target.id))
     children = list(db.session.scalars(select(Agency).where(Agency.parent_id == source.id)))
     for child in children:
         _reparent(child, target)

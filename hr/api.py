@@ -125,7 +125,7 @@ def api_auth(view):
 
 # ----------------------------------------------------------------------------- JSON shapes
 
-SCHEMAS = {
+SCHEMAS: dict[str, dict] = {
     "Error": {"type": "object", "required": ["error"], "properties": {"error": {
         "type": "object", "required": ["status", "title", "message"],
         "properties": {"status": {"type": "integer"}, "code": {"type": "string"}, "title": {"type": "string"},

@@ -121,9 +121,9 @@ def people_on(actor, as_of: date, *, agency_id: int | None = None, rank_code: st
         overall = judge(None, items, as_of, standard)
         person.basic, person.advanced, person.modules = overall.basic_met, overall.advanced_met, overall.covered
         rank = index.ranks.get(person.rank_code or "")
-        position = index.positions.get(position_key(person.position))
-        if rank is not None or position is not None:
-            need = combine("", [rank, position])
+        position_row = index.positions.get(position_key(person.position))  # ``position`` is the filter
+        if rank is not None or position_row is not None:
+            need = combine("", [rank, position_row])
             person.requirement = judge(need, items, as_of, standard).met
     return people
 
@@ -137,8 +137,8 @@ def report(actor, as_of: date, *, agency_id: int | None = None, rank_code: str |
         by_unit[person.agency_id].append(person)
     agencies = {a.id: a for a in db.session.scalars(select(Agency).where(Agency.id.in_(list(by_unit))))} \
         if by_unit else {}
-    rows = [UnitRow(agencies[unit], members) for unit, members in by_unit.items()]
-    rows.sort(key=lambda row: row.agency.code[::-1])  # province first, then departments, units, communes
+    units = sorted(by_unit, key=lambda unit: agencies[unit].code[::-1])  # province, departments, units, communes
+    rows = [UnitRow(agencies[unit], by_unit[unit]) for unit in units]
     return Report(as_of, rows, UnitRow(None, people))
 
 

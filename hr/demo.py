@@ -60,6 +60,8 @@ def _demo_staff(officer: User | None) -> None:
                                    .order_by(User.id)):
         if db.session.scalar(select(StaffRecord.id).where(StaffRecord.employee_code == user.employee_code)):
             continue
+        if user.employee_code is None or user.agency is None:  # the query asked for both
+            continue
         services.create_staff(services.StaffData(
             employee_code=user.employee_code, full_name=user.full_name,
             date_of_birth=user.date_of_birth or date(1985, 1, 1), agency=user.agency,

@@ -177,7 +177,7 @@ def read_table(data: bytes, filename: str) -> tuple[dict[int, str], list[tuple[i
     problems += [Problem(1, HEADINGS[key], "missing-column") for key in REQUIRED if key not in columns.values()]
     if problems:
         raise ImportRefused(problems)
-    rows = []
+    rows: list[tuple[int, dict]] = []
     for number, values in enumerate(cells, start=2):
         row = {columns[i]: v for i, v in enumerate(values) if i in columns and v not in (None, "")
                and not (isinstance(v, str) and not v.strip())}
@@ -263,7 +263,7 @@ def parse(data: bytes, filename: str, actor: User, progress: Callable[[int, int]
             gender = GENDERS.get(fold(_text(raw["gender"])))
             if gender is None:
                 bad("gender", "bad-gender")
-        status = StaffStatus.WORKING
+        status: StaffStatus | None = StaffStatus.WORKING
         if "status" in raw:
             status = STATUSES.get(" ".join(fold(_text(raw["status"])).split()))
             if status is None:
@@ -277,6 +277,8 @@ def parse(data: bytes, filename: str, actor: User, progress: Callable[[int, int]
             if len(problems) >= MAX_PROBLEMS:
                 break
             continue
+        if born is None or agency is None or status is None:  # each was reported above when missing or bad
+            raise ValueError(f"row {number} has no problem but lacks a required value")
         rows.append(Row(number, StaffData(
             employee_code=code, full_name=name, date_of_birth=born, agency=agency,
             place_of_birth=_text(raw.get("place_of_birth", "")) or None, gender=gender,

@@ -15,7 +15,7 @@ def preview_import_job(progress, path: str, filename: str, user_id: int) -> dict
     """Read and check an uploaded staff list; the result is the plan's summary or the problems."""
     from hr import importer
 
-    actor = db.session.get(User, user_id)
+    actor = db.session.get_one(User, user_id)
     with open(path, "rb") as handle:
         data = handle.read()
     try:
@@ -30,7 +30,7 @@ def apply_import_job(progress, path: str, filename: str, user_id: int) -> dict:
     """Check the file again and write every row, or none."""
     from hr import importer
 
-    actor = db.session.get(User, user_id)
+    actor = db.session.get_one(User, user_id)
     with open(path, "rb") as handle:
         data = handle.read()
     try:

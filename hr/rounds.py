@@ -206,7 +206,7 @@ def pdf_list(review: ReviewRound, rows: list[Line], words: dict[str, str], organ
              Paragraph(f"DANH SÁCH KẾT QUẢ ĐỐI CHIẾU YÊU CẦU KỸ NĂNG CNTT — ĐỢT {kind}", title),
              Paragraph(f"{review.title} — ngạch dự xét {review.target_rank_code} — ngày xét "
                        f"{review.round_date.strftime('%d/%m/%Y')}"
-                       + (f" — đã khóa ngày {review.closed_at.strftime('%d/%m/%Y')}" if review.closed else ""),
+                       + (f" — đã khóa ngày {review.closed_at.strftime('%d/%m/%Y')}" if review.closed_at is not None else ""),
                        ParagraphStyle("c", parent=small, alignment=1)), Spacer(1, 5 * mm)]
     header = ["TT", "Mã cán bộ", "Họ và tên", "Ngày sinh", "Đơn vị", "Kết quả", "Còn thiếu", "Ghi chú",
               "Thay đổi sau khi khóa"]

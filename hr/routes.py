@@ -15,7 +15,7 @@ from sqlalchemy import select
 from hr import bp, compliance, evidence, rounds, services, standing
 from hr.forms import (AssessmentForm, CandidatesForm, DecisionForm, ExternalCertificateForm, ExternalStatusForm, ImportForm,
                       RoundForm, StaffForm, WithdrawForm)
-from hr.models import AgencyAssessment, ExternalCertificate, Gender, ReviewRound, RoundCandidate, StaffRecord, StaffStatus
+from hr.models import AgencyAssessment, ExternalCertificate, Gender, Requirement, ReviewRound, RoundCandidate, StaffRecord, StaffStatus
 from certificates import codes
 from lms.extensions import db, limiter
 from lms.forms import EmptyForm
@@ -116,8 +116,8 @@ def _fill_choices(form: StaffForm, record: StaffRecord | None = None) -> None:
 
 
 def _data_from(form: StaffForm, record: StaffRecord | None = None) -> services.StaffData:
-    agency = db.session.get(Agency, form.agency.data)
-    rank = next((r for r in standing.rank_requirements() if r.code == form.rank_code.data), None)
+    agency = db.session.get_one(Agency, form.agency.data)  # a choice of the form, so it exists
+    rank: Requirement | SimpleNamespace | None = next((r for r in standing.rank_requirements() if r.code == form.rank_code.data), None)
     if rank is None and record is not None and form.rank_code.data and form.rank_code.data == record.rank_code:
         rank = SimpleNamespace(code=record.rank_code, name=record.rank_name)
     return services.StaffData(

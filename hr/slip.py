@@ -166,7 +166,7 @@ def still_holds(slip: StandingSlip) -> bool | None:
     """Whether the person's standing today is the same as the slip states (None: record gone)."""
     if slip.staff_id is None:
         return None
-    record = db.session.get(StaffRecord, slip.staff_id)
+    record = db.session.get_one(StaffRecord, slip.staff_id)  # the link is cleared when the record goes
     index = RequirementIndex()
     need = index.rank(slip.target_rank_code) if slip.target_rank_code else index.current(record)
     today = local_today()

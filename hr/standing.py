@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Protocol
 
 from sqlalchemy import select
 
@@ -48,8 +49,8 @@ class Rules:
 
 def rules() -> Rules:
     """The basic and advanced standards, read from the framework tables."""
-    basic = db.session.get(CompetencyStandard, "BASIC")
-    advanced = db.session.get(CompetencyStandard, "ADVANCED")
+    basic = db.session.get_one(CompetencyStandard, "BASIC")
+    advanced = db.session.get_one(CompetencyStandard, "ADVANCED")
     return Rules(tuple(basic.rule["requires_all"]), tuple(advanced.rule["of"]),
                  int(advanced.rule["requires_at_least"]))
 
@@ -134,7 +135,7 @@ class Need:
 _LEVEL_ORDER = {RequirementLevel.NONE: 0, RequirementLevel.BASIC: 1, RequirementLevel.ADVANCED: 2}
 
 
-def combine(label: str, requirements: Iterable[Requirement]) -> Need | None:
+def combine(label: str, requirements: Iterable[Requirement | None]) -> Need | None:
     """One need from several requirements (a rank's and a position's): the higher level, every
     named module, the shortest maximum age. None when there is no requirement at all."""
     found = [r for r in requirements if r is not None]
@@ -246,7 +247,17 @@ def _product_evidence(users: dict[int, int], as_of: date, status_on: date) -> di
     return found
 
 
-def evidence_for(records: Sequence[StaffRecord], as_of: date | None = None,
+class StaffIds(Protocol):
+    """What ``evidence_for`` reads of a person: a staff record, or a compliance report's row."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def user_id(self) -> int | None: ...
+
+
+def evidence_for(records: Sequence[StaffIds], as_of: date | None = None,
                  status_on: date | None = None) -> dict[int, list[Evidence]]:
     """Staff id -> every piece of evidence dated on or before ``as_of`` (default today), with
     its status on ``status_on`` (default ``as_of``; a review round asks about evidence held on

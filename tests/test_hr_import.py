@@ -169,6 +169,16 @@ def test_a_job_that_finds_problems_writes_nothing(hr_world, client, app, monkeyp
     assert "Mã cán bộ này đã có ở dòng 3." in page and count() == 0
 
 
+def test_a_row_without_agency_or_date_of_birth_is_refused_at_its_cells(hr_world):
+    from hr.importer import ImportRefused, parse
+
+    content = HEADER + "NA-5,Lê Văn Hòa,,,,000.00.01.H41,,,\nNA-6,Trần Văn Hùng,01/01/1980,,,  ,,,\n"
+    with pytest.raises(ImportRefused) as refused:
+        parse(content.encode(), "ds.csv", hr_world["hr"])
+    assert [(p.row, p.column, p.code) for p in refused.value.problems] == [
+        (2, "Ngày sinh", "required"), (3, "Mã đơn vị", "required")]
+
+
 def test_the_parser_reads_excel_dates_and_numbers(hr_world):
     book = Workbook()
     sheet = book.active
