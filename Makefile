@@ -60,6 +60,7 @@ PACKAGES := $(patsubst %/__init__.py,%,$(wildcard */__init__.py))
 
 lint: setup
 	$(BIN)/ruff check $(sort $(PACKAGES) bench tools)
+	$(BIN)/mypy $(filter-out bench tests,$(PACKAGES))
 
 test: setup lint
 	@[ -x /usr/bin/chromium ] || echo "*** NOTICE: /usr/bin/chromium is missing: the browser test will be SKIPPED (apt-get install chromium) ***"
