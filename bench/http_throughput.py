@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 TARGETS: dict[str, float | None] = {
     "floor": None, "save": 0.35, "verify": 0.50, "course-anonymous": 0.40, "course-signed-in": 0.40}
 LABELS = {
-    "floor": "floor: `GET /api/v1/certificates/0000`, a malformed code (404, no database)",
+    "floor": "floor: `GET /api/v1/certificates/0000`, a malformed code (400, no database)",
     "save": "autosave `POST /api/v1/attempts/<id>/answers`",
     "verify": "verification `GET /verify/<code>`",
     "course-anonymous": "course page `GET /courses/<slug>`, anonymous",
@@ -244,7 +244,7 @@ def _scenarios(pool: HttpPool, seed: _Seed) -> dict[str, tuple[RequestAction, Re
         # The site's per-request machinery alone (session, limiter, Babel, headers, JSON): a code
         # of the wrong length is refused before any query.
         "floor": (lambda slot, number: anonymous[slot].get("/api/v1/certificates/0000"),
-                  lambda response: response.status == 404),
+                  lambda response: response.status == 400),
         "save": (save, stored),
         "verify": (lambda slot, number: anonymous[slot].get(f"/verify/{seed.certificate_code}"),
                    lambda response: response.status == 200 and serial in response.body),
