@@ -1,21 +1,16 @@
 """The mock exam's pages: what it is and past sittings; starting one; a sitting's result by module."""
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from markupsafe import Markup
 
 from lms.forms import EmptyForm
-from lms.markdown import render_markdown
 from lms.permissions import load
 from lms.web import never_cached
 from mock import bp, services
 from quizzes.models import Attempt
 from quizzes.services import QuizError
-
-# The practical package's page where a practice task is handed in and graded at once.
-PRACTICAL_ENDPOINT = "practical.task"
 
 
 @bp.route("/thi-thu")
@@ -59,13 +54,14 @@ def result(attempt_id: int):
 
 
 def _practical_task(attempt: Attempt) -> dict | None:
-    """The sitting's practical task as the page shows it (brief, time, formats, where to hand it in)."""
-    from practical.tasks import load_tasks
+    """The sitting's practical task as the page shows it (brief, time, formats, where to hand it in):
+    the practical package's own task list and brief rendering, its practice page for handing in."""
+    from practical import services as practical
+    from practical.routes import brief_html
 
     slug = services.practical_task_for(attempt)
-    if slug is None:
+    task = practical.task(slug) if slug else None
+    if task is None:
         return None
-    task = load_tasks()[slug]
-    url = url_for(PRACTICAL_ENDPOINT, slug=slug) if PRACTICAL_ENDPOINT in current_app.view_functions else None
     return {"title": task.title, "module": task.module, "minutes": task.minutes, "formats": task.formats,
-            "brief": Markup(render_markdown(task.brief)), "url": url}
+            "brief": brief_html(task), "url": url_for("practical.task", slug=slug)}

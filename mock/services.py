@@ -95,9 +95,9 @@ def result_by_module(attempt: Attempt) -> list[ModuleResult]:
 def practical_task_for(attempt: Attempt) -> str | None:
     """The slug of the practice task offered as the sitting's practical part (the same one for the
     whole sitting), or None when no task is installed."""
-    from practical.tasks import load_tasks
+    from practical.services import tasks as installed_tasks
 
-    tasks = sorted(slug for slug, task in load_tasks().items() if task.module in PRACTICAL_MODULES)
+    tasks = sorted(slug for slug, task in installed_tasks().items() if task.module in PRACTICAL_MODULES)
     if not tasks:
         return None
     return tasks[attempt.id % len(tasks)]

@@ -193,11 +193,8 @@ class Quiz(Model):
     @property
     def reveal_policy(self) -> Reveal:
         """The review's timing: the quiz's own setting, or its kind's safe default."""
-        if self.reveal:
-            try:
-                return Reveal(self.reveal)
-            except ValueError:
-                pass
+        if self.reveal in {reveal.value for reveal in Reveal}:
+            return Reveal(self.reveal)
         return DEFAULT_REVEAL[self.kind]
 
     @property

@@ -100,6 +100,9 @@ def test_the_practical_part_offers_one_installed_task_of_a_practical_module(app,
     assert task.module in services.PRACTICAL_MODULES
     page = client.get(f"/thi-thu/{attempt.id}").get_data(as_text=True)
     assert "Phần thực hành" in page and task.title in page
+    assert f'href="/practice/{slug}"' in page  # handed in and graded on the practice page
+    if task.starting_file is not None:  # the brief's link to its starting file is a real download
+        assert f"/practice/{slug}/" in page.split("Phần thực hành", 1)[1].split(f'href="/practice/{slug}"', 1)[0]
 
 
 def test_someone_elses_sitting_is_not_found_and_an_unfinished_one_goes_back_to_the_questions(app, client, db, users):
