@@ -17,7 +17,7 @@ from certificates import codes
 from certificates.counting import counter_for
 from certificates.models import (Certificate, CertificateKind, CertificateStatus, Issuer, ModuleAttainment,
                                  SerialCounter)
-from certificates.signals import certificate_issued
+from certificates.signals import certificate_issued, evidence_changed
 from courses import services as course_services
 from courses.models import Course
 from lms.database import utcnow
@@ -280,6 +280,7 @@ def issue_for_session(session_id: int, progress=None) -> dict:
         if progress and (index % 50 == 0 or index == len(passed)):
             progress(index)
     db.session.flush()
+    evidence_changed.send(None, holder_ids=[candidate.user_id for candidate in passed])
     return {"issued": issued, "skipped": skipped, "passed": len(passed), "not_issued": reasons}
 
 
@@ -301,9 +302,11 @@ def revoke(certificates: list[Certificate], *, reason: str, decision: str, by: U
         raise CertificateError("a revocation needs a reason and a decision number")
     changed = 0
     now = utcnow()
+    holders: list[int] = []
     for certificate in certificates:
         if certificate.status is not CertificateStatus.VALID:
             continue
+        holders.append(certificate.holder_id)
         certificate.status, certificate.revoked_at = CertificateStatus.REVOKED, now
         certificate.revocation_reason, certificate.revocation_decision = reason, decision
         if void_attainments:
@@ -313,6 +316,8 @@ def revoke(certificates: list[Certificate], *, reason: str, decision: str, by: U
               note=reason, actor=by)
         changed += 1
     db.session.flush()
+    if holders:
+        evidence_changed.send(None, holder_ids=holders)
     return changed
 
 
@@ -350,6 +355,7 @@ def reissue(certificate: Certificate, *, reason: str, decision: str, by: User) -
     audit("certificate.reissue", f"certificate:{certificate.id}",
           {"decision": decision, "old": certificate.serial, "new": replacement.serial}, note=reason, actor=by)
     certificate_issued.send(replacement, replaces=certificate)
+    evidence_changed.send(None, holder_ids=[certificate.holder_id])
     return replacement
 
 

@@ -10,16 +10,18 @@ bp = Blueprint("hr", __name__, url_prefix="/hr", template_folder="templates")
 
 
 def init_app(app: Flask) -> None:
-    """Register the blueprint, the scope policies, the commands, navigation and demo data."""
+    """Register the blueprint, the scope policies, the listener that keeps stored standings true,
+    the commands, navigation and demo data."""
     from flask_babel import lazy_gettext as _l
 
-    from hr import access, routes  # noqa: F401  (routes attach the views to bp)
+    from hr import access, routes, standing_store  # noqa: F401  (routes attach the views to bp)
     from hr.api import api_bp
     from hr.cli import hr_cli
     from hr.demo import load_demo_hr
     from lms.main import add_demo_loader, add_nav_entry
 
     access.register()
+    standing_store.connect()
     app.register_blueprint(bp)
     app.register_blueprint(api_bp)
     app.cli.add_command(hr_cli)

@@ -1,4 +1,4 @@
-"""``flask hr …``: load the default requirements."""
+"""``flask hr …``: load the default requirements, recompute the stored standings."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -26,3 +26,20 @@ def load_requirements_command(path: Path | None) -> None:
     audit("hr.requirements.load", f"file:{source.name}", {"count": count})
     db.session.commit()
     click.echo(f"{count} requirements loaded.")
+
+
+@hr_cli.command("recompute-standing")
+@click.option("--stale", "stale_only", is_flag=True,
+              help="Only the people without a stored standing or whose standing went stale (run it nightly).")
+def recompute_standing_command(stale_only: bool) -> None:
+    """Rewrite the stored standing of every staff record (or only the stale ones) from the evidence."""
+    from hr.standing_store import refresh_all
+
+    from lms.services import audit
+
+    count = refresh_all(stale_only=stale_only)
+    # It changes no evidence, only what the compliance report reads: recorded all the same, like
+    # the requirements it depends on.
+    audit("hr.standing.recompute", "hr_standing:all", {"count": count, "stale_only": stale_only})
+    db.session.commit()
+    click.echo(f"{count} standings recomputed.")

@@ -43,8 +43,12 @@ def load_demo_hr() -> None:
     if not db.session.scalar(select(StaffRecord.id).where(StaffRecord.employee_code == f"NA-{FIRST_CODE}")):
         _demo_staff(officer)
     from hr.rounds import load_demo_round
+    from hr.standing_store import refresh_all
 
     load_demo_round(officer)
+    # Demo certificates may have been issued by other loaders around the services: every stored
+    # standing is rewritten once, so the compliance report of the demo reads only stored rows.
+    refresh_all()
 
 
 def _demo_staff(officer: User | None) -> None:

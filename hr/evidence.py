@@ -11,6 +11,7 @@ from flask import current_app
 from hr.models import (AgencyAssessment, AssessmentStatus, ExternalCertificate, ExternalStatus, RequirementLevel,
                        StaffRecord)
 from hr.services import HRError
+from hr.standing_store import refresh
 from lms.extensions import db
 from lms.models import User
 from lms.services import audit
@@ -62,6 +63,7 @@ def add_external(record: StaffRecord, *, issuer: str, serial: str, issued_on: da
         external.scan_stored = store_scan(*scan)
     db.session.add(external)
     db.session.flush()
+    refresh([record.id])  # the stored standing follows the evidence in the same transaction
     audit("hr.external.add", f"hr_staff:{record.id}",
           {"external": external.id, "issuer": external.issuer, "serial": external.serial,
            "status": external.status.value, "level": external.level.value, "modules": external.modules}, actor=by)
@@ -76,6 +78,7 @@ def set_external_status(external: ExternalCertificate, status: str, *, checked_b
     external.checked_by, external.check_method = nfc(checked_by), nfc(check_method)
     external.checked_on = checked_on
     db.session.flush()
+    refresh([external.staff_id])
     audit("hr.external.status", f"hr_staff:{external.staff_id}",
           {"external": external.id, "before": before, "after": external.status.value,
            "checked_by": external.checked_by, "check_method": external.check_method}, actor=by)
@@ -90,6 +93,7 @@ def add_assessment(record: StaffRecord, *, level: str, modules: list[str], decis
         officer_title=nfc(officer_title), note=nfc(note) or None, created_by_id=by.id if by else None)
     db.session.add(assessment)
     db.session.flush()
+    refresh([record.id])
     audit("hr.assessment.add", f"hr_staff:{record.id}",
           {"assessment": assessment.id, "decision": assessment.decision_number, "level": assessment.level.value,
            "modules": assessment.modules}, actor=by)
@@ -102,5 +106,6 @@ def withdraw_assessment(assessment: AgencyAssessment, reason: str, by: User) -> 
         raise HRError("already-withdrawn")
     assessment.status = AssessmentStatus.WITHDRAWN
     db.session.flush()
+    refresh([assessment.staff_id])
     audit("hr.assessment.withdraw", f"hr_staff:{assessment.staff_id}", {"assessment": assessment.id},
           note=nfc(reason), actor=by)

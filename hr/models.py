@@ -1,9 +1,12 @@
 """HR's records: staff (people who may never sign in), their assignment history, requirements as
 data, evidence HR records (external certificates, agency assessments), and review rounds.
 
-A person's standing is never stored: it is computed from the evidence each time
-(``hr.standing``), so a revocation or an expiry changes it at once. Only a closed review round
-keeps a frozen snapshot, on purpose, to show later changes against it.
+A person's standing is computed from the evidence (``hr.standing``). For the compliance report
+of today it is also kept per person (``StaffStanding``, ``hr.standing_store``), rewritten in the
+same transaction by every service that changes evidence, rank or position, so a revocation
+changes the figures at once; a row whose evidence expires carries the day it goes stale and is
+computed live from then on. A closed review round keeps a frozen snapshot, on purpose, to show
+later changes against it.
 """
 from __future__ import annotations
 
@@ -86,6 +89,29 @@ class StaffAssignment(Model):
 
     staff: Mapped[StaffRecord] = relationship(back_populates="history")
     agency: Mapped[Agency] = relationship(lazy="joined")
+
+
+class StaffStanding(Model):
+    """A person's standing today as the compliance report counts it, kept so that a province's
+    report is a GROUP BY instead of a recomputation from every attainment.
+
+    ``modules`` is a bitmask of the framework modules covered by valid evidence (bit n-1 for
+    IU<n>); ``requirement`` is None when no requirement is recorded for the person's rank and
+    position. From ``stale_on`` on (an expiry, evidence growing too old for the requirement, a
+    change of rank or position taking effect) the row no longer holds and the report computes
+    the person live until the row is rewritten.
+    """
+
+    __tablename__ = "hr_standing"
+
+    staff_id: Mapped[int] = mapped_column(ForeignKey("hr_staff.id", ondelete="CASCADE"), primary_key=True)
+    modules: Mapped[int] = mapped_column(Integer, default=0)
+    basic: Mapped[bool] = mapped_column(default=False)
+    advanced: Mapped[bool] = mapped_column(default=False)
+    requirement: Mapped[bool | None] = mapped_column()
+    stale_on: Mapped[date | None] = mapped_column(Date, index=True)
+    computed_on: Mapped[date] = mapped_column(Date)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class RequirementLevel(str, enum.Enum):

@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlalchemy import Select, or_, select
 
+from hr import standing_store
 from hr.models import Gender, StaffAssignment, StaffRecord, StaffStatus
 from lms.extensions import db
 from lms.models import Agency, User
@@ -85,6 +86,7 @@ def create_staff(data: StaffData, *, by: User | None, effective: date | None = N
                                           recorded_by_id=by.id if by else None))
     _link_account(record)
     db.session.flush()
+    standing_store.refresh([record.id])  # a linked account brings its evidence; the rank its requirement
     if audited:
         audit("hr.staff.create", f"hr_staff:{record.id}", {"after": _fields(record)}, actor=by)
     return record
@@ -142,8 +144,10 @@ def update_staff(record: StaffRecord, data: StaffData, *, by: User | None, effec
                                               rank_code=record.rank_code, rank_name=record.rank_name,
                                               valid_from=effective, note=nfc(note) or None,
                                               recorded_by_id=by.id if by else None))
-    if flush:  # an import flushes once per thousand rows instead
+    if flush:  # an import flushes once per thousand rows instead (and rewrites standings in bulk)
         db.session.flush()
+        if moved and (before["position"], before["rank_code"]) != (record.position, record.rank_code):
+            standing_store.refresh([record.id])  # another rank or position: another requirement
     if audited:
         audit("hr.staff.update", f"hr_staff:{record.id}", {"before": before, "after": _fields(record)},
               note=note, actor=by)

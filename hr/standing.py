@@ -8,8 +8,9 @@ Evidence counts from:
 * external certificates HR recorded: only once checked (verified), and not expired;
 * the employing agency's assessments: while not withdrawn.
 
-Nothing here is stored: the standing is computed from the evidence each time, so revoking or
-expiring a piece of evidence changes the standing at once. Everything is loaded for many people
+The standing is computed here from the evidence each time, so revoking or expiring a piece of
+evidence changes it at once; ``hr.standing_store`` keeps today's result per person for the
+compliance report, rewritten by the services that change evidence. Everything is loaded for many people
 with a fixed number of queries (``evidence_for``), so lists and reports do not query per person.
 """
 from __future__ import annotations
@@ -81,6 +82,9 @@ def load_requirements(path: Path = DEFAULTS_FILE) -> int:
         requirement.position = position
         count += 1
     db.session.flush()
+    from hr.standing_store import refresh_requirements  # it builds on this module
+
+    refresh_requirements()
     return count
 
 
@@ -103,6 +107,9 @@ def save_requirement(requirement: Requirement | None, *, level: str, modules: li
     requirement.modules = sorted(set(modules))
     requirement.max_age_years = max_age_years or None
     db.session.flush()
+    from hr.standing_store import refresh_requirements, staff_of_requirement  # it builds on this module
+
+    refresh_requirements(staff_of_requirement(requirement.kind, requirement.code))
     audit("hr.requirement.save", f"hr_requirement:{requirement.id}",
           {"kind": requirement.kind, "code": requirement.code, "before": before,
            "after": {"level": level, "modules": requirement.modules, "max_age_years": requirement.max_age_years}},
@@ -189,6 +196,7 @@ class Evidence:
     status: str = "valid"
     code: str | None = None  # a product certificate's public code (its verification page)
     detail: str = ""
+    valid_until: date | None = None  # the last day it counts (a certificate's expiry), if any
 
     @property
     def key(self) -> str:
@@ -232,7 +240,8 @@ def _product_evidence(users: dict[int, int], as_of: date, status_on: date) -> di
             if item is None:
                 if certificate_id:
                     item = Evidence("product", certificate_id, f"{title} — {serial}", on, (), code=code,
-                                    status=_certificate_status(status, revoked_at, valid_until, as_of, status_on))
+                                    status=_certificate_status(status, revoked_at, valid_until, as_of, status_on),
+                                    valid_until=valid_until)
                 else:
                     item = Evidence("product", -(session_id or attainment_id), exam_title, on, ())
                 groups[key] = item
@@ -280,7 +289,7 @@ def evidence_for(records: Sequence[StaffIds], as_of: date | None = None,
             result[external.staff_id].append(Evidence(
                 "external", external.id, f"{external.issuer} — {external.serial}", external.issued_on,
                 tuple(external.modules or ()), level=external.level, status=status,
-                detail=external.check_method or ""))
+                detail=external.check_method or "", valid_until=external.valid_until))
         for assessment in db.session.scalars(select(AgencyAssessment).where(
                 AgencyAssessment.staff_id.in_(chunk), AgencyAssessment.decided_on <= as_of)
                 .order_by(AgencyAssessment.decided_on)):

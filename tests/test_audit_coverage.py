@@ -32,6 +32,7 @@ AUDITED = {
     "admin setting": "settings.update",
     "admin issuer-key": "issuer.key_upload",
     "hr load-requirements": "hr.requirements.load",
+    "hr recompute-standing": "hr.standing.recompute",
 }
 # Commands that do not, and why.
 EXEMPT = {
@@ -71,7 +72,7 @@ def _entries(db, action: str) -> list[AuditEntry]:
 
 
 @pytest.mark.parametrize("command", ["users create", "framework load", "questions import", "notifications send",
-                                     "hr load-requirements"])
+                                     "hr load-requirements", "hr recompute-standing"])
 def test_audited_commands_write_an_entry_from_the_command_line(app, db, tmp_path, command):
     factories.agency()
     db.session.commit()
@@ -82,7 +83,8 @@ def test_audited_commands_write_an_entry_from_the_command_line(app, db, tmp_path
                  "framework load": ["framework", "load"],
                  "questions import": ["questions", "import", str(gift), "--module", "IU01"],
                  "notifications send": ["notifications", "send"],
-                 "hr load-requirements": ["hr", "load-requirements"]}[command]
+                 "hr load-requirements": ["hr", "load-requirements"],
+                 "hr recompute-standing": ["hr", "recompute-standing"]}[command]
     before = len(_entries(db, AUDITED[command]))
     result = app.test_cli_runner().invoke(args=arguments)
     assert result.exit_code == 0, result.output
