@@ -4,27 +4,31 @@ requirement (rank and position). Each number can be listed as the people behind 
 
 People are placed by their history (``StaffAssignment``): the unit, rank and position that were
 theirs on the day asked about, so a report "as of" a past date shows the units as they were.
-The whole report takes a fixed number of queries (one for the people, three per 500 of them for
-the evidence, one for the requirements and one for the units), whatever the number of units.
+
+Today's report counts the stored standings (``hr.standing_store``) with one ``GROUP BY`` and
+computes live only the people whose stored row is missing or stale; a past date computes everyone
+from the evidence. Either way the number of queries does not depend on the number of units or
+(for today, with the rows kept) of people.
 """
 from __future__ import annotations
 
 import io
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from sqlalchemy import or_, select
+from sqlalchemy import Select, and_, func, or_, select
 
-from hr.models import StaffAssignment, StaffRecord, StaffStatus
-from hr.standing import RequirementIndex, combine, evidence_for, judge, position_key, rules
+from hr.models import StaffAssignment, StaffRecord, StaffStanding, StaffStatus
+from hr.standing_store import Placed, compute, from_mask
 from lms.extensions import db
 from lms.models import Agency, Role
 from lms.permissions import scope_of
 from lms.text import name_sort_key
+from lms.timefmt import local_today
 
 MODULES = [f"IU{n:02d}" for n in range(1, 16)]
 COUNTED = (StaffStatus.WORKING, StaffStatus.ON_LEAVE)  # retired and transferred people are not counted
@@ -49,19 +53,35 @@ class Person:
 
 @dataclass
 class UnitRow:
-    """The figures of one unit (its own staff), or of the whole subtree."""
+    """The figures of one unit (its own staff), or of the whole subtree: counts, not people (a
+    province's report is counted by the database)."""
 
     agency: Agency | None
-    people: list[Person] = field(default_factory=list)
+    headcount: int = 0
+    counts: Counter[str] = field(default_factory=Counter)
 
-    @property
-    def headcount(self) -> int:
-        """People counted."""
-        return len(self.people)
+    def add(self, person: Person) -> None:
+        """Count one person."""
+        self.headcount += 1
+        self.counts.update(measure for measure in measures() if meets(person, measure))
+
+    def add_group(self, number: int, modules: int, basic: bool, advanced: bool, requirement: bool | None) -> None:
+        """Count ``number`` people who share one stored standing."""
+        self.headcount += number
+        for measure, met in (("basic", basic), ("advanced", advanced), ("requirement", bool(requirement))):
+            if met:
+                self.counts[measure] += number
+        for code in from_mask(modules):
+            self.counts[code] += number
+
+    def merge(self, other: UnitRow) -> None:
+        """Add another row's figures (a unit's into the total)."""
+        self.headcount += other.headcount
+        self.counts.update(other.counts)
 
     def count(self, measure: str) -> int:
         """How many people meet ``measure``: basic, advanced, requirement, or a module code."""
-        return sum(1 for person in self.people if meets(person, measure))
+        return self.counts[measure]
 
     def share(self, measure: str) -> float:
         """The share (0–100) of people who meet ``measure``."""
@@ -93,10 +113,8 @@ class Report:
     total: UnitRow
 
 
-def people_on(actor, as_of: date, *, agency_id: int | None = None, rank_code: str | None = None,
-              position: str | None = None) -> list[Person]:
-    """Everyone counted in ``actor``'s HR scope on ``as_of`` (placed by their history), with what
-    they meet."""
+def _placed(actor, as_of: date, agency_id: int | None, rank_code: str | None, position: str | None) -> Select:
+    """Everyone counted in ``actor``'s HR scope on ``as_of``, placed by their history, filtered."""
     scope = scope_of(actor, Role.HR)
     query = (select(StaffRecord.id, StaffRecord.user_id, StaffRecord.employee_code, StaffRecord.full_name,
                     StaffAssignment.agency_id, StaffAssignment.rank_code, StaffAssignment.position)
@@ -112,34 +130,83 @@ def people_on(actor, as_of: date, *, agency_id: int | None = None, rank_code: st
         query = query.where(StaffAssignment.rank_code == rank_code)
     if position:
         query = query.where(StaffAssignment.position == position)
-    people = [Person(*row) for row in db.session.execute(query)]
-    evidence = evidence_for(people, as_of)
-    index = RequirementIndex()
-    standard = rules()
-    for person in people:
-        items = evidence[person.id]
-        overall = judge(None, items, as_of, standard)
-        person.basic, person.advanced, person.modules = overall.basic_met, overall.advanced_met, overall.covered
-        rank = index.ranks.get(person.rank_code or "")
-        position_row = index.positions.get(position_key(person.position))  # ``position`` is the filter
-        if rank is not None or position_row is not None:
-            need = combine("", [rank, position_row])
-            person.requirement = judge(need, items, as_of, standard).met
+    return query
+
+
+def _judged(people: list[Person], as_of: date) -> list[Person]:
+    """Fill in what ``people`` meet on ``as_of`` from their evidence (``standing_store.compute``:
+    the same judgement the stored rows come from)."""
+    placed = [Placed(p.id, p.user_id, p.rank_code, p.position) for p in people]
+    for person, found in zip(people, compute(placed, as_of), strict=True):
+        person.basic, person.advanced, person.modules = found.basic, found.advanced, found.modules
+        person.requirement = found.requirement
+    return people
+
+
+def _fresh(as_of: date):
+    """The stored standing holds on ``as_of`` (only today's report reads stored rows)."""
+    return and_(StaffStanding.staff_id.is_not(None),
+                or_(StaffStanding.stale_on.is_(None), StaffStanding.stale_on > as_of))
+
+
+def people_on(actor, as_of: date, *, agency_id: int | None = None, rank_code: str | None = None,
+              position: str | None = None) -> list[Person]:
+    """Everyone counted in ``actor``'s HR scope on ``as_of`` (placed by their history), with what
+    they meet: today from the stored standings where they hold, otherwise from the evidence."""
+    query = _placed(actor, as_of, agency_id, rank_code, position)
+    if as_of != local_today():
+        return _judged([Person(*row) for row in db.session.execute(query)], as_of)
+    stored = query.add_columns(StaffStanding.modules, StaffStanding.basic, StaffStanding.advanced,
+                               StaffStanding.requirement, _fresh(as_of)) \
+        .outerjoin(StaffStanding, StaffStanding.staff_id == StaffRecord.id)
+    people, live = [], []
+    for *row, modules, basic, advanced, requirement, fresh in db.session.execute(stored):
+        person = Person(*row)
+        people.append(person)
+        if fresh:
+            person.basic, person.advanced, person.requirement = basic, advanced, requirement
+            person.modules = from_mask(modules)
+        else:
+            live.append(person)
+    _judged(live, as_of)
     return people
 
 
 def report(actor, as_of: date, *, agency_id: int | None = None, rank_code: str | None = None,
            position: str | None = None) -> Report:
-    """The compliance report: one row per unit that has counted people, and the total."""
-    people = people_on(actor, as_of, agency_id=agency_id, rank_code=rank_code, position=position)
-    by_unit: dict[int, list[Person]] = defaultdict(list)
-    for person in people:
-        by_unit[person.agency_id].append(person)
+    """The compliance report: one row per unit that has counted people, and the total.
+
+    Today's report counts the stored standings with one ``GROUP BY`` per unit and standing, and
+    computes from the evidence only the people whose stored row is missing or stale; a report
+    "as of" another day computes everyone from the evidence (seconds per ten thousand people).
+    """
+    by_unit: dict[int, UnitRow] = defaultdict(lambda: UnitRow(None))
+    query = _placed(actor, as_of, agency_id, rank_code, position)
+    if as_of == local_today():
+        grouped = (query.with_only_columns(StaffAssignment.agency_id, StaffStanding.modules, StaffStanding.basic,
+                                           StaffStanding.advanced, StaffStanding.requirement, func.count())
+                   .join(StaffStanding, StaffStanding.staff_id == StaffRecord.id).where(_fresh(as_of))
+                   .group_by(StaffAssignment.agency_id, StaffStanding.modules, StaffStanding.basic,
+                             StaffStanding.advanced, StaffStanding.requirement))
+        for unit, modules, basic, advanced, requirement, number in db.session.execute(grouped):
+            by_unit[unit].add_group(number, modules, basic, advanced, requirement)
+        rest = query.outerjoin(StaffStanding, StaffStanding.staff_id == StaffRecord.id).where(~_fresh(as_of))
+        live = [Person(*row) for row in db.session.execute(rest)]
+    else:
+        live = [Person(*row) for row in db.session.execute(query)]
+    for person in _judged(live, as_of):
+        by_unit[person.agency_id].add(person)
     agencies = {a.id: a for a in db.session.scalars(select(Agency).where(Agency.id.in_(list(by_unit))))} \
         if by_unit else {}
     units = sorted(by_unit, key=lambda unit: agencies[unit].code[::-1])  # province, departments, units, communes
-    rows = [UnitRow(agencies[unit], by_unit[unit]) for unit in units]
-    return Report(as_of, rows, UnitRow(None, people))
+    rows = []
+    total = UnitRow(None)
+    for unit in units:
+        row = by_unit[unit]
+        row.agency = agencies[unit]
+        rows.append(row)
+        total.merge(row)
+    return Report(as_of, rows, total)
 
 
 def drill(actor, as_of: date, measure: str, met: bool, *, agency_id: int | None = None, exact: bool = False,
@@ -184,7 +251,9 @@ def trend(actor, as_of: date, *, months: int = 12, agency_id: int | None = None,
     requirement (a fixed number of queries per month)."""
     points = []
     for day in month_ends(as_of, months):
-        total = UnitRow(None, people_on(actor, day, agency_id=agency_id, rank_code=rank_code, position=position))
+        total = UnitRow(None)
+        for person in people_on(actor, day, agency_id=agency_id, rank_code=rank_code, position=position):
+            total.add(person)
         points.append(TrendPoint(day, total.headcount, total.count("basic"), total.count("advanced"),
                                  total.count("requirement")))
     return points

@@ -145,10 +145,10 @@ def _placed(ids: list[int], day: date) -> tuple[list[Placed], dict[int, date]]:
                   select(StaffRecord.id, StaffRecord.user_id, StaffRecord.rank_code, StaffRecord.position,
                          StaffAssignment.id, StaffAssignment.rank_code, StaffAssignment.position)
                   .outerjoin(StaffAssignment, current).where(StaffRecord.id.in_(ids)))]
-    changes = dict(db.session.execute(
+    changes: dict[int, date] = {staff_id: first for staff_id, first in db.session.execute(
         select(StaffAssignment.staff_id, func.min(StaffAssignment.valid_from))
         .where(StaffAssignment.staff_id.in_(ids), StaffAssignment.valid_from > day)
-        .group_by(StaffAssignment.staff_id)).tuples())
+        .group_by(StaffAssignment.staff_id))}
     return people, changes
 
 
