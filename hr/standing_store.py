@@ -177,6 +177,28 @@ def refresh(staff_ids: Iterable[int], day: date | None = None) -> int:
     return written
 
 
+def store_without_evidence(people: Sequence[Placed], stale_on: date | None = None) -> int:
+    """Write the standing of people known to hold no evidence yet (new records without an
+    account: an import of thousands), judged like everyone else but without reading evidence."""
+    if not people:
+        return 0
+    day, index, standard = local_today(), RequirementIndex(), rules()
+    overall = judge(None, [], day, standard)
+    now = utcnow()
+    rows = []
+    for person in people:
+        need = need_of(index, person.rank_code, person.position)
+        rows.append({"staff_id": person.id, "modules": to_mask(overall.covered), "basic": overall.basic_met,
+                     "advanced": overall.advanced_met,
+                     "requirement": judge(need, [], day, standard).met if need is not None else None,
+                     "stale_on": stale_on, "computed_on": day, "computed_at": now})
+    for chunk in _chunks([person.id for person in people], 500):
+        db.session.execute(delete(StaffStanding).where(StaffStanding.staff_id.in_(chunk)))
+    for start in range(0, len(rows), BATCH):
+        db.session.execute(insert(StaffStanding), rows[start:start + BATCH])
+    return len(rows)
+
+
 def refresh_for_users(user_ids: Iterable[int]) -> int:
     """Rewrite the standing of the staff records linked to these accounts (their product
     evidence changed)."""
