@@ -55,7 +55,7 @@ from bench.report import markdown_table, write_section
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE_DIR = ROOT / "bench" / "results"
-GENERATOR_VERSION = 3  # raise when the generated data change: kept provinces are then rebuilt
+GENERATOR_VERSION = 4  # raise when the generated data change: kept provinces are then rebuilt
 SEED = 2026
 TARGET_PAGE_S = 1.0
 TARGET_IMPORT_S = 60.0
@@ -408,6 +408,13 @@ def build(url: str, size: Size) -> dict[str, int]:
             for table in ("agency", "user", "hr_staff", "attempt", "certificate", "module_attainment"):
                 connection.execute(text(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
                                         f"(SELECT max(id) FROM \"{table}\"))"))
+        # Every person's stored standing, as `flask hr recompute-standing` writes it (the rows
+        # went in around the services that would have kept it).
+        from hr.standing_store import refresh_all
+
+        started = time.perf_counter()
+        counts["hr_standing"] = refresh_all()
+        print(f"hr: {counts['hr_standing']:,} standings computed in {time.perf_counter() - started:.0f} s")
         connection.execute(text("CREATE TABLE bench_hr_meta (key VARCHAR(32) PRIMARY KEY, value VARCHAR(255))"))
         connection.execute(text("INSERT INTO bench_hr_meta VALUES ('fingerprint', :f), ('round', :r)"),
                            {"f": _fingerprint(size), "r": str(round_id)})
@@ -675,10 +682,11 @@ def _import_file(size: Size, agency_codes: list[str], rng: random.Random) -> byt
 def _remove_imported(app) -> int:
     """Delete the imported people again: the kept province stays as built (the import's audit entry
     stays too: the audit log is append-only, and one entry per run changes no figure)."""
-    from hr.models import StaffAssignment, StaffRecord
+    from hr.models import StaffAssignment, StaffRecord, StaffStanding
     from lms.extensions import db
     with app.app_context():
         imported = select(StaffRecord.id).where(StaffRecord.employee_code.like(f"{IMPORT_PREFIX}%"))
+        db.session.execute(StaffStanding.__table__.delete().where(StaffStanding.staff_id.in_(imported)))
         db.session.execute(StaffAssignment.__table__.delete().where(StaffAssignment.staff_id.in_(imported)))
         removed = db.session.execute(StaffRecord.__table__.delete().where(
             StaffRecord.employee_code.like(f"{IMPORT_PREFIX}%"))).rowcount
