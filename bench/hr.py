@@ -515,7 +515,9 @@ class _Queries:
     def _seen(self, _connection, _cursor, statement, parameters, _context, executemany) -> None:
         self.count += 1
         if statement.startswith("INSERT INTO hr_staff "):
-            self.staff_inserts += len(parameters) if executemany else 1
+            # An executemany, or one INSERT … VALUES (…), (…) … RETURNING (SQLAlchemy's
+            # "insertmanyvalues" batches of the import): count the rows either way.
+            self.staff_inserts += len(parameters) if executemany else statement.count("), (") + 1
 
     def close(self) -> None:
         event.remove(self.engine, "before_cursor_execute", self._seen)
