@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, case, func, or_, select
 
 from hr.models import StaffAssignment, StaffRecord, StaffStanding, StaffStatus
 from hr.standing_store import Placed, compute, from_mask
@@ -82,6 +82,15 @@ class UnitRow:
     def count(self, measure: str) -> int:
         """How many people meet ``measure``: basic, advanced, requirement, or a module code."""
         return self.counts[measure]
+
+    def figures(self, decimal_comma: bool) -> list[tuple[str, int, str]]:
+        """(measure, count, share as text with one decimal) for every measure, in column order:
+        the page's table in one call per row (a province has 1,500 rows of 18 figures)."""
+        found = []
+        for measure in measures():
+            share = f"{self.share(measure):.1f}"
+            found.append((measure, self.count(measure), share.replace(".", ",") if decimal_comma else share))
+        return found
 
     def share(self, measure: str) -> float:
         """The share (0–100) of people who meet ``measure``."""
@@ -183,15 +192,24 @@ def report(actor, as_of: date, *, agency_id: int | None = None, rank_code: str |
     by_unit: dict[int, UnitRow] = defaultdict(lambda: UnitRow(None))
     query = _placed(actor, as_of, agency_id, rank_code, position)
     if as_of == local_today():
+        # One pass over the people: counted by unit and stored standing; the groups whose rows are
+        # missing or stale are only counted here, and those people are then read and judged live.
+        fresh = case((_fresh(as_of), 1), else_=0)
         grouped = (query.with_only_columns(StaffAssignment.agency_id, StaffStanding.modules, StaffStanding.basic,
-                                           StaffStanding.advanced, StaffStanding.requirement, func.count())
-                   .join(StaffStanding, StaffStanding.staff_id == StaffRecord.id).where(_fresh(as_of))
+                                           StaffStanding.advanced, StaffStanding.requirement, fresh, func.count())
+                   .outerjoin(StaffStanding, StaffStanding.staff_id == StaffRecord.id)
                    .group_by(StaffAssignment.agency_id, StaffStanding.modules, StaffStanding.basic,
-                             StaffStanding.advanced, StaffStanding.requirement))
-        for unit, modules, basic, advanced, requirement, number in db.session.execute(grouped):
-            by_unit[unit].add_group(number, modules, basic, advanced, requirement)
-        rest = query.outerjoin(StaffStanding, StaffStanding.staff_id == StaffRecord.id).where(~_fresh(as_of))
-        live = [Person(*row) for row in db.session.execute(rest)]
+                             StaffStanding.advanced, StaffStanding.requirement, fresh))
+        live_too = False
+        for unit, modules, basic, advanced, requirement, holds, number in db.session.execute(grouped):
+            if holds:
+                by_unit[unit].add_group(number, modules, basic, advanced, requirement)
+            else:
+                live_too = True
+        live = []
+        if live_too:
+            rest = query.outerjoin(StaffStanding, StaffStanding.staff_id == StaffRecord.id).where(~_fresh(as_of))
+            live = [Person(*row) for row in db.session.execute(rest)]
     else:
         live = [Person(*row) for row in db.session.execute(query)]
     for person in _judged(live, as_of):
