@@ -302,7 +302,7 @@ def revoke(certificates: list[Certificate], *, reason: str, decision: str, by: U
         raise CertificateError("a revocation needs a reason and a decision number")
     changed = 0
     now = utcnow()
-    holders: list[int] = []
+    holders: list[int | None] = []  # None: an account since deleted
     for certificate in certificates:
         if certificate.status is not CertificateStatus.VALID:
             continue

@@ -10,13 +10,14 @@ import csv
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
+from typing import cast
 from datetime import date, datetime
 
 from flask_babel import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import selectinload
 
 from hr.models import Gender, StaffRecord, StaffStatus
@@ -360,7 +361,7 @@ def _create_many(rows: list[StaffData], actor: User | None, day: date) -> tuple[
     from hr.models import StaffAssignment
     from hr.services import clean_name
 
-    staff, periods = StaffRecord.__table__, StaffAssignment.__table__
+    staff, periods = cast(Table, StaffRecord.__table__), cast(Table, StaffAssignment.__table__)
     now = utcnow()
     placed: list[Placed] = []
     linked: list[int] = []
@@ -407,7 +408,7 @@ def _update_many(changed: list[tuple[Row, StaffRecord, dict]], actor: User | Non
     from hr.models import StaffAssignment
     from hr.services import clean_name
 
-    staff, periods = StaffRecord.__table__, StaffAssignment.__table__
+    staff, periods = cast(Table, StaffRecord.__table__), cast(Table, StaffAssignment.__table__)
     now = utcnow()
     records, closed, removed, opened, moved_ids = [], [], [], [], []
     for row, record, _changes in changed:

@@ -25,8 +25,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import cast
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import Table, and_, delete, func, insert, or_, select, update
 from sqlalchemy.sql import bindparam
 
 from hr.models import StaffAssignment, StaffRecord, StaffStanding
@@ -199,7 +200,7 @@ def store_without_evidence(people: Sequence[Placed], stale_on: date | None = Non
     return len(rows)
 
 
-def refresh_for_users(user_ids: Iterable[int]) -> int:
+def refresh_for_users(user_ids: Iterable[int | None]) -> int:
     """Rewrite the standing of the staff records linked to these accounts (their product
     evidence changed)."""
     users = sorted({u for u in user_ids if u is not None})
@@ -266,8 +267,8 @@ def refresh_requirements(staff_ids: Iterable[int] | None = None) -> int:
             if new != requirement:
                 changed.append({"id": staff_id, "value": new})
     if changed:
-        statement = (update(StaffStanding.__table__).where(StaffStanding.__table__.c.staff_id == bindparam("id"))
-                     .values(requirement=bindparam("value")))
+        table = cast(Table, StaffStanding.__table__)
+        statement = update(table).where(table.c.staff_id == bindparam("id")).values(requirement=bindparam("value"))
         db.session.execute(statement, changed)
     return len(changed) + refresh(recompute)
 
@@ -289,7 +290,7 @@ def staff_of_requirement(kind: str, code: str) -> list[int]:
                                                StaffAssignment.valid_to.is_(None)))))
 
 
-def _on_evidence_changed(_sender, holder_ids: Iterable[int] = (), **_extra) -> None:
+def _on_evidence_changed(_sender, holder_ids: Iterable[int | None] = (), **_extra) -> None:
     refresh_for_users(holder_ids)
 
 
