@@ -23,7 +23,7 @@ from sqlalchemy.orm import selectinload
 from hr.models import Gender, StaffRecord, StaffStatus
 from hr.services import StaffData, differences, normalise_code
 from hr.standing import rank_requirements
-from hr.standing_store import Placed, refresh, store_without_evidence
+from hr.standing_store import COUNTED, Placed, refresh, store_without_evidence
 from lms import officefile
 from lms.database import utcnow
 from lms.extensions import db
@@ -397,20 +397,21 @@ def _create_many(rows: list[StaffData], actor: User | None, day: date) -> tuple[
             if row["user_id"] is not None:
                 linked.append(staff_id)
             else:
-                placed.append(Placed(staff_id, None, row["rank_code"], row["position"]))
+                placed.append(Placed(staff_id, None, row["rank_code"], row["position"], row["agency_id"],
+                                     row["status"] in COUNTED and day <= local_today()))
     return placed, linked
 
 
 def _update_many(changed: list[tuple[Row, StaffRecord, dict]], actor: User | None, day: date) -> list[int]:
     """Write the changed records with Core executemany, as ``update_staff`` would one by one: a
     change of agency, position or rank closes the open period on ``day`` (or replaces it when it
-    began that day) and opens a new one. Returns the ids whose rank or position changed."""
+    began that day) and opens a new one. Returns the ids written (their stored standings follow)."""
     from hr.models import StaffAssignment
     from hr.services import clean_name
 
     staff, periods = cast(Table, StaffRecord.__table__), cast(Table, StaffAssignment.__table__)
     now = utcnow()
-    records, closed, removed, opened, moved_ids = [], [], [], [], []
+    records, closed, removed, opened, written = [], [], [], [], []
     for row, record, _changes in changed:
         data = row.data
         position, rank_code = nfc(data.position), nfc(data.rank_code) or None
@@ -424,10 +425,9 @@ def _update_many(changed: list[tuple[Row, StaffRecord, dict]], actor: User | Non
             "date_of_birth": data.date_of_birth, "place_of_birth": nfc(data.place_of_birth) or None,
             "gender": data.gender, "agency_id": data.agency.id, "position": position, "rank_code": rank_code,
             "rank_name": nfc(data.rank_name) or None, "status": data.status, "updated_at": now})
+        written.append(record.id)
         if not moved:
             continue
-        if (record.position, record.rank_code) != (position, rank_code):
-            moved_ids.append(record.id)
         if current is not None:
             if current.valid_from == day:  # a correction on the period's first day replaces it
                 removed.append(current.id)
@@ -444,7 +444,7 @@ def _update_many(changed: list[tuple[Row, StaffRecord, dict]], actor: User | Non
         db.session.execute(delete(periods).where(periods.c.id.in_(chunk)))
     for chunk in _chunked(opened):
         db.session.execute(insert(periods), chunk)
-    return moved_ids
+    return written
 
 
 def apply(result: Plan, actor: User, effective: date | None = None, origin: str | None = None) -> dict:
@@ -458,12 +458,12 @@ def apply(result: Plan, actor: User, effective: date | None = None, origin: str 
     day = effective or local_today()
     db.session.flush()  # nothing of the session's own may be pending under the Core writes
     placed, linked = _create_many([row.data for row in result.new], actor, day)
-    moved = _update_many(result.changed, actor, day)
+    changed = _update_many(result.changed, actor, day)
     # The ORM copies loaded by the plan no longer match the rows written around them.
     db.session.expire_all()
     # New people without an account hold no evidence yet: judged without reading any.
     store_without_evidence(placed, stale_on=day if day > local_today() else None)
-    refresh(linked + moved)
+    refresh(linked + changed)
     counts = {"new": len(result.new), "changed": len(result.changed), "unchanged": len(result.unchanged)}
     # One audit entry for the import, naming every record it created or changed.
     audit("hr.staff.import", "hr_staff:import", {

@@ -99,12 +99,19 @@ class StaffStanding(Model):
     IU<n>); ``requirement`` is None when no requirement is recorded for the person's rank and
     position. From ``stale_on`` on (an expiry, evidence growing too old for the requirement, a
     change of rank or position taking effect) the row no longer holds and the report computes
-    the person live until the row is rewritten.
+    the person live until the row is rewritten. The unit, rank, position and whether the person
+    is counted are copied from the record and its history, and rewritten with them.
     """
 
     __tablename__ = "hr_standing"
 
     staff_id: Mapped[int] = mapped_column(ForeignKey("hr_staff.id", ondelete="CASCADE"), primary_key=True)
+    # Where the person is counted today (the history period covering the day it was computed),
+    # copied so that a province's report reads this table alone.
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id", ondelete="CASCADE"), index=True)
+    counted: Mapped[bool] = mapped_column(default=True)  # working or on leave, with a period covering the day
+    rank_code: Mapped[str | None] = mapped_column(String(16))
+    position: Mapped[str] = mapped_column(String(255), default="")
     modules: Mapped[int] = mapped_column(Integer, default=0)
     basic: Mapped[bool] = mapped_column(default=False)
     advanced: Mapped[bool] = mapped_column(default=False)

@@ -146,8 +146,7 @@ def update_staff(record: StaffRecord, data: StaffData, *, by: User | None, effec
                                               recorded_by_id=by.id if by else None))
     if flush:  # an import flushes once per thousand rows instead (and rewrites standings in bulk)
         db.session.flush()
-        if moved and (before["position"], before["rank_code"]) != (record.position, record.rank_code):
-            standing_store.refresh([record.id])  # another rank or position: another requirement
+        standing_store.refresh([record.id])  # the unit, status, rank or position the report counts by
     if audited:
         audit("hr.staff.update", f"hr_staff:{record.id}", {"before": before, "after": _fields(record)},
               note=note, actor=by)

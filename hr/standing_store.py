@@ -27,10 +27,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import cast
 
-from sqlalchemy import Table, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Table, and_, delete, event, func, insert, or_, select, update
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.sql import bindparam
 
-from hr.models import StaffAssignment, StaffRecord, StaffStanding
+from hr.models import StaffAssignment, StaffRecord, StaffStanding, StaffStatus
 from hr.standing import (Evidence, Need, RequirementIndex, Rules, combine, evidence_for, judge, position_key,
                          rules)
 from lms.database import utcnow
@@ -40,6 +41,9 @@ from lms.timefmt import local_today
 MODULE_CODES = [f"IU{n:02d}" for n in range(1, 16)]
 BIT = {code: 1 << index for index, code in enumerate(MODULE_CODES)}
 BATCH = 2000  # people computed at once: bounds the evidence held in memory
+COUNTED = (StaffStatus.WORKING, StaffStatus.ON_LEAVE)  # retired and transferred people are not counted
+PENDING = "hr_standing_pending"  # session.info key: records changed through the ORM, rewritten at commit
+WATCHED = ("status", "agency_id", "rank_code", "position", "user_id")
 
 
 def to_mask(modules: Iterable[str]) -> int:
@@ -57,12 +61,15 @@ def from_mask(value: int) -> set[str]:
 
 @dataclass
 class Placed:
-    """A person as the standing needs them: evidence by account, requirement by rank and position."""
+    """A person as the standing needs them: evidence by account, requirement by rank and
+    position; the unit and whether they are counted are copied into the stored row."""
 
     id: int
     user_id: int | None
     rank_code: str | None
     position: str
+    agency_id: int = 0
+    counted: bool = True
 
 
 @dataclass
@@ -96,8 +103,8 @@ def need_of(index: RequirementIndex, rank_code: str | None, position: str | None
 
 def _stale_on(items: list[Evidence], need: Need | None, day: date) -> date | None:
     """The first day after ``day`` on which this evidence may judge differently: a valid piece
-    expires, or grows older than the need allows (a day early at worst: then it is only computed
-    live one day sooner)."""
+    expires, or grows older than the need allows (for a 29 February a day early at worst: the
+    person is then computed live one day sooner)."""
     days: list[date] = []
     for item in items:
         if item.status != "valid":
@@ -105,9 +112,10 @@ def _stale_on(items: list[Evidence], need: Need | None, day: date) -> date | Non
         if item.valid_until is not None and item.valid_until >= day:
             days.append(item.valid_until + timedelta(days=1))
         if need is not None and need.max_age_years:
-            aged = add_years(item.on, need.max_age_years)
-            if aged >= day:
-                days.append(aged)
+            # Too old once the day N years back is after it was dated (``judge``'s cutoff).
+            too_old = add_years(item.on, need.max_age_years) + timedelta(days=1)
+            if too_old > day:
+                days.append(too_old)
     return min(days) if days else None
 
 
@@ -135,22 +143,34 @@ def _chunks(ids: Sequence[int], size: int) -> Iterable[list[int]]:
 
 
 def _placed(ids: list[int], day: date) -> tuple[list[Placed], dict[int, date]]:
-    """The people of ``ids`` with the rank and position of the history period covering ``day``
-    (the record's own when none does yet), and the first later day their period changes."""
+    """The people of ``ids`` with the unit, rank and position of the history period covering
+    ``day`` (the record's own when none does yet: then they are not counted), and the first later
+    day their period changes."""
     current = and_(StaffAssignment.staff_id == StaffRecord.id, StaffAssignment.valid_from <= day,
                    or_(StaffAssignment.valid_to.is_(None), StaffAssignment.valid_to > day))
-    people = [Placed(staff_id, user_id, period_rank if period_id else rank_code,
-                     (period_position if period_id else position) or "")
-              for staff_id, user_id, rank_code, position, period_id, period_rank, period_position
-              in db.session.execute(
-                  select(StaffRecord.id, StaffRecord.user_id, StaffRecord.rank_code, StaffRecord.position,
-                         StaffAssignment.id, StaffAssignment.rank_code, StaffAssignment.position)
-                  .outerjoin(StaffAssignment, current).where(StaffRecord.id.in_(ids)))]
+    people = []
+    for (staff_id, user_id, agency_id, rank_code, position, status, period_id, period_agency, period_rank,
+         period_position) in db.session.execute(
+            select(StaffRecord.id, StaffRecord.user_id, StaffRecord.agency_id, StaffRecord.rank_code,
+                   StaffRecord.position, StaffRecord.status, StaffAssignment.id, StaffAssignment.agency_id,
+                   StaffAssignment.rank_code, StaffAssignment.position)
+            .outerjoin(StaffAssignment, current).where(StaffRecord.id.in_(ids))):
+        if period_id is not None:
+            agency_id, rank_code, position = period_agency, period_rank, period_position
+        people.append(Placed(staff_id, user_id, rank_code, position or "", agency_id,
+                             period_id is not None and status in COUNTED))
     changes: dict[int, date] = {staff_id: first for staff_id, first in db.session.execute(
         select(StaffAssignment.staff_id, func.min(StaffAssignment.valid_from))
         .where(StaffAssignment.staff_id.in_(ids), StaffAssignment.valid_from > day)
         .group_by(StaffAssignment.staff_id))}
     return people, changes
+
+
+def _row(person: Placed, found: Computed, stale_on: date | None, day: date, now) -> dict:
+    return {"staff_id": person.id, "agency_id": person.agency_id, "counted": person.counted,
+            "rank_code": person.rank_code, "position": person.position, "modules": to_mask(found.modules),
+            "basic": found.basic, "advanced": found.advanced, "requirement": found.requirement,
+            "stale_on": stale_on, "computed_on": day, "computed_at": now}
 
 
 def refresh(staff_ids: Iterable[int], day: date | None = None) -> int:
@@ -166,11 +186,9 @@ def refresh(staff_ids: Iterable[int], day: date | None = None) -> int:
         rows = []
         for chunk in _chunks(batch, 500):
             people, changes = _placed(chunk, day)
-            for found in compute(people, day, index=index, standard=standard):
+            for person, found in zip(people, compute(people, day, index=index, standard=standard), strict=True):
                 stale = [d for d in (found.stale_on, changes.get(found.staff_id)) if d is not None]
-                rows.append({"staff_id": found.staff_id, "modules": to_mask(found.modules), "basic": found.basic,
-                             "advanced": found.advanced, "requirement": found.requirement,
-                             "stale_on": min(stale) if stale else None, "computed_on": day, "computed_at": now})
+                rows.append(_row(person, found, min(stale) if stale else None, day, now))
             db.session.execute(delete(StaffStanding).where(StaffStanding.staff_id.in_(chunk)))
         if rows:
             db.session.execute(insert(StaffStanding), rows)
@@ -189,10 +207,9 @@ def store_without_evidence(people: Sequence[Placed], stale_on: date | None = Non
     rows = []
     for person in people:
         need = need_of(index, person.rank_code, person.position)
-        rows.append({"staff_id": person.id, "modules": to_mask(overall.covered), "basic": overall.basic_met,
-                     "advanced": overall.advanced_met,
-                     "requirement": judge(need, [], day, standard).met if need is not None else None,
-                     "stale_on": stale_on, "computed_on": day, "computed_at": now})
+        found = Computed(person.id, overall.covered, overall.basic_met, overall.advanced_met,
+                         judge(need, [], day, standard).met if need is not None else None, None)
+        rows.append(_row(person, found, stale_on, day, now))
     for chunk in _chunks([person.id for person in people], 500):
         db.session.execute(delete(StaffStanding).where(StaffStanding.staff_id.in_(chunk)))
     for start in range(0, len(rows), BATCH):
@@ -294,9 +311,35 @@ def _on_evidence_changed(_sender, holder_ids: Iterable[int | None] = (), **_extr
     refresh_for_users(holder_ids)
 
 
+def _collect_changed_records(session, _context) -> None:
+    """After a flush: note the records whose unit, status, rank, position or account changed
+    through the ORM (by a service, or by code that went around them)."""
+    for obj in session.dirty:
+        if isinstance(obj, StaffRecord):
+            state = sa_inspect(obj)
+            if any(state.attrs[name].history.has_changes() for name in WATCHED):
+                session.info.setdefault(PENDING, set()).add(obj.id)
+
+
+def _rewrite_before_commit(session) -> None:
+    """Before the commit: rewrite the noted records' rows, in the same transaction (the commit
+    flushes only after this event, so flush first to see every change)."""
+    session.flush()
+    while session.info.get(PENDING):
+        refresh(session.info.pop(PENDING))
+
+
+def _forget_on_rollback(session) -> None:
+    session.info.pop(PENDING, None)
+
+
 def connect() -> None:
     """Keep the rows true when certificates change evidence (blinker ignores a second
-    subscription of the same function)."""
+    subscription of the same function), and when a staff record changes through the ORM."""
     from certificates.signals import evidence_changed
 
     evidence_changed.connect(_on_evidence_changed)
+    for name, listener in (("after_flush", _collect_changed_records), ("before_commit", _rewrite_before_commit),
+                           ("after_rollback", _forget_on_rollback)):
+        if not event.contains(db.session, name, listener):
+            event.listen(db.session, name, listener)

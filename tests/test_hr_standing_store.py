@@ -144,7 +144,7 @@ def test_a_requirement_with_an_age_limit_is_judged_from_the_evidence_and_goes_st
     evidence.add_assessment(record, level="basic", modules=[], decision_number="5/QĐ", decided_on=old,
                             officer_name="Nguyễn Văn Thành", officer_title="Giám đốc", note=None, by=None)
     row = stored(record)
-    assert row.requirement is True and row.stale_on == standing_store.add_years(old, 5)
+    assert row.requirement is True and row.stale_on == standing_store.add_years(old, 5) + timedelta(days=1)
     rank = next(r for r in standing.rank_requirements() if r.code == "01.003")
     standing.save_requirement(rank, level="basic", modules=[], max_age_years=3, by=hr_world["hr"])
     assert stored(record).requirement is False  # the shorter limit of the two applies
@@ -269,4 +269,27 @@ def test_an_import_stores_the_standing_of_new_and_changed_people(hr_world):
     assert by_code["NA-55"].user_id == account.id and stored(by_code["NA-55"]).basic
     assert not stored(by_code["NA-56"]).basic and stored(by_code["NA-56"]).requirement is False
     assert stored(by_code["NA-9"]).basic and stored(by_code["NA-9"]).requirement is False  # now needs advanced
+    assert_stored_equals_live()
+
+
+def test_a_record_changed_around_the_services_is_rewritten_at_commit(hr_world):
+    record = staff(hr_world["department"], effective=date(2024, 1, 1))
+    _db.session.commit()
+    assert stored(record).counted and stored(record).agency_id == hr_world["department"].id
+    record.status = services.StaffStatus.RETIRED  # no service: the ORM change is noticed at the flush
+    _db.session.commit()
+    assert not stored(record).counted
+    assert compliance.report(hr_world["hr"], local_today()).total.headcount == 0
+
+
+def test_a_merge_moves_the_stored_rows_to_the_new_unit(hr_world):
+    from hr.agencies import merge
+
+    record = staff(hr_world["commune"], effective=date(2024, 1, 1))
+    target = hr_world["department"]
+    merge(hr_world["commune"], target, effective=local_today(), decision="9/QĐ", by=hr_world["hr"])
+    _db.session.commit()
+    assert stored(record).agency_id == target.id
+    assert {row.agency.code: row.headcount for row in compliance.report(hr_world["hr"], local_today()).rows} == {
+        target.code: 1}
     assert_stored_equals_live()
