@@ -293,3 +293,42 @@ def test_a_merge_moves_the_stored_rows_to_the_new_unit(hr_world):
     assert {row.agency.code: row.headcount for row in compliance.report(hr_world["hr"], local_today()).rows} == {
         target.code: 1}
     assert_stored_equals_live()
+
+
+def _statements(client, url: str) -> int:
+    seen: list[str] = []
+    listener = lambda *args: seen.append(args[2])  # noqa: E731
+    event.listen(_db.engine, "before_cursor_execute", listener)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(_db.engine, "before_cursor_execute", listener)
+    return len(seen)
+
+
+def test_the_person_the_drill_down_and_the_round_pages_take_a_fixed_number_of_statements(hr_world, client):
+    from hr import rounds
+
+    login(client, "nhansu")
+    account, record = linked(hr_world)
+    product_certificate(account)
+    review = rounds.create_round(title="Nâng ngạch 2026", kind="promotion", target_rank_code="01.002",
+                                 round_date=local_today(), agency=hr_world["province"], by=hr_world["hr"])
+    rounds.add_candidates(review, [record.employee_code], hr_world["hr"])
+    _db.session.commit()
+    urls = [f"/hr/staff/{record.id}", "/hr/compliance/people?measure=basic&met=1",
+            "/hr/compliance/people?measure=IU03&met=0", f"/hr/rounds/{review.id}",
+            f"/hr/compliance?agency={hr_world['department'].id}"]
+    few = [_statements(client, url) for url in urls]
+    # More evidence for the person, and more people (with evidence) in the units and the round.
+    product_certificate(account, ["IU07", "IU08", "IU09"])
+    evidence.add_assessment(record, level="basic", modules=[], decision_number="7/QĐ", decided_on=date(2025, 2, 1),
+                            officer_name="Nguyễn Văn Thành", officer_title="Giám đốc", note=None, by=None)
+    codes = []
+    for n in range(12):
+        person_account = factories.user("Trần Văn Nam", employee_code=f"B-{n}", agency_=hr_world["department"])
+        product_certificate(person_account)
+        codes.append(staff(hr_world["department"], f"B-{n}", "Trần Văn Nam").employee_code)
+    rounds.add_candidates(review, codes, hr_world["hr"])
+    _db.session.commit()
+    assert [_statements(client, url) for url in urls] == few
