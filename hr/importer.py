@@ -292,6 +292,15 @@ def parse(data: bytes, filename: str, actor: User, progress: Callable[[int, int]
 
 
 @dataclass
+class Unlisted:
+    """A record in the officer's scope that the file does not list (it is never deleted)."""
+
+    employee_code: str
+    full_name: str
+    agency_name: str
+
+
+@dataclass
 class Plan:
     """What an import would do: rows to create, rows to change (with their differences), rows
     unchanged, and records in the officer's scope that the file does not list."""
@@ -299,7 +308,7 @@ class Plan:
     new: list[Row] = field(default_factory=list)
     changed: list[tuple[Row, StaffRecord, dict]] = field(default_factory=list)
     unchanged: list[Row] = field(default_factory=list)
-    not_in_file: list[StaffRecord] = field(default_factory=list)
+    not_in_file: list[Unlisted] = field(default_factory=list)
 
     def summary(self, sample: int = 200) -> dict:
         """A JSON-ready account of the plan (counts and the first rows of each kind)."""
@@ -312,7 +321,7 @@ class Plan:
                        "not_in_file": len(self.not_in_file)},
             "new": [describe(r) for r in self.new[:sample]],
             "changed": [{**describe(r), "fields": sorted(d)} for r, _record, d in self.changed[:sample]],
-            "not_in_file": [{"code": r.employee_code, "name": r.full_name, "agency": r.agency.name}
+            "not_in_file": [{"code": r.employee_code, "name": r.full_name, "agency": r.agency_name}
                             for r in self.not_in_file[:sample]],
         }
 
@@ -322,10 +331,21 @@ def plan(rows: list[Row], actor: User) -> Plan:
     scope cannot be changed through an import."""
     from lms.permissions import scoped
 
-    # Every record with its history in three queries (not one per row when the rows are applied).
-    existing = {r.employee_code: r for r in db.session.scalars(
-        select(StaffRecord).options(selectinload(StaffRecord.history)))}
-    visible = set(db.session.scalars(scoped(StaffRecord, "manage", select(StaffRecord.id), actor=actor)))
+    listed = {row.data.employee_code for row in rows}
+    # Only the records the file names are loaded whole, with their history (a few queries per 500
+    # codes, not one per row when the rows are applied); of the others only what the preview
+    # lists is read (loading a province's 100,000 records as objects took most of an import).
+    existing: dict[str, StaffRecord] = {}
+    codes = sorted(listed)
+    for start in range(0, len(codes), 500):
+        existing.update((r.employee_code, r) for r in db.session.scalars(
+            select(StaffRecord).where(StaffRecord.employee_code.in_(codes[start:start + 500]))
+            .options(selectinload(StaffRecord.history))))
+    names = dict(db.session.execute(select(Agency.id, Agency.name)).tuples().all())
+    in_scope = db.session.execute(scoped(StaffRecord, "manage", select(
+        StaffRecord.id, StaffRecord.employee_code, StaffRecord.full_name, StaffRecord.agency_id), actor=actor)
+        .order_by(StaffRecord.id)).tuples().all()
+    visible = {staff_id for staff_id, _code, _name, _agency in in_scope}
     result = Plan()
     problems = []
     for row in rows:
@@ -339,9 +359,8 @@ def plan(rows: list[Row], actor: User) -> Plan:
             (result.changed.append((row, record, changes)) if changes else result.unchanged.append(row))
     if problems:
         raise ImportRefused(problems[:MAX_PROBLEMS])
-    listed = {row.data.employee_code for row in rows}
-    result.not_in_file = [existing_record for existing_record in existing.values()
-                          if existing_record.id in visible and existing_record.employee_code not in listed]
+    result.not_in_file = [Unlisted(code, name, names.get(agency_id, "")) for _id, code, name, agency_id in in_scope
+                          if code not in listed]
     return result
 
 
