@@ -559,7 +559,7 @@ def measure_labels() -> dict[str, str]:
     return {"basic": _("Chuẩn cơ bản"), "advanced": _("Chuẩn nâng cao"),
             "requirement": _("Đạt yêu cầu của ngạch, vị trí"), "title": _("Tỷ lệ đáp ứng chuẩn kỹ năng CNTT, tính đến"),
             "code": _("Mã đơn vị"), "unit": _("Đơn vị"), "headcount": _("Số người"), "total": _("Toàn bộ phạm vi"),
-            **{m: m for m in compliance.MODULES}}
+            "overdue": _("Có khóa học bắt buộc quá hạn"), **{m: m for m in compliance.MODULES}}
 
 
 @bp.route("/compliance")
@@ -569,10 +569,13 @@ def compliance_report():
     """Compliance per unit of the officer's subtree on a day, with a chart, drill-downs and Excel."""
     as_of, agency_id, rank, position = _as_of(), _scoped_agency_arg(), _rank_arg(), _position_arg()
     result = compliance.report(current_user, as_of, agency_id=agency_id, rank_code=rank, position=position)
+    overdue = compliance.overdue_counts(result, compliance.overdue_courses(result.total.people, as_of))
     if request.args.get("format") == "xlsx":
-        return Response(compliance.export_xlsx(result, measure_labels()), mimetype=XLSX,
+        data = compliance.add_overdue_sheet(compliance.export_xlsx(result, measure_labels()), result, overdue,
+                                            measure_labels())
+        return Response(data, mimetype=XLSX,
                         headers={"Content-Disposition": 'attachment; filename="ty-le-dap-ung-chuan-cntt.xlsx"'})
-    return render_template("hr/compliance.html", report=result, labels=measure_labels(),
+    return render_template("hr/compliance.html", report=result, labels=measure_labels(), overdue=overdue,
                            measures=compliance.measures(), modules=compliance.MODULES, args=request.args,
                            agencies=agencies_in_scope(current_user, Role.HR), ranks=standing.rank_requirements(),
                            positions=compliance.positions(current_user), as_of_text=as_of.strftime("%d/%m/%Y"))
@@ -596,6 +599,8 @@ def compliance_people():
     """The people behind one number of the compliance report."""
     as_of, agency_id, rank, position = _as_of(), _scoped_agency_arg(), _rank_arg(), _position_arg()
     measure = request.args.get("measure", "basic")
+    if measure == "overdue":
+        return _overdue_people(as_of, agency_id, rank, position)
     if measure not in compliance.measures():
         abort(400)
     met = request.args.get("met", "1") == "1"
@@ -613,6 +618,23 @@ def compliance_people():
             _("Mã cán bộ"), _("Họ và tên"), _("Đơn vị"), _("Vị trí việc làm"), _("Ngạch")]), mimetype=XLSX,
             headers={"Content-Disposition": 'attachment; filename="danh-sach-theo-chi-tieu.xlsx"'})
     return render_template("hr/compliance_people.html", people=people, agencies=agencies, title=title,
+                           args=request.args)
+
+
+def _overdue_people(as_of: date, agency_id: int | None, rank: str | None, position: str | None):
+    """The people with an overdue mandatory course, and which courses (page or Excel)."""
+    pairs = compliance.overdue_people(current_user, as_of, agency_id=agency_id, exact=request.args.get("exact") == "1",
+                                      rank_code=rank, position=position)
+    unit = db.session.get(Agency, agency_id) if agency_id else None
+    agencies = {a.id: a for a in db.session.scalars(select(Agency).where(
+        Agency.id.in_({p.agency_id for p, _courses in pairs})))} if pairs else {}
+    title = _("Có khóa học bắt buộc quá hạn") + (f" — {unit.name}" if unit else "") + f" — {as_of.strftime('%d/%m/%Y')}"
+    if request.args.get("format") == "xlsx":
+        return Response(compliance.overdue_xlsx(pairs, agencies, title, [
+            _("Mã cán bộ"), _("Họ và tên"), _("Đơn vị"), _("Vị trí việc làm"), _("Tài khoản"), _("Khóa học"),
+            _("Hạn hoàn thành")], _("Chưa có tài khoản")), mimetype=XLSX,
+            headers={"Content-Disposition": 'attachment; filename="khoa-hoc-qua-han.xlsx"'})
+    return render_template("hr/compliance_overdue.html", pairs=pairs, agencies=agencies, title=title,
                            args=request.args)
 
 
