@@ -137,8 +137,8 @@ def add_applicant(review: ReviewRound, *, full_name: str, date_of_birth: date | 
         raise HRError("applicant-code", codes=", ".join(unknown))
     chosen: dict[int, tuple[str, str, bytes | None]] = {}
     for row in rows:
-        assert row.certificate is not None  # unknown ones were refused above
-        chosen.setdefault(row.certificate.id, ("code", row.query, None))
+        if row.certificate is not None:  # always: unknown ones were refused above
+            chosen.setdefault(row.certificate.id, ("code", row.query, None))
     for filename, data in pdfs:
         certificate = check_pdf(filename, data)
         chosen.setdefault(certificate.id, ("pdf", nfc(os.path.basename(filename or ""))[:255] or "chung-chi.pdf", data))
@@ -146,9 +146,9 @@ def add_applicant(review: ReviewRound, *, full_name: str, date_of_birth: date | 
                                applicant_number=number)
     db.session.add(candidate)
     db.session.flush()
-    for certificate_id, (kind, label, data) in chosen.items():
+    for certificate_id, (kind, label, content) in chosen.items():
         # Files are written last, once every check has passed, so a refusal leaves nothing behind.
-        stored = store_scan(label, data) if data is not None else None
+        stored = store_scan(label, content) if content is not None else None
         db.session.add(RoundSubmission(candidate_id=candidate.id, certificate_id=certificate_id, kind=kind,
                                        given=label, pdf_stored=stored, created_by_id=by.id))
     db.session.flush()
