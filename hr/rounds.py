@@ -132,6 +132,9 @@ def add_applicant(review: ReviewRound, *, full_name: str, date_of_birth: date | 
         raise HRError("applicant-too-many", codes=MAX_CODES, pdfs=MAX_PDFS)
     # The same lookup as HR's bulk check (code or serial; a typo is told as a typo).
     rows = bulk_check(given, limit=MAX_CODES, header_lines=())
+    typos = [row.query for row in rows if row.certificate is None and row.status == "checksum"]
+    if typos:
+        raise HRError("applicant-code-typo", codes=", ".join(typos))
     unknown = [row.query for row in rows if row.certificate is None]
     if unknown:
         raise HRError("applicant-code", codes=", ".join(unknown))

@@ -53,6 +53,9 @@ def error_message(error: services.HRError) -> str:
                                 codes=error.params.get("codes", ""), pdfs=error.params.get("pdfs", "")),
         "applicant-code": _("Không tìm thấy chứng chỉ nào của hệ thống với mã hoặc số hiệu: %(codes)s. "
                             "Không có gì được lưu.", codes=error.params.get("codes", "")),
+        "applicant-code-typo": _("Mã có ký tự gõ nhầm (ký tự kiểm tra, ký tự cuối, không khớp): %(codes)s. "
+                                 "Vui lòng đối chiếu với mã in trên chứng chỉ. Không có gì được lưu.",
+                                 codes=error.params.get("codes", "")),
         "pdf-size": _("Tệp %(file)s trống hoặc lớn hơn 10 MB. Không có gì được lưu.", file=error.params.get("file", "")),
         "pdf-type": _("Tệp %(file)s không phải PDF. Không có gì được lưu.", file=error.params.get("file", "")),
         "pdf-not-ours": _("Tệp %(file)s không phải chứng chỉ có chữ ký số của hệ thống này. Không có gì được lưu.",

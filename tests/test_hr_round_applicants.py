@@ -139,7 +139,13 @@ def test_one_unknown_code_among_good_ones_refuses_the_whole_applicant(applicant_
         "certificate_codes": f"{applicant_world['good'].code}\n{typo}"}, content_type="multipart/form-data")
     assert response.status_code == 302
     page = client.get(url).get_data(as_text=True)
-    assert "Không tìm thấy chứng chỉ nào của hệ thống với mã hoặc số hiệu" in page and "Không có gì được lưu." in page
+    assert "Mã có ký tự gõ nhầm" in page and typo in page and "Không có gì được lưu." in page
+    assert counts() == (0, 0)
+    post_form(client, url, f"{url}/applicants", {
+        "full_name": "Võ Thị Lan", "date_of_birth": "1995-04-02",
+        "certificate_codes": f"{applicant_world['good'].serial}\nAP-2025-999999"}, content_type="multipart/form-data")
+    page = client.get(url).get_data(as_text=True)
+    assert "Không tìm thấy chứng chỉ nào của hệ thống với mã hoặc số hiệu: AP-2025-999999." in page
     assert counts() == (0, 0)
     response = post_form(client, url, f"{url}/applicants", {"full_name": "", "date_of_birth": "1995-04-02"},
                          content_type="multipart/form-data")
