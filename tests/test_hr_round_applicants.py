@@ -122,6 +122,8 @@ def test_a_certificate_of_someone_else_needs_checking_with_the_reason(applicant_
     ({"pdfs": [("a.pdf", b"")]}, "pdf-size"),
     ({"pdfs": [("a.pdf", b"%PDF-" + b"0" * (10 * 1024 * 1024))]}, "pdf-size"),
     ({"pdfs": [("anh.png", b"\x89PNG\r\n\x1a\n....")]}, "pdf-type"),
+    ({"pdfs": [("hong.pdf", b"%PDF-1.4 not really a document")]}, "pdf-not-ours"),
+    ({"codes_": ["x"] * 21}, "applicant-too-many"),
 ])
 def test_bad_input_is_refused_and_nothing_is_stored(applicant_world, kwargs, code):
     with pytest.raises(HRError) as refused:
