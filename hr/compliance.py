@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -245,6 +245,154 @@ def people_xlsx(people: list[Person], agencies: dict[int, Agency], title: str, h
         sheet.append([person.employee_code, person.full_name, agency.name if agency else "", person.position,
                       person.rank_code or ""])
     for column, width in zip("ABCDE", (14, 30, 40, 30, 10), strict=True):
+        sheet.column_dimensions[column].width = width
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+# ----------------------------------------------------------------------------- overdue mandatory courses
+#
+# Kept apart from the standing figures above: a course assigned with a due date is an obligation,
+# not evidence of skill, and it is read from the courses package's own tables.
+
+@dataclass(frozen=True)
+class OverdueCourse:
+    """An assigned course whose due date had passed on the report's day without completion."""
+
+    course_id: int
+    title: str
+    due_on: date
+
+
+def overdue_courses(people: list[Person], as_of: date) -> dict[int, list[OverdueCourse]]:
+    """Staff id -> the assigned courses overdue on ``as_of`` (only people with at least one).
+
+    An assignment (``courses.models.Assignment``, made by ``courses.services.assign``) with a due
+    date before ``as_of``, made on or before ``as_of``, of a published course, covers a person when
+    it names their account, or when it names no account and their unit on that day is its agency
+    or below it (and, when it names a position, their position, compared without diacritics or
+    case). It is overdue unless the person's account completed the course on or before ``as_of``:
+    the enrolment's completion, or a course-completion certificate issued by then. People without
+    an account cannot have completed anything, so an agency or position assignment that covers
+    them is overdue for them; an assignment to an account applies to that person only.
+
+    Queries: one for the assignments, one for the units' paths, two per 500 people with accounts
+    (completions), whatever the number of people.
+    """
+    from certificates.models import Certificate, CertificateKind, CertificateStatus
+    from courses.models import Assignment, Course, Enrolment
+    from lms.text import fold
+    from lms.timefmt import LOCAL_ZONE
+
+    if not people:
+        return {}
+    # The end of the report's day in Vietnam, as the aware UTC instant the database compares with.
+    day_end = datetime.combine(as_of + timedelta(days=1), time(0), tzinfo=LOCAL_ZONE).astimezone(timezone.utc)
+    assignments = list(db.session.execute(
+        select(Assignment.course_id, Course.title, Assignment.user_id, Assignment.position, Assignment.due_on,
+               Agency.path)
+        .join(Course, Course.id == Assignment.course_id).join(Agency, Agency.id == Assignment.agency_id)
+        .where(Assignment.due_on.is_not(None), Assignment.due_on < as_of, Assignment.created_at < day_end,
+               Course.published.is_(True))))
+    if not assignments:
+        return {}
+    unit_ids = list({person.agency_id for person in people})
+    paths: dict[int, str] = {}
+    for start in range(0, len(unit_ids), 500):
+        paths.update(db.session.execute(select(Agency.id, Agency.path)
+                                        .where(Agency.id.in_(unit_ids[start:start + 500]))).tuples().all())
+    course_ids = list({row.course_id for row in assignments})
+    user_ids = [person.user_id for person in people if person.user_id]
+    done: set[tuple[int, int]] = set()
+    for start in range(0, len(user_ids), 500):
+        chunk = user_ids[start:start + 500]
+        done.update(db.session.execute(select(Enrolment.user_id, Enrolment.course_id).where(
+            Enrolment.user_id.in_(chunk), Enrolment.course_id.in_(course_ids),
+            Enrolment.completed_at.is_not(None), Enrolment.completed_at < day_end)).tuples())
+        done.update((holder, course) for holder, course in db.session.execute(
+            select(Certificate.holder_id, Certificate.course_id).where(
+                Certificate.kind == CertificateKind.COURSE_COMPLETION, Certificate.holder_id.in_(chunk),
+                Certificate.course_id.in_(course_ids), Certificate.status != CertificateStatus.REVOKED,
+                Certificate.issued_at < day_end)).tuples() if holder is not None and course is not None)
+    found: dict[int, list[OverdueCourse]] = {}
+    for person in people:
+        path = paths.get(person.agency_id, "")
+        position = " ".join(fold(person.position or "").split())
+        due: dict[int, OverdueCourse] = {}
+        for course_id, title, user_id, assigned_position, due_on, agency_path in assignments:
+            if user_id is not None:
+                covers = user_id == person.user_id
+            else:
+                covers = path.startswith(agency_path) and (
+                    not assigned_position or " ".join(fold(assigned_position).split()) == position)
+            if not covers or (person.user_id, course_id) in done:
+                continue
+            if course_id not in due or due_on < due[course_id].due_on:  # the earliest due date counts
+                due[course_id] = OverdueCourse(course_id, title, due_on)
+        if due:
+            found[person.id] = sorted(due.values(), key=lambda item: (item.due_on, item.title))
+    return found
+
+
+def overdue_counts(result: Report, overdue: dict[int, list[OverdueCourse]]) -> dict[int | None, int]:
+    """Unit id (None for the whole scope) -> how many of its people have an overdue course."""
+    counts: dict[int | None, int] = {row.agency.id: sum(1 for p in row.people if p.id in overdue)
+                                     for row in result.rows if row.agency is not None}
+    counts[None] = sum(1 for p in result.total.people if p.id in overdue)
+    return counts
+
+
+def overdue_people(actor, as_of: date, *, agency_id: int | None = None, exact: bool = False,
+                   rank_code: str | None = None, position: str | None = None
+                   ) -> list[tuple[Person, list[OverdueCourse]]]:
+    """The people behind the overdue count (a unit with ``exact``, or a subtree), with their overdue
+    courses, in Vietnamese name order."""
+    people = people_on(actor, as_of, agency_id=agency_id, rank_code=rank_code, position=position)
+    if exact and agency_id:
+        people = [p for p in people if p.agency_id == agency_id]
+    overdue = overdue_courses(people, as_of)
+    chosen = [(p, overdue[p.id]) for p in people if p.id in overdue]
+    return sorted(chosen, key=lambda pair: (name_sort_key(pair[0].full_name), pair[0].employee_code))
+
+
+def add_overdue_sheet(data: bytes, result: Report, counts: dict[int | None, int], labels: dict[str, str]) -> bytes:
+    """The report's workbook with the overdue-course counts as a last column (count and share)."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(data))
+    sheet = book.active
+    column = sheet.max_column + 1
+    sheet.cell(row=2, column=column, value=labels["overdue"]).font = Font(bold=True)
+    sheet.cell(row=2, column=column + 1, value="%").font = Font(bold=True)
+    for offset, row in enumerate([*result.rows, result.total]):
+        count = counts.get(row.agency.id if row.agency else None, 0)
+        sheet.cell(row=3 + offset, column=column, value=count)
+        share = sheet.cell(row=3 + offset, column=column + 1, value=count / row.headcount if row.headcount else 0)
+        share.number_format = "0.0%"
+    sheet.column_dimensions[get_column_letter(column)].width = 14
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def overdue_xlsx(pairs: list[tuple[Person, list[OverdueCourse]]], agencies: dict[int, Agency], title: str,
+                 headers: list[str], no_account: str) -> bytes:
+    """The people with overdue courses as Excel: one row per person and course (due dates dd/mm/yyyy)."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Quá hạn"
+    sheet.append([title])
+    sheet.append(headers)
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for person, courses in pairs:
+        agency = agencies.get(person.agency_id)
+        for course in courses:
+            sheet.append([person.employee_code, person.full_name, agency.name if agency else "", person.position,
+                          "" if person.user_id else no_account, course.title, course.due_on])
+            sheet.cell(row=sheet.max_row, column=7).number_format = "dd/mm/yyyy"
+    for column, width in zip("ABCDEFG", (14, 30, 40, 30, 18, 40, 14), strict=True):
         sheet.column_dimensions[column].width = width
     buffer = io.BytesIO()
     book.save(buffer)

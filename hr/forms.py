@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf.file import FileAllowed, FileField
+from flask_wtf.file import FileAllowed, FileField, MultipleFileField
 from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
@@ -130,6 +130,20 @@ class CandidatesForm(Form):
     codes = TextAreaField(_l("Mã cán bộ (mỗi dòng một mã)"), validators=[Optional(), Length(max=50_000)])
     document = FileField(_l("Hoặc tệp danh sách (CSV hoặc Excel .xlsx; cột đầu là mã cán bộ)"),
                          validators=[FileAllowed(["csv", "xlsx"], _l("Chỉ nhận tệp CSV hoặc Excel (.xlsx)."))])
+
+
+class ApplicantForm(Form):
+    """An external applicant (no staff record) and the certificates of this product they submitted.
+
+    The name, date and certificates are checked by ``hr.rounds.add_applicant`` (one place for the
+    rules, the same Vietnamese messages whichever way an applicant comes in)."""
+
+    full_name = StringField(_l("Họ và tên"), validators=[Length(max=255)])
+    date_of_birth = DateField(_l("Ngày sinh"), validators=[Optional(), _not_in_future])
+    applicant_number = StringField(_l("Số CCCD hoặc số hồ sơ dự tuyển (nếu có)"), validators=[Length(max=32)])
+    certificate_codes = TextAreaField(_l("Mã tra cứu hoặc số hiệu chứng chỉ đã nộp (mỗi dòng một mã)"),
+                                      validators=[Optional(), Length(max=2_000)])
+    pdfs = MultipleFileField(_l("Tệp PDF chứng chỉ do hệ thống này cấp (tối đa 5 tệp, mỗi tệp ≤ 10 MB)"))
 
 
 class DecisionForm(Form):

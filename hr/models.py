@@ -207,14 +207,26 @@ class ReviewRound(Model):
 
 
 class RoundCandidate(Model):
-    """A person in a round; HR's decision on a "needs checking" row; the snapshot at closing."""
+    """A person in a round: a staff record, or an external applicant (a recruitment candidate with
+    no staff record: name, date of birth, an optional applicant number, and the certificates they
+    submitted); HR's decision on a "needs checking" row; the snapshot at closing."""
 
     __tablename__ = "hr_round_candidate"
-    __table_args__ = (UniqueConstraint("round_id", "staff_id"),)
+    __table_args__ = (
+        UniqueConstraint("round_id", "staff_id"),
+        UniqueConstraint("round_id", "applicant_number"),
+        # Exactly one of the two kinds: a staff record, or an applicant with a name and a birth date.
+        CheckConstraint("(staff_id IS NOT NULL AND applicant_name IS NULL AND applicant_date_of_birth IS NULL)"
+                        " OR (staff_id IS NULL AND applicant_name IS NOT NULL"
+                        " AND applicant_date_of_birth IS NOT NULL)", name="staff_or_applicant"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("hr_round.id", ondelete="CASCADE"), index=True)
-    staff_id: Mapped[int] = mapped_column(ForeignKey("hr_staff.id", ondelete="RESTRICT"), index=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("hr_staff.id", ondelete="RESTRICT"), index=True)
+    applicant_name: Mapped[str | None] = mapped_column(String(255))  # NFC, single spaces
+    applicant_date_of_birth: Mapped[date | None] = mapped_column(Date)
+    applicant_number: Mapped[str | None] = mapped_column(String(32))  # CCCD or the round's applicant number
     decision: Mapped[str | None] = mapped_column(String(16))  # meets | not_met, HR's call on a row to check
     decision_note: Mapped[str | None] = mapped_column(Text)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
@@ -223,7 +235,49 @@ class RoundCandidate(Model):
     snapshot: Mapped[dict | None] = mapped_column(JSON)
 
     round: Mapped[ReviewRound] = relationship(back_populates="candidates")
-    staff: Mapped[StaffRecord] = relationship(lazy="joined")
+    staff: Mapped[StaffRecord | None] = relationship(lazy="joined")
+    submissions: Mapped[list[RoundSubmission]] = relationship(
+        back_populates="candidate", cascade="all, delete-orphan", order_by="RoundSubmission.id")
+
+    @property
+    def is_applicant(self) -> bool:
+        """An external applicant (no staff record)."""
+        return self.staff_id is None
+
+    @property
+    def full_name(self) -> str:
+        """The person's name, from the staff record or as HR typed it for an applicant."""
+        return self.staff.full_name if self.staff is not None else (self.applicant_name or "")
+
+    @property
+    def date_of_birth(self) -> date | None:
+        """The person's date of birth."""
+        return self.staff.date_of_birth if self.staff is not None else self.applicant_date_of_birth
+
+    @property
+    def reference(self) -> str:
+        """The employee code of a staff member, the applicant number (or nothing) of an applicant."""
+        return self.staff.employee_code if self.staff is not None else (self.applicant_number or "")
+
+
+class RoundSubmission(Model):
+    """A certificate of this product an external applicant submitted to a round: by its code (or
+    serial) typed by HR, or as the signed PDF HR uploaded (kept with the scans). Only certificates
+    found in the register, and PDFs whose signature and content check out, are stored."""
+
+    __tablename__ = "hr_round_submission"
+    __table_args__ = (UniqueConstraint("candidate_id", "certificate_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("hr_round_candidate.id", ondelete="CASCADE"), index=True)
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificate.id", ondelete="RESTRICT"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))  # code | pdf
+    given: Mapped[str] = mapped_column(String(255))  # the code or serial as typed, or the PDF's file name
+    pdf_stored: Mapped[str | None] = mapped_column(String(255))  # the kept PDF's name in the scans folder
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    candidate: Mapped[RoundCandidate] = relationship(back_populates="submissions")
 
 
 class StandingSlip(Model):

@@ -13,9 +13,10 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from hr import bp, compliance, evidence, rounds, services, standing
-from hr.forms import (AssessmentForm, CandidatesForm, DecisionForm, ExternalCertificateForm, ExternalStatusForm, ImportForm,
+from hr.forms import (ApplicantForm, AssessmentForm, CandidatesForm, DecisionForm, ExternalCertificateForm, ExternalStatusForm, ImportForm,
                       RoundForm, StaffForm, WithdrawForm)
-from hr.models import AgencyAssessment, ExternalCertificate, Gender, Requirement, ReviewRound, RoundCandidate, StaffRecord, StaffStatus
+from hr.models import (AgencyAssessment, ExternalCertificate, Gender, Requirement, ReviewRound, RoundCandidate,
+                       RoundSubmission, StaffRecord, StaffStatus)
 from certificates import codes
 from lms.extensions import db, limiter
 from lms.forms import EmptyForm
@@ -44,6 +45,24 @@ def error_message(error: services.HRError) -> str:
         "merge-into-itself": _("Không hợp nhất một đơn vị vào chính nó hoặc vào đơn vị trực thuộc nó."),
         "agency-inactive": _("Đơn vị này đã ngừng hoạt động."),
         "decision-needed": _("Cần số quyết định."),
+        "applicant-name": _("Nhập họ và tên người dự tuyển (tối đa 255 ký tự)."),
+        "applicant-birth": _("Nhập ngày sinh hợp lệ của người dự tuyển (không ở tương lai)."),
+        "applicant-number": _("Số CCCD hoặc số hồ sơ dài tối đa 32 ký tự."),
+        "applicant-duplicate": _("%(name)s đã có trong đợt xét này.", name=error.params.get("name", "")),
+        "applicant-too-many": _("Mỗi người nộp tối đa %(codes)s mã và %(pdfs)s tệp PDF.",
+                                codes=error.params.get("codes", ""), pdfs=error.params.get("pdfs", "")),
+        "applicant-code": _("Không tìm thấy chứng chỉ nào của hệ thống với mã hoặc số hiệu: %(codes)s. "
+                            "Không có gì được lưu.", codes=error.params.get("codes", "")),
+        "applicant-code-typo": _("Mã có ký tự gõ nhầm (ký tự kiểm tra, ký tự cuối, không khớp): %(codes)s. "
+                                 "Vui lòng đối chiếu với mã in trên chứng chỉ. Không có gì được lưu.",
+                                 codes=error.params.get("codes", "")),
+        "pdf-size": _("Tệp %(file)s trống hoặc lớn hơn 10 MB. Không có gì được lưu.", file=error.params.get("file", "")),
+        "pdf-type": _("Tệp %(file)s không phải PDF. Không có gì được lưu.", file=error.params.get("file", "")),
+        "pdf-not-ours": _("Tệp %(file)s không phải chứng chỉ có chữ ký số của hệ thống này. Không có gì được lưu.",
+                          file=error.params.get("file", "")),
+        "pdf-altered": _("Tệp %(file)s đã bị sửa đổi sau khi ký hoặc không khớp với sổ gốc. Không có gì được lưu.",
+                         file=error.params.get("file", "")),
+        "pdf-unavailable": _("Chưa cấu hình khóa ký chứng chỉ nên chưa kiểm tra được tệp PDF. Không có gì được lưu."),
     }
     return messages.get(error.code, _("Không thực hiện được thao tác."))
 
@@ -58,7 +77,8 @@ def evidence_status_names() -> dict[str, str]:
     """A piece of evidence's status in words."""
     return {"valid": _("Có hiệu lực"), "pending": _("Chưa kiểm tra"), "revoked": _("Đã thu hồi"),
             "superseded": _("Đã được cấp lại"), "expired": _("Hết hiệu lực"), "void": _("Bị hủy kết quả"),
-            "rejected": _("Không công nhận"), "withdrawn": _("Đã thu hồi đánh giá")}
+            "rejected": _("Không công nhận"), "withdrawn": _("Đã thu hồi đánh giá"),
+            "mismatch": _("Người được cấp không khớp với người dự tuyển")}
 
 
 def outcome_names() -> dict[str, str]:
@@ -542,7 +562,7 @@ def measure_labels() -> dict[str, str]:
     return {"basic": _("Chuẩn cơ bản"), "advanced": _("Chuẩn nâng cao"),
             "requirement": _("Đạt yêu cầu của ngạch, vị trí"), "title": _("Tỷ lệ đáp ứng chuẩn kỹ năng CNTT, tính đến"),
             "code": _("Mã đơn vị"), "unit": _("Đơn vị"), "headcount": _("Số người"), "total": _("Toàn bộ phạm vi"),
-            **{m: m for m in compliance.MODULES}}
+            "overdue": _("Có khóa học bắt buộc quá hạn"), **{m: m for m in compliance.MODULES}}
 
 
 @bp.route("/compliance")
@@ -552,10 +572,13 @@ def compliance_report():
     """Compliance per unit of the officer's subtree on a day, with a chart, drill-downs and Excel."""
     as_of, agency_id, rank, position = _as_of(), _scoped_agency_arg(), _rank_arg(), _position_arg()
     result = compliance.report(current_user, as_of, agency_id=agency_id, rank_code=rank, position=position)
+    overdue = compliance.overdue_counts(result, compliance.overdue_courses(result.total.people, as_of))
     if request.args.get("format") == "xlsx":
-        return Response(compliance.export_xlsx(result, measure_labels()), mimetype=XLSX,
+        data = compliance.add_overdue_sheet(compliance.export_xlsx(result, measure_labels()), result, overdue,
+                                            measure_labels())
+        return Response(data, mimetype=XLSX,
                         headers={"Content-Disposition": 'attachment; filename="ty-le-dap-ung-chuan-cntt.xlsx"'})
-    return render_template("hr/compliance.html", report=result, labels=measure_labels(),
+    return render_template("hr/compliance.html", report=result, labels=measure_labels(), overdue=overdue,
                            measures=compliance.measures(), modules=compliance.MODULES, args=request.args,
                            agencies=agencies_in_scope(current_user, Role.HR), ranks=standing.rank_requirements(),
                            positions=compliance.positions(current_user), as_of_text=as_of.strftime("%d/%m/%Y"))
@@ -579,6 +602,8 @@ def compliance_people():
     """The people behind one number of the compliance report."""
     as_of, agency_id, rank, position = _as_of(), _scoped_agency_arg(), _rank_arg(), _position_arg()
     measure = request.args.get("measure", "basic")
+    if measure == "overdue":
+        return _overdue_people(as_of, agency_id, rank, position)
     if measure not in compliance.measures():
         abort(400)
     met = request.args.get("met", "1") == "1"
@@ -599,12 +624,42 @@ def compliance_people():
                            args=request.args)
 
 
+def _overdue_people(as_of: date, agency_id: int | None, rank: str | None, position: str | None):
+    """The people with an overdue mandatory course, and which courses (page or Excel)."""
+    pairs = compliance.overdue_people(current_user, as_of, agency_id=agency_id, exact=request.args.get("exact") == "1",
+                                      rank_code=rank, position=position)
+    unit = db.session.get(Agency, agency_id) if agency_id else None
+    agencies = {a.id: a for a in db.session.scalars(select(Agency).where(
+        Agency.id.in_({p.agency_id for p, _courses in pairs})))} if pairs else {}
+    title = _("Có khóa học bắt buộc quá hạn") + (f" — {unit.name}" if unit else "") + f" — {as_of.strftime('%d/%m/%Y')}"
+    if request.args.get("format") == "xlsx":
+        return Response(compliance.overdue_xlsx(pairs, agencies, title, [
+            _("Mã cán bộ"), _("Họ và tên"), _("Đơn vị"), _("Vị trí việc làm"), _("Tài khoản"), _("Khóa học"),
+            _("Hạn hoàn thành")], _("Chưa có tài khoản")), mimetype=XLSX,
+            headers={"Content-Disposition": 'attachment; filename="khoa-hoc-qua-han.xlsx"'})
+    return render_template("hr/compliance_overdue.html", pairs=pairs, agencies=agencies, title=title,
+                           args=request.args)
+
+
 # ----------------------------------------------------------------------------- review rounds
 
 def round_words() -> dict[str, str]:
     """Outcomes and changes of a round's rows in words."""
-    words = {**outcome_names(), "meets": _("Đạt"), "not_met": _("Không đạt"), "check": _("Cần kiểm tra")}
+    words = {**outcome_names(), "meets": _("Đạt"), "not_met": _("Không đạt"), "check": _("Cần kiểm tra"),
+             "applicant": _("Người dự tuyển bên ngoài")}
     return words
+
+
+def mismatch_text(detail: str) -> str:
+    """Why a submitted certificate's holder is not the applicant (``hr.rounds.applicant_evidence``)."""
+    differs, _sep, rest = detail.partition("|")
+    name, _sep, born = rest.partition("|")
+    if differs == "name":
+        return _("Chứng chỉ cấp cho %(name)s: họ tên khác người dự tuyển.", name=name)
+    if differs == "birth":
+        return _("Chứng chỉ ghi ngày sinh %(born)s: khác ngày sinh người dự tuyển.", born=born or "—")
+    return _("Chứng chỉ cấp cho %(name)s, sinh ngày %(born)s: khác cả họ tên và ngày sinh người dự tuyển.",
+             name=name, born=born or "—")
 
 
 def change_text(change: str) -> str:
@@ -677,7 +732,19 @@ def round_detail(round_id: int):
     return render_template("hr/round.html", review=review, rows=rows, need=need, counts=counts,
                            can_manage=permitted(review, "manage"), candidates_form=CandidatesForm(),
                            decision_form=DecisionForm(), close_form=EmptyForm(), words=round_words(),
-                           change_text=change_text, **_helpers())
+                           change_text=change_text, applicant_form=ApplicantForm(), mismatch_text=mismatch_text,
+                           submissions=_submissions(rows), **_helpers())
+
+
+def _submissions(rows: list[rounds.Line]) -> dict[int, list[RoundSubmission]]:
+    """Candidate id -> the certificates an applicant submitted (one query for the whole table)."""
+    ids = [line.candidate.id for line in rows if line.candidate.is_applicant]
+    found: dict[int, list[RoundSubmission]] = {i: [] for i in ids}
+    if ids:
+        for submission in db.session.scalars(select(RoundSubmission).where(RoundSubmission.candidate_id.in_(ids))
+                                             .order_by(RoundSubmission.id)):
+            found[submission.candidate_id].append(submission)
+    return found
 
 
 @bp.route("/rounds/<int:round_id>/candidates", methods=["POST"])
@@ -713,6 +780,48 @@ def round_candidates(round_id: int):
     return redirect(url_for("hr.round_detail", round_id=review.id))
 
 
+@bp.route("/rounds/<int:round_id>/applicants", methods=["POST"])
+@body_limit(rounds.MAX_PDFS * 10 * 1024 * 1024 + 1024 * 1024)
+@role_required(Role.HR)
+def round_applicant(round_id: int):
+    """Add an external applicant with the certificates they submitted (codes and/or signed PDFs);
+    any problem stores nothing."""
+    review = load(ReviewRound, "manage", ReviewRound.id == round_id)
+    form = ApplicantForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(str(message), "error")
+        return redirect(url_for("hr.round_detail", round_id=review.id))
+    uploads = [(upload.filename or "chung-chi.pdf", upload.read(evidence.MAX_SCAN_BYTES + 1))
+               for upload in (form.pdfs.data or []) if upload and upload.filename]
+    try:
+        candidate = rounds.add_applicant(
+            review, full_name=form.full_name.data or "", date_of_birth=form.date_of_birth.data,
+            applicant_number=form.applicant_number.data, codes=(form.certificate_codes.data or "").splitlines(),
+            pdfs=uploads, by=current_user)
+    except services.HRError as error:
+        roll_back_request()
+        flash(error_message(error), "error")
+    else:
+        flash(_("Đã thêm người dự tuyển %(name)s với %(n)s chứng chỉ.", name=candidate.full_name,
+                n=len(candidate.submissions)), "success")
+    return redirect(url_for("hr.round_detail", round_id=review.id))
+
+
+@bp.route("/rounds/<int:round_id>/submissions/<int:submission_id>.pdf")
+@never_cached
+@role_required(Role.HR)
+def round_submission_pdf(round_id: int, submission_id: int):
+    """The PDF an applicant submitted, as HR uploaded it (officers who may see the round)."""
+    review = load(ReviewRound, "view", ReviewRound.id == round_id)
+    submission = db.session.get(RoundSubmission, submission_id)
+    if submission is None or submission.candidate.round_id != review.id or not submission.pdf_stored:
+        abort(404)
+    return send_from_directory(evidence.scan_folder(), submission.pdf_stored, mimetype="application/pdf",
+                               as_attachment=True, download_name=f"chung-chi-{submission.id}.pdf")
+
+
 @bp.route("/rounds/<int:round_id>/candidates/<int:candidate_id>/decision", methods=["POST"])
 @role_required(Role.HR)
 def round_decision(round_id: int, candidate_id: int):
@@ -730,7 +839,7 @@ def round_decision(round_id: int, candidate_id: int):
         except services.HRError as error:
             flash(error_message(error), "error")
         else:
-            flash(_("Đã ghi quyết định cho %(name)s.", name=candidate.staff.full_name), "success")
+            flash(_("Đã ghi quyết định cho %(name)s.", name=candidate.full_name), "success")
     return redirect(url_for("hr.round_detail", round_id=review.id))
 
 
