@@ -301,7 +301,7 @@ def overdue_courses(people: list[Person], as_of: date) -> dict[int, list[Overdue
     paths: dict[int, str] = {}
     for start in range(0, len(unit_ids), 500):
         paths.update(db.session.execute(select(Agency.id, Agency.path)
-                                        .where(Agency.id.in_(unit_ids[start:start + 500]))).tuples().all())
+                                        .where(Agency.id.in_(unit_ids[start:start + 500]))).all())
     course_ids = list({row.course_id for row in assignments})
     user_ids = [person.user_id for person in people if person.user_id]
     done: set[tuple[int, int]] = set()
@@ -309,18 +309,20 @@ def overdue_courses(people: list[Person], as_of: date) -> dict[int, list[Overdue
         chunk = user_ids[start:start + 500]
         done.update(db.session.execute(select(Enrolment.user_id, Enrolment.course_id).where(
             Enrolment.user_id.in_(chunk), Enrolment.course_id.in_(course_ids),
-            Enrolment.completed_at.is_not(None), Enrolment.completed_at < day_end)).tuples())
+            Enrolment.completed_at.is_not(None), Enrolment.completed_at < day_end)))
         done.update((holder, course) for holder, course in db.session.execute(
             select(Certificate.holder_id, Certificate.course_id).where(
                 Certificate.kind == CertificateKind.COURSE_COMPLETION, Certificate.holder_id.in_(chunk),
                 Certificate.course_id.in_(course_ids), Certificate.status != CertificateStatus.REVOKED,
-                Certificate.issued_at < day_end)).tuples() if holder is not None and course is not None)
+                Certificate.issued_at < day_end)) if holder is not None and course is not None)
     found: dict[int, list[OverdueCourse]] = {}
     for person in people:
         path = paths.get(person.agency_id, "")
         position = " ".join(fold(person.position or "").split())
         due: dict[int, OverdueCourse] = {}
         for course_id, title, user_id, assigned_position, due_on, agency_path in assignments:
+            if due_on is None:
+                continue  # the query keeps dated assignments only
             if user_id is not None:
                 covers = user_id == person.user_id
             else:

@@ -355,7 +355,8 @@ def _create_many(rows: list[StaffData], actor: User, effective: date | None) -> 
     accounts: dict[str, int] = {}
     for start in range(0, len(codes), 500):
         accounts.update((code, user_id) for code, user_id in db.session.execute(
-            select(User.employee_code, User.id).where(User.employee_code.in_(codes[start:start + 500]))))
+            select(User.employee_code, User.id).where(User.employee_code.in_(codes[start:start + 500])))
+            if code is not None)
     taken = set(db.session.scalars(select(StaffRecord.user_id).where(StaffRecord.user_id.is_not(None))))
     day = effective or local_today()
     for number, data in enumerate(rows, start=1):

@@ -124,7 +124,7 @@ def add_applicant(review: ReviewRound, *, full_name: str, date_of_birth: date | 
                                             RoundCandidate.applicant_number)
                                      .where(RoundCandidate.round_id == review.id, RoundCandidate.staff_id.is_(None))))
     if any((number is not None and other_number == number)
-           or (other_name.casefold() == name.casefold() and born == date_of_birth and not (number and other_number))
+           or (other_name is not None and other_name.casefold() == name.casefold() and born == date_of_birth and not (number and other_number))
            for other_name, born, other_number in others):
         raise HRError("applicant-duplicate", name=name)
     given = [code.strip() for code in codes if code.strip()]
@@ -194,6 +194,8 @@ def applicant_evidence(candidates: list[RoundCandidate], as_of: date) -> dict[in
                     .where(ModuleAttainment.certificate_id.in_(certificate_ids[chunk_start:chunk_start + CHUNK]),
                            ModuleAttainment.attained_on <= as_of)
                     .order_by(ModuleAttainment.module_code)):
+                if certificate_id is None:
+                    continue  # the query asks for these certificates only
                 if void:
                     voided.add(certificate_id)
                 else:
