@@ -19,7 +19,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from sqlalchemy import or_, select
 
-from hr.models import StaffAssignment, StaffRecord, StaffStatus
+from hr.models import StaffAssignment, StaffRecord, StaffStatus, StaffStatusPeriod
 from hr.standing import RequirementIndex, combine, evidence_for, judge, position_key, rules
 from lms.extensions import db
 from lms.models import Agency, Role
@@ -27,7 +27,8 @@ from lms.permissions import scope_of
 from lms.text import name_sort_key
 
 MODULES = [f"IU{n:02d}" for n in range(1, 16)]
-COUNTED = (StaffStatus.WORKING, StaffStatus.ON_LEAVE)  # retired and transferred people are not counted
+# Retired and transferred people are not counted; the status is the one held on the report's day.
+COUNTED = (StaffStatus.WORKING, StaffStatus.ON_LEAVE)
 
 
 @dataclass
@@ -101,9 +102,13 @@ def people_on(actor, as_of: date, *, agency_id: int | None = None, rank_code: st
     query = (select(StaffRecord.id, StaffRecord.user_id, StaffRecord.employee_code, StaffRecord.full_name,
                     StaffAssignment.agency_id, StaffAssignment.rank_code, StaffAssignment.position)
              .join(StaffAssignment, StaffAssignment.staff_id == StaffRecord.id)
+             # The status on the day, not today's: someone retired since is counted before that.
+             .join(StaffStatusPeriod, StaffStatusPeriod.staff_id == StaffRecord.id)
              .where(StaffAssignment.valid_from <= as_of,
                     or_(StaffAssignment.valid_to.is_(None), StaffAssignment.valid_to > as_of),
-                    StaffRecord.status.in_(COUNTED), scope.contains(StaffAssignment.agency_id)))
+                    StaffStatusPeriod.valid_from <= as_of,
+                    or_(StaffStatusPeriod.valid_to.is_(None), StaffStatusPeriod.valid_to > as_of),
+                    StaffStatusPeriod.status.in_(COUNTED), scope.contains(StaffAssignment.agency_id)))
     if agency_id:
         root = db.session.get(Agency, agency_id)
         if root is not None:
