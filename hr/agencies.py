@@ -46,18 +46,25 @@ def _reparent(agency: Agency, parent: Agency) -> None:
         unit.path = new_path + unit.path[len(old_path):]
 
 
-def merge(source: Agency, target: Agency, *, effective: date, decision: str, by: User) -> AgencyChange:
-    """Merge ``source`` into ``target`` on ``effective`` under ``decision`` (audited)."""
-    decision = nfc(decision)
+def plan_merge(source: Agency | None, target: Agency | None, *, effective: date | None, decision: str,
+               by: User) -> Planned:
+    """Check a merge of ``source`` into ``target`` (raises ``HRError``; stores nothing)."""
     scope = scope_of(by, Role.HR)
-    if not (scope.covers(source) and scope.covers(target)):
+    if source is None or target is None or not (scope.covers(source) and scope.covers(target)):
         raise HRError("agency-out-of-scope")
     if source.id == target.id or target.path.startswith(source.path):
         raise HRError("merge-into-itself")
     if not source.active:
         raise HRError("agency-inactive")
-    if not decision:
-        raise HRError("decision-needed")
+    if not target.active:
+        raise HRError("target-inactive")
+    decision = _check_decision(decision)
+    return Planned("merge", source, _check_effective(effective, source), decision, parent=target)
+
+
+def merge(source: Agency, target: Agency, *, effective: date, decision: str, by: User) -> AgencyChange:
+    """Merge ``source`` into ``target`` on ``effective`` under ``decision`` (audited)."""
+    decision = plan_merge(source, target, effective=effective, decision=decision, by=by).decision
     staff = list(db.session.scalars(select(StaffRecord).where(StaffRecord.agency_id == source.id)))
     for record in staff:
         update_staff(record, StaffData(

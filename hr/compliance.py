@@ -205,8 +205,10 @@ def positions(actor) -> list[str]:
     return sorted((p for p in found if p), key=lambda p: (fold(p), p))
 
 
-def export_xlsx(result: Report, labels: dict[str, str]) -> bytes:
-    """The report as Excel: one row per unit and the total; counts and shares (percent cells)."""
+def export_xlsx(result: Report, labels: dict[str, str], names: dict[int, str] | None = None) -> bytes:
+    """The report as Excel: one row per unit and the total; counts and shares (percent cells).
+    ``names``: the units' names on the report's day (their names today otherwise)."""
+    names = names or {}
     book = Workbook()
     sheet = book.active
     sheet.title = "Tỷ lệ đáp ứng"
@@ -219,7 +221,8 @@ def export_xlsx(result: Report, labels: dict[str, str]) -> bytes:
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for row in [*result.rows, result.total]:
-        values = [row.agency.code if row.agency else "", row.agency.name if row.agency else labels["total"],
+        values = [row.agency.code if row.agency else "",
+                  names.get(row.agency.id, row.agency.name) if row.agency else labels["total"],
                   row.headcount]
         for measure in measures():
             values += [row.count(measure), row.share(measure) / 100]
@@ -236,8 +239,10 @@ def export_xlsx(result: Report, labels: dict[str, str]) -> bytes:
     return buffer.getvalue()
 
 
-def people_xlsx(people: list[Person], agencies: dict[int, Agency], title: str, headers: list[str]) -> bytes:
-    """The people behind a number, as Excel."""
+def people_xlsx(people: list[Person], agencies: dict[int, Agency], title: str, headers: list[str],
+                names: dict[int, str] | None = None) -> bytes:
+    """The people behind a number, as Excel (``names``: the units' names on the report's day)."""
+    names = names or {}
     book = Workbook()
     sheet = book.active
     sheet.title = "Danh sách"
@@ -247,7 +252,8 @@ def people_xlsx(people: list[Person], agencies: dict[int, Agency], title: str, h
         cell.font = Font(bold=True)
     for person in people:
         agency = agencies.get(person.agency_id)
-        sheet.append([person.employee_code, person.full_name, agency.name if agency else "", person.position,
+        sheet.append([person.employee_code, person.full_name,
+                      names.get(person.agency_id, agency.name) if agency else "", person.position,
                       person.rank_code or ""])
     for column, width in zip("ABCDE", (14, 30, 40, 30, 10), strict=True):
         sheet.column_dimensions[column].width = width
