@@ -296,7 +296,7 @@ def names_on(agency_ids: Iterable[int], day: date) -> dict[int, str]:
     ids = sorted(set(agency_ids))
     if not ids:
         return {}
-    names = dict(db.session.execute(select(Agency.id, Agency.name).where(Agency.id.in_(ids))).tuples())
+    names = dict(db.session.execute(select(Agency.id, Agency.name).where(Agency.id.in_(ids))).tuples().all())
     later = db.session.execute(
         select(AgencyChange.agency_id, AgencyChange.name_before)
         .where(AgencyChange.kind == "rename", AgencyChange.agency_id.in_(ids), AgencyChange.effective_on > day)
@@ -314,7 +314,7 @@ def parents_on(agency_ids: Iterable[int], day: date) -> dict[int, int | None]:
     ids = sorted(set(agency_ids))
     if not ids:
         return {}
-    parents = dict(db.session.execute(select(Agency.id, Agency.parent_id).where(Agency.id.in_(ids))).tuples())
+    parents = dict(db.session.execute(select(Agency.id, Agency.parent_id).where(Agency.id.in_(ids))).tuples().all())
     later = db.session.execute(
         select(AgencyChange.agency_id, AgencyChange.parent_before_id)
         .where(AgencyChange.kind == "move", AgencyChange.agency_id.in_(ids), AgencyChange.effective_on > day)

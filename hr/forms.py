@@ -196,7 +196,7 @@ class AgencyChangeForm(Form):
     kind = RadioField(_l("Thay đổi"), choices=[("rename", _l("Đổi tên")),
                                               ("move", _l("Chuyển sang trực thuộc đơn vị khác")),
                                               ("dissolve", _l("Giải thể"))], validators=[DataRequired()])
-    name = StringField(_l("Tên mới (khi đổi tên)"), validators=[Optional(), Length(max=255)])
+    name = StringField(_l("Tên mới (khi đổi tên)"), validators=[Length(max=255)])  # required for a rename
     # Any id: the service checks that the new parent exists and lies in the officer's scope.
     parent = SelectField(_l("Đơn vị cấp trên mới (khi chuyển)"), coerce=_optional_id, validate_choice=False)
     effective = DateField(_l("Ngày có hiệu lực"), validators=[DataRequired()])
