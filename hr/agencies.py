@@ -329,7 +329,11 @@ def units_on(agency_ids: Iterable[int], day: date) -> dict[int, tuple[str, str |
     ids = set(agency_ids)
     parents = parents_on(ids, day)
     names = names_on(ids | {p for p in parents.values() if p is not None}, day)
-    return {i: (names[i], names.get(parents[i]) if parents.get(i) is not None else None) for i in ids if i in names}
+    units: dict[int, tuple[str, str | None]] = {}
+    for unit in ids & names.keys():
+        parent = parents.get(unit)
+        units[unit] = (names[unit], names.get(parent) if parent is not None else None)
+    return units
 
 
 def changes_query(actor: User) -> Select:
