@@ -343,3 +343,27 @@ def changes_query(actor: User) -> Select:
     return (select(AgencyChange)
             .where(or_(scope.contains(AgencyChange.agency_id), scope.contains(AgencyChange.target_id)))
             .order_by(AgencyChange.effective_on.desc(), AgencyChange.id.desc()))
+
+
+def names_at_changes(changes: list[AgencyChange]) -> dict[tuple[int, int], str]:
+    """(change id, unit id) → the unit's name on the change's effective date, for every unit a
+    change names (the unit, its parent before, the unit it went into), so the change log reads as
+    the decisions did (two queries for the whole log)."""
+    ids = {i for c in changes for i in (c.agency_id, c.target_id, c.parent_before_id) if i is not None}
+    if not ids:
+        return {}
+    current = dict(db.session.execute(select(Agency.id, Agency.name).where(Agency.id.in_(ids))).tuples().all())
+    renames: dict[int, list[tuple[date, str | None]]] = {}
+    for agency_id, effective_on, before in db.session.execute(
+            select(AgencyChange.agency_id, AgencyChange.effective_on, AgencyChange.name_before)
+            .where(AgencyChange.kind == "rename", AgencyChange.agency_id.in_(ids))
+            .order_by(AgencyChange.effective_on, AgencyChange.id)).tuples():
+        renames.setdefault(agency_id, []).append((effective_on, before))
+    names = {}
+    for change in changes:
+        for unit in (change.agency_id, change.target_id, change.parent_before_id):
+            if unit is None or unit not in current:
+                continue
+            later = [before for day, before in renames.get(unit, []) if day > change.effective_on and before]
+            names[(change.id, unit)] = later[0] if later else current[unit]
+    return names

@@ -940,7 +940,8 @@ def agencies():
             status = 400
     changes = list(db.session.scalars(agency_changes.changes_query(current_user).limit(10)))
     return render_template("hr/agencies.html", units=units, form=form, changes=changes,
-                           kinds=agency_change_words(), parents={a.id: a for a in units}), status
+                           at=agency_changes.names_at_changes(changes), kinds=agency_change_words(),
+                           parents={a.id: a for a in units}), status
 
 
 @bp.route("/agencies/changes")
@@ -949,7 +950,8 @@ def agencies():
 def agency_changes_log():
     """Every change of the units in scope, newest first, with its decision and effective date."""
     changes = list(db.session.scalars(agency_changes.changes_query(current_user)))
-    return render_template("hr/agency_changes.html", changes=changes, kinds=agency_change_words())
+    return render_template("hr/agency_changes.html", changes=changes, kinds=agency_change_words(),
+                           at=agency_changes.names_at_changes(changes))
 
 
 @bp.route("/agencies/new", methods=["GET", "POST"])
@@ -1013,7 +1015,7 @@ def _agency_page(agency: Agency, form, status: int = 200):
     people = db.session.scalar(select(func.count()).select_from(StaffRecord).where(
         StaffRecord.agency_id == agency.id, StaffRecord.status.in_((StaffStatus.WORKING, StaffStatus.ON_LEAVE))))
     return render_template("hr/agency.html", agency=agency, form=form, history=history, units=units, people=people,
-                           kinds=agency_change_words()), status
+                           kinds=agency_change_words(), at=agency_changes.names_at_changes(history)), status
 
 
 @bp.route("/agencies/<int:agency_id>")

@@ -156,6 +156,14 @@ def test_move_carries_the_subtree_and_reports_before_it_show_the_old_parent(hr_w
     before, after = report_part("30/06/2025", client), report_part("01/07/2025", client)
     assert "thuộc Ủy ban nhân dân xã Hưng Nguyên" in before and "thuộc Sở Nội vụ" not in before
     assert "thuộc Sở Nội vụ" in after
+    # The change log names units as they were on the day of each decision.
+    agencies.rename(office, "Văn phòng Sở Nội vụ", effective=date(2025, 8, 1), decision="2/QĐ", by=officer)
+    agencies.rename(department, "Sở Nội vụ tỉnh Nghệ An", effective=date(2025, 8, 1), decision="3/QĐ", by=officer)
+    _db.session.commit()
+    log = client.get("/hr/agencies/changes").get_data(as_text=True)
+    assert ("Chuyển Văn phòng Hội đồng nhân dân và Ủy ban nhân dân xã (000.01.31.H41) từ Ủy ban nhân dân xã Hưng "
+            "Nguyên sang Sở Nội vụ</td>") in log
+    assert "Đổi tên Văn phòng Hội đồng nhân dân và Ủy ban nhân dân xã thành Văn phòng Sở Nội vụ" in log
 
 
 def test_move_refusals(hr_world):
