@@ -19,7 +19,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from sqlalchemy import or_, select
 
-from hr.models import StaffAssignment, StaffRecord, StaffStatus
+from hr.models import StaffAssignment, StaffRecord, StaffStatus, StaffStatusPeriod
 from hr.standing import RequirementIndex, combine, evidence_for, judge, position_key, rules
 from lms.extensions import db
 from lms.models import Agency, Role
@@ -27,7 +27,8 @@ from lms.permissions import scope_of
 from lms.text import name_sort_key
 
 MODULES = [f"IU{n:02d}" for n in range(1, 16)]
-COUNTED = (StaffStatus.WORKING, StaffStatus.ON_LEAVE)  # retired and transferred people are not counted
+# Retired and transferred people are not counted; the status is the one held on the report's day.
+COUNTED = (StaffStatus.WORKING, StaffStatus.ON_LEAVE)
 
 
 @dataclass
@@ -101,9 +102,13 @@ def people_on(actor, as_of: date, *, agency_id: int | None = None, rank_code: st
     query = (select(StaffRecord.id, StaffRecord.user_id, StaffRecord.employee_code, StaffRecord.full_name,
                     StaffAssignment.agency_id, StaffAssignment.rank_code, StaffAssignment.position)
              .join(StaffAssignment, StaffAssignment.staff_id == StaffRecord.id)
+             # The status on the day, not today's: someone retired since is counted before that.
+             .join(StaffStatusPeriod, StaffStatusPeriod.staff_id == StaffRecord.id)
              .where(StaffAssignment.valid_from <= as_of,
                     or_(StaffAssignment.valid_to.is_(None), StaffAssignment.valid_to > as_of),
-                    StaffRecord.status.in_(COUNTED), scope.contains(StaffAssignment.agency_id)))
+                    StaffStatusPeriod.valid_from <= as_of,
+                    or_(StaffStatusPeriod.valid_to.is_(None), StaffStatusPeriod.valid_to > as_of),
+                    StaffStatusPeriod.status.in_(COUNTED), scope.contains(StaffAssignment.agency_id)))
     if agency_id:
         root = db.session.get(Agency, agency_id)
         if root is not None:
@@ -200,8 +205,10 @@ def positions(actor) -> list[str]:
     return sorted((p for p in found if p), key=lambda p: (fold(p), p))
 
 
-def export_xlsx(result: Report, labels: dict[str, str]) -> bytes:
-    """The report as Excel: one row per unit and the total; counts and shares (percent cells)."""
+def export_xlsx(result: Report, labels: dict[str, str], names: dict[int, str] | None = None) -> bytes:
+    """The report as Excel: one row per unit and the total; counts and shares (percent cells).
+    ``names``: the units' names on the report's day (their names today otherwise)."""
+    names = names or {}
     book = Workbook()
     sheet = book.active
     sheet.title = "Tỷ lệ đáp ứng"
@@ -214,7 +221,8 @@ def export_xlsx(result: Report, labels: dict[str, str]) -> bytes:
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for row in [*result.rows, result.total]:
-        values = [row.agency.code if row.agency else "", row.agency.name if row.agency else labels["total"],
+        values = [row.agency.code if row.agency else "",
+                  names.get(row.agency.id, row.agency.name) if row.agency else labels["total"],
                   row.headcount]
         for measure in measures():
             values += [row.count(measure), row.share(measure) / 100]
@@ -231,8 +239,10 @@ def export_xlsx(result: Report, labels: dict[str, str]) -> bytes:
     return buffer.getvalue()
 
 
-def people_xlsx(people: list[Person], agencies: dict[int, Agency], title: str, headers: list[str]) -> bytes:
-    """The people behind a number, as Excel."""
+def people_xlsx(people: list[Person], agencies: dict[int, Agency], title: str, headers: list[str],
+                names: dict[int, str] | None = None) -> bytes:
+    """The people behind a number, as Excel (``names``: the units' names on the report's day)."""
+    names = names or {}
     book = Workbook()
     sheet = book.active
     sheet.title = "Danh sách"
@@ -242,7 +252,8 @@ def people_xlsx(people: list[Person], agencies: dict[int, Agency], title: str, h
         cell.font = Font(bold=True)
     for person in people:
         agency = agencies.get(person.agency_id)
-        sheet.append([person.employee_code, person.full_name, agency.name if agency else "", person.position,
+        sheet.append([person.employee_code, person.full_name,
+                      names.get(person.agency_id, agency.name) if agency else "", person.position,
                       person.rank_code or ""])
     for column, width in zip("ABCDE", (14, 30, 40, 30, 10), strict=True):
         sheet.column_dimensions[column].width = width

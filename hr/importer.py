@@ -346,7 +346,7 @@ def _create_many(rows: list[StaffData], actor: User, effective: date | None) -> 
     """Create many records at once: their codes are known to be new (the plan checked), accounts
     with the same employee codes are found in one query per 500, and the session is flushed per
     thousand rows instead of per row."""
-    from hr.models import StaffAssignment
+    from hr.models import StaffAssignment, StaffStatusPeriod
     from hr.services import clean_name
     from lms.text import fold
     from lms.timefmt import local_today
@@ -373,6 +373,8 @@ def _create_many(rows: list[StaffData], actor: User, effective: date | None) -> 
         record.history.append(StaffAssignment(agency_id=data.agency.id, position=record.position,
                                               rank_code=record.rank_code, rank_name=record.rank_name,
                                               valid_from=day, recorded_by_id=actor.id if actor else None))
+        record.status_history.append(StaffStatusPeriod(status=data.status, valid_from=day,
+                                                       recorded_by_id=actor.id if actor else None))
         db.session.add(record)
         if number % 1000 == 0:
             db.session.flush()

@@ -60,6 +60,8 @@ class StaffRecord(Model):
     user: Mapped[User | None] = relationship()
     history: Mapped[list[StaffAssignment]] = relationship(
         back_populates="staff", cascade="all, delete-orphan", order_by="StaffAssignment.valid_from")
+    status_history: Mapped[list[StaffStatusPeriod]] = relationship(
+        back_populates="staff", cascade="all, delete-orphan", order_by="StaffStatusPeriod.valid_from")
 
 
 class StaffAssignment(Model):
@@ -86,6 +88,26 @@ class StaffAssignment(Model):
 
     staff: Mapped[StaffRecord] = relationship(back_populates="history")
     agency: Mapped[Agency] = relationship(lazy="joined")
+
+
+class StaffStatusPeriod(Model):
+    """One period of a person's status (working, on leave, retired, transferred); the open period
+    has no end. ``StaffRecord.status`` is the open period's status; reports "as of" a past date
+    read the period that covered it (a person retired since then is still counted then)."""
+
+    __tablename__ = "hr_staff_status"
+    __table_args__ = (CheckConstraint("valid_to IS NULL OR valid_to >= valid_from", name="period_order"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("hr_staff.id", ondelete="CASCADE"), index=True)
+    status: Mapped[StaffStatus] = mapped_column(str_enum(StaffStatus, length=16))
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)  # exclusive: the day the next status began
+    note: Mapped[str | None] = mapped_column(String(255))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    staff: Mapped[StaffRecord] = relationship(back_populates="status_history")
 
 
 class RequirementLevel(str, enum.Enum):
@@ -330,17 +352,29 @@ class ApiKey(Model):
     agency: Mapped[Agency] = relationship(lazy="joined")
 
 
+AGENCY_CHANGE_KINDS = ("create", "rename", "move", "dissolve", "merge")
+
+
 class AgencyChange(Model):
-    """A change of the agency tree decided by a dated decision: a merge of one unit into another
-    (its staff, accounts and certificates' current ownership move; the old unit stays, inactive,
-    in the history)."""
+    """A change of the agency tree decided by a dated decision: a unit created under a parent
+    (``target``), renamed (``name_before`` → ``name_after``), moved (``parent_before`` → ``target``),
+    dissolved, or merged into another (``target``: its staff, accounts and certificates' current
+    ownership move; the old unit stays, inactive, in the history).
+
+    These rows are the agency's history: its name and parent "as of" a past date are read from
+    the renames and moves that took effect after that date (``hr.agencies.names_on``)."""
 
     __tablename__ = "hr_agency_change"
+    __table_args__ = (CheckConstraint("kind IN ('create', 'rename', 'move', 'dissolve', 'merge')", name="kind_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(16))  # merge
+    kind: Mapped[str] = mapped_column(String(16))  # one of AGENCY_CHANGE_KINDS
     agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id", ondelete="RESTRICT"), index=True)
+    # The unit merged into, the new parent of a move, or the parent a unit was created under.
     target_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id", ondelete="RESTRICT"), index=True)
+    parent_before_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id", ondelete="RESTRICT"))
+    name_before: Mapped[str | None] = mapped_column(String(255))
+    name_after: Mapped[str | None] = mapped_column(String(255))
     effective_on: Mapped[date] = mapped_column(Date)
     decision_number: Mapped[str] = mapped_column(String(64))
     moved: Mapped[dict] = mapped_column(JSON, default=dict)  # counts of what moved
@@ -349,3 +383,4 @@ class AgencyChange(Model):
 
     agency: Mapped[Agency] = relationship(foreign_keys=[agency_id], lazy="joined")
     target: Mapped[Agency | None] = relationship(foreign_keys=[target_id], lazy="joined")
+    parent_before: Mapped[Agency | None] = relationship(foreign_keys=[parent_before_id], lazy="joined")

@@ -10,8 +10,9 @@ from types import SimpleNamespace
 from flask import Response, abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from hr import agencies as agency_changes
 from hr import bp, compliance, evidence, rounds, services, standing
 from hr.forms import (ApplicantForm, AssessmentForm, CandidatesForm, DecisionForm, ExternalCertificateForm, ExternalStatusForm, ImportForm,
                       RoundForm, StaffForm, WithdrawForm)
@@ -63,6 +64,31 @@ def error_message(error: services.HRError) -> str:
         "pdf-altered": _("Tệp %(file)s đã bị sửa đổi sau khi ký hoặc không khớp với sổ gốc. Không có gì được lưu.",
                          file=error.params.get("file", "")),
         "pdf-unavailable": _("Chưa cấu hình khóa ký chứng chỉ nên chưa kiểm tra được tệp PDF. Không có gì được lưu."),
+        "decision-too-long": _("Số quyết định dài quá 64 ký tự."),
+        "effective-needed": _("Cần ngày có hiệu lực."),
+        "effective-future": _("Ngày có hiệu lực không được ở tương lai: ghi thay đổi khi quyết định đã có hiệu lực."),
+        "effective-invalid": _("Ngày có hiệu lực không hợp lệ."),
+        "effective-before-change": _("Ngày có hiệu lực phải từ %(date)s trở đi (ngày của lần thay đổi trước của đơn vị).",
+                                     date=error.params.get("date", "")),
+        "name-needed": _("Cần tên đơn vị."),
+        "name-too-long": _("Tên đơn vị dài quá 255 ký tự."),
+        "same-name": _("Tên mới trùng với tên hiện tại."),
+        "unit-out-of-scope": _("Đơn vị này không thuộc phạm vi anh/chị quản lý."),
+        "parent-out-of-scope": _("Đơn vị cấp trên phải thuộc phạm vi anh/chị quản lý."),
+        "parent-needed": _("Chọn đơn vị cấp trên."),
+        "parent-inactive": _("Đơn vị cấp trên đã ngừng hoạt động."),
+        "target-inactive": _("Đơn vị nhận đã ngừng hoạt động."),
+        "code-format": _("Mã định danh phải theo dạng V1V2V3.Z1Z2.Y1Y2.Xnn (QCVN 102:2016), ví dụ 000.01.05.H41."),
+        "code-parent": _("Theo mã định danh, đơn vị %(code)s không trực thuộc đơn vị có mã %(parent)s; hãy chọn đúng "
+                         "đơn vị cấp trên hoặc sửa mã.", code=error.params.get("code", ""),
+                         parent=error.params.get("parent", "")),
+        "code-taken": _("Mã định danh %(code)s đã có.", code=error.params.get("code", "")),
+        "move-into-itself": _("Không chuyển một đơn vị vào chính nó hoặc vào đơn vị trực thuộc nó."),
+        "same-parent": _("Đơn vị đã trực thuộc đơn vị cấp trên này."),
+        "has-staff": _("Đơn vị còn %(n)s người đang công tác hoặc tạm nghỉ: hãy chuyển họ sang đơn vị khác (hoặc "
+                       "hợp nhất đơn vị) trước khi giải thể.", n=error.params.get("n", 0)),
+        "has-units": _("Đơn vị còn %(n)s đơn vị trực thuộc đang hoạt động: hãy chuyển hoặc giải thể các đơn vị đó "
+                       "trước.", n=error.params.get("n", 0)),
     }
     return messages.get(error.code, _("Không thực hiện được thao tác."))
 
@@ -572,16 +598,20 @@ def compliance_report():
     """Compliance per unit of the officer's subtree on a day, with a chart, drill-downs and Excel."""
     as_of, agency_id, rank, position = _as_of(), _scoped_agency_arg(), _rank_arg(), _position_arg()
     result = compliance.report(current_user, as_of, agency_id=agency_id, rank_code=rank, position=position)
+    # Units are named as they were on the day (a unit renamed or moved since shows its old name, parent).
+    units = agency_changes.units_on([row.agency.id for row in result.rows if row.agency], as_of)
+    names = {unit: name for unit, (name, _parent) in units.items()}
     overdue = compliance.overdue_counts(result, compliance.overdue_courses(result.total.people, as_of))
     if request.args.get("format") == "xlsx":
-        data = compliance.add_overdue_sheet(compliance.export_xlsx(result, measure_labels()), result, overdue,
+        data = compliance.add_overdue_sheet(compliance.export_xlsx(result, measure_labels(), names), result, overdue,
                                             measure_labels())
         return Response(data, mimetype=XLSX,
                         headers={"Content-Disposition": 'attachment; filename="ty-le-dap-ung-chuan-cntt.xlsx"'})
     return render_template("hr/compliance.html", report=result, labels=measure_labels(), overdue=overdue,
                            measures=compliance.measures(), modules=compliance.MODULES, args=request.args,
                            agencies=agencies_in_scope(current_user, Role.HR), ranks=standing.rank_requirements(),
-                           positions=compliance.positions(current_user), as_of_text=as_of.strftime("%d/%m/%Y"))
+                           positions=compliance.positions(current_user), as_of_text=as_of.strftime("%d/%m/%Y"),
+                           units=units)
 
 
 @bp.route("/compliance/trend")
@@ -613,15 +643,17 @@ def compliance_people():
     unit = db.session.get(Agency, agency_id) if agency_id else None
     agencies = {a.id: a for a in db.session.scalars(select(Agency).where(
         Agency.id.in_({p.agency_id for p in people})))} if people else {}
+    # The units' names on the report's day (before a rename, the old name).
+    names = agency_changes.names_on({*agencies, *([unit.id] if unit else [])}, as_of)
     label = measure_labels()[measure]
     title = (_("Đạt: %(m)s", m=label) if met else _("Chưa đạt: %(m)s", m=label)) + \
-        (f" — {unit.name}" if unit else "") + f" — {as_of.strftime('%d/%m/%Y')}"
+        (f" — {names.get(unit.id, unit.name)}" if unit else "") + f" — {as_of.strftime('%d/%m/%Y')}"
     if request.args.get("format") == "xlsx":
         return Response(compliance.people_xlsx(people, agencies, title, [
-            _("Mã cán bộ"), _("Họ và tên"), _("Đơn vị"), _("Vị trí việc làm"), _("Ngạch")]), mimetype=XLSX,
+            _("Mã cán bộ"), _("Họ và tên"), _("Đơn vị"), _("Vị trí việc làm"), _("Ngạch")], names), mimetype=XLSX,
             headers={"Content-Disposition": 'attachment; filename="danh-sach-theo-chi-tieu.xlsx"'})
     return render_template("hr/compliance_people.html", people=people, agencies=agencies, title=title,
-                           args=request.args)
+                           args=request.args, names=names)
 
 
 def _overdue_people(as_of: date, agency_id: int | None, rank: str | None, position: str | None):
@@ -951,38 +983,208 @@ def api_key_revoke(key_id: int):
 
 # ----------------------------------------------------------------------------- agencies
 
+def agency_change_words() -> dict[str, str]:
+    """The kinds of agency change in words."""
+    return {"create": _("Thành lập"), "rename": _("Đổi tên"), "move": _("Chuyển đơn vị cấp trên"),
+            "dissolve": _("Giải thể"), "merge": _("Hợp nhất")}
+
+
+def _unit_label(agency: Agency) -> str:
+    return f"{agency.name} ({agency.code})"
+
+
+def _confirm(title: str, facts: list[tuple[str, str]], warning: str, action: str, fields: dict[str, str],
+             button: str, cancel: str) -> str:
+    """The confirmation step of an agency change: what will change, and the same form again with
+    ``confirmed=1`` (nothing is stored until it is sent)."""
+    return render_template("hr/agency_confirm.html", title=title, facts=facts, warning=warning, action=action,
+                           fields=fields, button=button, cancel=cancel)
+
+
 @bp.route("/agencies", methods=["GET", "POST"])
 @never_cached
 @role_required(Role.HR)
 def agencies():
-    """The units in scope, their changes, and the merge of one unit into another."""
-    from hr import agencies as agency_changes
+    """The units in scope, their latest changes, and the merge of one unit into another (with a
+    confirmation step)."""
     from hr.forms import MergeForm
-    from hr.models import AgencyChange
 
     units = agencies_in_scope(current_user, Role.HR)
     form = MergeForm()
-    form.source.choices = [(a.id, f"{a.name} ({a.code})") for a in units if a.active]
-    form.target.choices = [(a.id, f"{a.name} ({a.code})") for a in units if a.active]
+    form.source.choices = [(a.id, _unit_label(a)) for a in units if a.active]
+    form.target.choices = [(a.id, _unit_label(a)) for a in units if a.active]
     status = 200
     if request.method == "POST":
         if form.validate_on_submit():
+            source, target = db.session.get(Agency, form.source.data), db.session.get(Agency, form.target.data)
             try:
-                change = agency_changes.merge(db.session.get(Agency, form.source.data),
-                                              db.session.get(Agency, form.target.data),
-                                              effective=form.effective.data, decision=form.decision.data,
-                                              by=current_user)
+                if request.form.get("confirmed") != "1":
+                    agency_changes.plan_merge(source, target, effective=form.effective.data,
+                                              decision=form.decision.data, by=current_user)
+                    # A merge cannot be undone: say what moves, under which decision, and ask again.
+                    assert source is not None and target is not None  # plan_merge refuses a missing unit
+                    return _confirm(
+                        _("Xác nhận hợp nhất đơn vị"),
+                        [(_("Đơn vị được hợp nhất"), _unit_label(source)), (_("Hợp nhất vào"), _unit_label(target)),
+                         (_("Ngày có hiệu lực"), form.effective.data.strftime("%d/%m/%Y")),
+                         (_("Số quyết định"), form.decision.data)],
+                        _("Hồ sơ cán bộ, tài khoản và chứng chỉ của đơn vị được hợp nhất chuyển sang đơn vị mới; "
+                          "đơn vị cũ ngừng hoạt động. Không thể hoàn tác."),
+                        url_for("hr.agencies"),
+                        {"source": str(source.id), "target": str(target.id),
+                         "effective": form.effective.data.isoformat(), "decision": form.decision.data},
+                        _("Xác nhận hợp nhất"), url_for("hr.agencies"))
+                change = agency_changes.merge(source, target, effective=form.effective.data,
+                                              decision=form.decision.data, by=current_user)
             except services.HRError as error:
                 roll_back_request()
                 form.source.errors.append(error_message(error))
                 status = 400
             else:
+                assert change.target is not None  # a merge names the unit merged into
                 flash(_("Đã hợp nhất %(a)s vào %(b)s: %(n)s hồ sơ cán bộ chuyển sang.", a=change.agency.name,
                         b=change.target.name, n=change.moved["staff"]), "success")
                 return redirect(url_for("hr.agencies"))
         else:
             status = 400
-    ids = [a.id for a in units]
-    changes = list(db.session.scalars(select(AgencyChange).where(
-        (AgencyChange.agency_id.in_(ids)) | (AgencyChange.target_id.in_(ids))).order_by(AgencyChange.effective_on.desc())))
-    return render_template("hr/agencies.html", units=units, form=form, changes=changes), status
+    changes = list(db.session.scalars(agency_changes.changes_query(current_user).limit(10)))
+    return render_template("hr/agencies.html", units=units, form=form, changes=changes,
+                           at=agency_changes.names_at_changes(changes), kinds=agency_change_words(),
+                           parents={a.id: a for a in units}), status
+
+
+@bp.route("/agencies/changes")
+@never_cached
+@role_required(Role.HR)
+def agency_changes_log():
+    """Every change of the units in scope, newest first, with its decision and effective date."""
+    changes = list(db.session.scalars(agency_changes.changes_query(current_user)))
+    return render_template("hr/agency_changes.html", changes=changes, kinds=agency_change_words(),
+                           at=agency_changes.names_at_changes(changes))
+
+
+@bp.route("/agencies/new", methods=["GET", "POST"])
+@never_cached
+@role_required(Role.HR)
+def agency_new():
+    """Create a unit under a parent in scope (with a confirmation step)."""
+    from hr.forms import AgencyCreateForm
+
+    form = AgencyCreateForm()
+    form.parent.choices = [(a.id, _unit_label(a)) for a in agencies_in_scope(current_user, Role.HR) if a.active]
+    if request.method == "POST" and form.validate_on_submit():
+        parent = db.session.get(Agency, form.parent.data)
+        try:
+            planned = agency_changes.plan_create(parent, form.code.data, form.name.data, effective=form.effective.data,
+                                                 decision=form.decision.data, by=current_user)
+            if request.form.get("confirmed") != "1":
+                assert planned.parent is not None and planned.code is not None  # checked by the plan
+                return _confirm(
+                    _("Xác nhận thành lập đơn vị"),
+                    [(_("Mã định danh"), planned.code), (_("Tên đơn vị"), planned.name or ""),
+                     (_("Trực thuộc"), _unit_label(planned.parent)),
+                     (_("Ngày có hiệu lực"), planned.effective.strftime("%d/%m/%Y")),
+                     (_("Số quyết định"), planned.decision)],
+                    _("Đơn vị mới được ghi vào danh mục và nhật ký thay đổi."), url_for("hr.agency_new"),
+                    {"parent": str(planned.parent.id), "code": planned.code, "name": planned.name or "",
+                     "effective": planned.effective.isoformat(), "decision": planned.decision},
+                    _("Xác nhận thành lập"), url_for("hr.agencies"))
+            change = agency_changes.create(parent, form.code.data, form.name.data, effective=form.effective.data,
+                                           decision=form.decision.data, by=current_user)
+        except services.HRError as error:
+            roll_back_request()
+            field = {"code-format": form.code, "code-parent": form.code, "code-taken": form.code,
+                     "name-needed": form.name, "name-too-long": form.name, "decision-needed": form.decision,
+                     "decision-too-long": form.decision}.get(error.code)
+            (field or (form.effective if error.code.startswith("effective") else form.parent)).errors.append(
+                error_message(error))
+        else:
+            flash(_("Đã thành lập %(a)s.", a=change.agency.name), "success")
+            return redirect(url_for("hr.agency_detail", agency_id=change.agency_id))
+    return render_template("hr/agency_new.html", form=form), 400 if form.errors else 200
+
+
+def _change_form(agency: Agency):
+    from hr.forms import AgencyChangeForm
+
+    form = AgencyChangeForm()
+    # New parents: active units in scope outside this unit's own subtree.
+    form.parent.choices = [(0, "—"), *((a.id, _unit_label(a)) for a in agencies_in_scope(current_user, Role.HR)
+                                      if a.active and not a.is_within(agency) and a.id != agency.parent_id)]
+    return form
+
+
+def _agency_page(agency: Agency, form, status: int = 200):
+    from hr.models import AgencyChange
+
+    history = list(db.session.scalars(select(AgencyChange).where(
+        (AgencyChange.agency_id == agency.id) | (AgencyChange.target_id == agency.id))
+        .order_by(AgencyChange.effective_on.desc(), AgencyChange.id.desc())))
+    units = list(db.session.scalars(select(Agency).where(Agency.parent_id == agency.id).order_by(Agency.code)))
+    people = db.session.scalar(select(func.count()).select_from(StaffRecord).where(
+        StaffRecord.agency_id == agency.id, StaffRecord.status.in_((StaffStatus.WORKING, StaffStatus.ON_LEAVE))))
+    return render_template("hr/agency.html", agency=agency, form=form, history=history, units=units, people=people,
+                           kinds=agency_change_words(), at=agency_changes.names_at_changes(history)), status
+
+
+@bp.route("/agencies/<int:agency_id>")
+@never_cached
+@role_required(Role.HR)
+def agency_detail(agency_id: int):
+    """One unit: its facts, its changes, and the form to rename, move or dissolve it."""
+    agency = agency_changes.agency_for_change(agency_id, current_user)
+    return _agency_page(agency, _change_form(agency))
+
+
+@bp.route("/agencies/<int:agency_id>/change", methods=["POST"])
+@role_required(Role.HR)
+def agency_change(agency_id: int):
+    """Rename, move or dissolve one unit in scope, from a date under a decision (with a
+    confirmation step)."""
+    agency = agency_changes.agency_for_change(agency_id, current_user)
+    form = _change_form(agency)
+    if not form.validate_on_submit():
+        return _agency_page(agency, form, 400)
+    kind, effective, decision = form.kind.data, form.effective.data, form.decision.data
+    parent = db.session.get(Agency, form.parent.data) if kind == "move" and form.parent.data else None
+    try:
+        if kind == "rename":
+            planned = agency_changes.plan_rename(agency, form.name.data, effective=effective, decision=decision,
+                                                 by=current_user)
+        elif kind == "move":
+            planned = agency_changes.plan_move(agency, parent, effective=effective, decision=decision, by=current_user)
+        else:
+            planned = agency_changes.plan_dissolve(agency, effective=effective, decision=decision, by=current_user)
+        if request.form.get("confirmed") != "1":
+            facts = [(_("Đơn vị"), _unit_label(agency)), (_("Thay đổi"), agency_change_words()[kind])]
+            if kind == "rename":
+                facts += [(_("Tên hiện tại"), agency.name), (_("Tên mới"), planned.name or "")]
+                warning = _("Báo cáo tính đến ngày trước ngày hiệu lực vẫn hiện tên cũ.")
+            elif kind == "move":
+                assert planned.parent is not None  # checked by the plan
+                facts += [(_("Đơn vị cấp trên hiện tại"), _unit_label(agency.parent) if agency.parent else "—"),
+                          (_("Đơn vị cấp trên mới"), _unit_label(planned.parent))]
+                warning = _("Các đơn vị trực thuộc chuyển theo. Mã định danh của đơn vị giữ nguyên.")
+            else:
+                warning = _("Đơn vị ngừng hoạt động nhưng vẫn còn trong lịch sử công tác và báo cáo các ngày trước.")
+            facts += [(_("Ngày có hiệu lực"), planned.effective.strftime("%d/%m/%Y")),
+                      (_("Số quyết định"), planned.decision)]
+            return _confirm(_("Xác nhận thay đổi đơn vị"), facts, warning,
+                            url_for("hr.agency_change", agency_id=agency.id),
+                            {"kind": kind, "name": planned.name or "", "parent": str(parent.id) if parent else "",
+                             "effective": planned.effective.isoformat(), "decision": planned.decision},
+                            _("Xác nhận"), url_for("hr.agency_detail", agency_id=agency.id))
+        if kind == "rename":
+            agency_changes.rename(agency, form.name.data, effective=effective, decision=decision, by=current_user)
+        elif kind == "move":
+            agency_changes.move(agency, parent, effective=effective, decision=decision, by=current_user)
+        else:
+            agency_changes.dissolve(agency, effective=effective, decision=decision, by=current_user)
+    except services.HRError as error:
+        roll_back_request()
+        agency = agency_changes.agency_for_change(agency_id, current_user)
+        form.kind.errors = [*form.kind.errors, error_message(error)]
+        return _agency_page(agency, form, 400)
+    flash({"rename": _("Đã đổi tên đơn vị."), "move": _("Đã chuyển đơn vị."),
+           "dissolve": _("Đã giải thể đơn vị.")}[kind], "success")
+    return redirect(url_for("hr.agency_detail", agency_id=agency.id))
