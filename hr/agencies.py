@@ -296,11 +296,11 @@ def names_on(agency_ids: Iterable[int], day: date) -> dict[int, str]:
     ids = sorted(set(agency_ids))
     if not ids:
         return {}
-    names = dict(db.session.execute(select(Agency.id, Agency.name).where(Agency.id.in_(ids))).tuples().all())
+    names = dict(db.session.execute(select(Agency.id, Agency.name).where(Agency.id.in_(ids))).all())
     later = db.session.execute(
         select(AgencyChange.agency_id, AgencyChange.name_before)
         .where(AgencyChange.kind == "rename", AgencyChange.agency_id.in_(ids), AgencyChange.effective_on > day)
-        .order_by(AgencyChange.effective_on.desc(), AgencyChange.id.desc())).tuples()
+        .order_by(AgencyChange.effective_on.desc(), AgencyChange.id.desc()))
     for agency_id, before in later:  # the earliest rename after ``day`` is applied last, so it wins
         if before is not None:
             names[agency_id] = before
@@ -314,11 +314,11 @@ def parents_on(agency_ids: Iterable[int], day: date) -> dict[int, int | None]:
     ids = sorted(set(agency_ids))
     if not ids:
         return {}
-    parents = dict(db.session.execute(select(Agency.id, Agency.parent_id).where(Agency.id.in_(ids))).tuples().all())
+    parents = dict(db.session.execute(select(Agency.id, Agency.parent_id).where(Agency.id.in_(ids))).all())
     later = db.session.execute(
         select(AgencyChange.agency_id, AgencyChange.parent_before_id)
         .where(AgencyChange.kind == "move", AgencyChange.agency_id.in_(ids), AgencyChange.effective_on > day)
-        .order_by(AgencyChange.effective_on.desc(), AgencyChange.id.desc())).tuples()
+        .order_by(AgencyChange.effective_on.desc(), AgencyChange.id.desc()))
     for agency_id, before in later:
         parents[agency_id] = before
     return parents
@@ -352,12 +352,12 @@ def names_at_changes(changes: list[AgencyChange]) -> dict[tuple[int, int], str]:
     ids = {i for c in changes for i in (c.agency_id, c.target_id, c.parent_before_id) if i is not None}
     if not ids:
         return {}
-    current = dict(db.session.execute(select(Agency.id, Agency.name).where(Agency.id.in_(ids))).tuples().all())
+    current = dict(db.session.execute(select(Agency.id, Agency.name).where(Agency.id.in_(ids))).all())
     renames: dict[int, list[tuple[date, str | None]]] = {}
     for agency_id, effective_on, before in db.session.execute(
             select(AgencyChange.agency_id, AgencyChange.effective_on, AgencyChange.name_before)
             .where(AgencyChange.kind == "rename", AgencyChange.agency_id.in_(ids))
-            .order_by(AgencyChange.effective_on, AgencyChange.id)).tuples():
+            .order_by(AgencyChange.effective_on, AgencyChange.id)):
         renames.setdefault(agency_id, []).append((effective_on, before))
     names = {}
     for change in changes:
