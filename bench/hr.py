@@ -208,7 +208,7 @@ def build(url: str, size: Size) -> dict[str, int]:
     from certificates.models import Certificate, CertificateKind, CertificateStatus, Issuer, ModuleAttainment
     from courses.models import Course
     from hr.models import (AgencyAssessment, ExternalCertificate, ExternalStatus, RequirementLevel, ReviewRound,
-                           RoundCandidate, RoundKind, StaffAssignment, StaffRecord, StaffStatus, Gender)
+                           RoundCandidate, RoundKind, StaffAssignment, StaffRecord, StaffStatus, StaffStatusPeriod, Gender)
     from hr.standing import load_requirements
     from lms.cli import CONTENT_ROOT, load_content
     from lms.extensions import db
@@ -276,7 +276,7 @@ def build(url: str, size: Size) -> dict[str, int]:
         positions = [p for p, _s in _weighted(_POSITIONS, rng, size.staff)]
         ranks = _weighted(_RANKS, rng, size.staff)
         statuses = rng.choices(list(StaffStatus), weights=(95, 2, 2, 1), k=size.staff)
-        staff_rows, period_rows = [], []
+        staff_rows, period_rows, status_rows = [], [], []
         for n in range(size.staff):
             staff_id = staff_first + n
             rank_code, rank_name, _share = ranks[n]
@@ -295,9 +295,13 @@ def build(url: str, size: Size) -> dict[str, int]:
             else:
                 period_rows.append({**period, "valid_from": date(2015, 1, 1) + timedelta(days=rng.randrange(3000)),
                                     "note": None})
+            # One status period from the first assignment (reports count by the status on the day).
+            status_rows.append({"staff_id": staff_id, "status": statuses[n], "valid_to": None, "recorded_at": now,
+                                "valid_from": period_rows[-2 if n % 10 == 0 else -1]["valid_from"]})
         counts["hr_staff"] = _bulk(connection, StaffRecord.__table__, staff_rows)
         counts["hr_staff_assignment"] = _bulk(connection, StaffAssignment.__table__, period_rows)
-        del staff_rows, period_rows
+        counts["hr_staff_status"] = _bulk(connection, StaffStatusPeriod.__table__, status_rows)
+        del staff_rows, period_rows, status_rows
 
         # quiz attempts, spread over the accounts (no question slots: the HR pages never read them)
         quizzes = list(db.session.scalars(select(Quiz.id).order_by(Quiz.id)))
@@ -684,12 +688,13 @@ def _import_file(size: Size, agency_codes: list[str], rng: random.Random) -> byt
 def _remove_imported(app) -> int:
     """Delete the imported people again: the kept province stays as built (the import's audit entry
     stays too: the audit log is append-only, and one entry per run changes no figure)."""
-    from hr.models import StaffAssignment, StaffRecord, StaffStanding
+    from hr.models import StaffAssignment, StaffRecord, StaffStanding, StaffStatusPeriod
     from lms.extensions import db
     with app.app_context():
         imported = select(StaffRecord.id).where(StaffRecord.employee_code.like(f"{IMPORT_PREFIX}%"))
         db.session.execute(StaffStanding.__table__.delete().where(StaffStanding.staff_id.in_(imported)))
         db.session.execute(StaffAssignment.__table__.delete().where(StaffAssignment.staff_id.in_(imported)))
+        db.session.execute(StaffStatusPeriod.__table__.delete().where(StaffStatusPeriod.staff_id.in_(imported)))
         removed = db.session.execute(StaffRecord.__table__.delete().where(
             StaffRecord.employee_code.like(f"{IMPORT_PREFIX}%"))).rowcount
         db.session.commit()

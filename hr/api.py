@@ -167,7 +167,8 @@ SCHEMAS: dict[str, dict] = {
                   "target_rank": {"type": "string"}, "date": {"type": "string", "format": "date"},
                   "closed": {"type": "boolean"}, "candidates": {"type": "array", "items": {
                       "type": "object", "properties": {
-                          "employee_code": {"type": "string"}, "full_name": {"type": "string"},
+                          "employee_code": {"type": ["string", "null"]}, "full_name": {"type": "string"},
+                          "applicant": {"type": "boolean"}, "applicant_number": {"type": ["string", "null"]},
                           "outcome": {"type": "string"}, "frozen_outcome": {"type": ["string", "null"]},
                           "missing": {"type": "array", "items": {"type": "string"}},
                           "decision_note": {"type": ["string", "null"]},
@@ -299,8 +300,11 @@ def api_round(round_id: int):
     return jsonify({"id": review.id, "title": review.title, "kind": review.kind.value,
                     "target_rank": review.target_rank_code, "date": review.round_date.isoformat(),
                     "closed": review.closed, "candidates": [{
-                        "employee_code": line.candidate.staff.employee_code,
-                        "full_name": line.candidate.staff.full_name, "outcome": line.outcome,
+                        # An external applicant has no employee code; their applicant number instead.
+                        "employee_code": line.candidate.staff.employee_code if line.candidate.staff else None,
+                        "applicant": line.candidate.is_applicant,
+                        "applicant_number": line.candidate.applicant_number,
+                        "full_name": line.candidate.full_name, "outcome": line.outcome,
                         "frozen_outcome": line.frozen["outcome"] if line.frozen else None,
                         "missing": line.standing.missing, "decision_note": line.candidate.decision_note,
                         "changes": line.changes} for line in rounds.lines(review)]})

@@ -14,15 +14,16 @@ from __future__ import annotations
 
 import io
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from sqlalchemy import Select, and_, case, func, or_, select
 
-from hr.models import StaffAssignment, StaffRecord, StaffStanding, StaffStatus
+from hr.models import StaffAssignment, StaffRecord, StaffStanding, StaffStatus, StaffStatusPeriod
 from hr.standing_store import BIT, Placed, compute, from_mask
 from lms.extensions import db
 from lms.models import Agency, Role
@@ -31,7 +32,8 @@ from lms.text import name_sort_key
 from lms.timefmt import local_today
 
 MODULES = [f"IU{n:02d}" for n in range(1, 16)]
-COUNTED = (StaffStatus.WORKING, StaffStatus.ON_LEAVE)  # retired and transferred people are not counted
+# Retired and transferred people are not counted; the status is the one held on the report's day.
+COUNTED = (StaffStatus.WORKING, StaffStatus.ON_LEAVE)
 
 
 @dataclass
@@ -59,6 +61,14 @@ class UnitRow:
     agency: Agency | None
     headcount: int = 0
     counts: Counter[str] = field(default_factory=Counter)
+    # Reads the row's people when first asked (the overdue courses need them; the figures do not).
+    people_of: Callable[[], list[Person]] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def people(self) -> list[Person]:
+        """The people counted in this row, placed on the report's day (read from the database when
+        first asked: today's figures are counted without them)."""
+        return self.people_of() if self.people_of is not None else []
 
     def add(self, person: Person) -> None:
         """Count one person."""
@@ -124,9 +134,13 @@ def _placed(actor, as_of: date, agency_id: int | None, rank_code: str | None, po
     query = (select(StaffRecord.id, StaffRecord.user_id, StaffRecord.employee_code, StaffRecord.full_name,
                     StaffAssignment.agency_id, StaffAssignment.rank_code, StaffAssignment.position)
              .join(StaffAssignment, StaffAssignment.staff_id == StaffRecord.id)
+             # The status on the day, not today's: someone retired since is counted before that.
+             .join(StaffStatusPeriod, StaffStatusPeriod.staff_id == StaffRecord.id)
              .where(StaffAssignment.valid_from <= as_of,
                     or_(StaffAssignment.valid_to.is_(None), StaffAssignment.valid_to > as_of),
-                    StaffRecord.status.in_(COUNTED), scope.contains(StaffAssignment.agency_id)))
+                    StaffStatusPeriod.valid_from <= as_of,
+                    or_(StaffStatusPeriod.valid_to.is_(None), StaffStatusPeriod.valid_to > as_of),
+                    StaffStatusPeriod.status.in_(COUNTED), scope.contains(StaffAssignment.agency_id)))
     if agency_id:
         root = db.session.get(Agency, agency_id)
         if root is not None:
@@ -234,11 +248,19 @@ def report(actor, as_of: date, *, agency_id: int | None = None, rank_code: str |
     agencies = {a.id: a for a in db.session.scalars(select(Agency).where(Agency.id.in_(list(by_unit))))} \
         if by_unit else {}
     units = sorted(by_unit, key=lambda unit: agencies[unit].code[::-1])  # province, departments, units, communes
+    cache: list[list[Person]] = []
+
+    def everyone() -> list[Person]:
+        if not cache:
+            cache.append([Person(*row) for row in db.session.execute(query)])
+        return cache[0]
+
     rows = []
-    total = UnitRow(None)
+    total = UnitRow(None, people_of=everyone)
     for unit in units:
         row = by_unit[unit]
         row.agency = agencies[unit]
+        row.people_of = lambda unit=unit: [p for p in everyone() if p.agency_id == unit]
         rows.append(row)
         total.merge(row)
     return Report(as_of, rows, total)
@@ -304,8 +326,10 @@ def positions(actor) -> list[str]:
     return sorted((p for p in found if p), key=lambda p: (fold(p), p))
 
 
-def export_xlsx(result: Report, labels: dict[str, str]) -> bytes:
-    """The report as Excel: one row per unit and the total; counts and shares (percent cells)."""
+def export_xlsx(result: Report, labels: dict[str, str], names: dict[int, str] | None = None) -> bytes:
+    """The report as Excel: one row per unit and the total; counts and shares (percent cells).
+    ``names``: the units' names on the report's day (their names today otherwise)."""
+    names = names or {}
     book = Workbook()
     sheet = book.active
     sheet.title = "Tỷ lệ đáp ứng"
@@ -318,7 +342,8 @@ def export_xlsx(result: Report, labels: dict[str, str]) -> bytes:
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for row in [*result.rows, result.total]:
-        values = [row.agency.code if row.agency else "", row.agency.name if row.agency else labels["total"],
+        values = [row.agency.code if row.agency else "",
+                  names.get(row.agency.id, row.agency.name) if row.agency else labels["total"],
                   row.headcount]
         for measure in measures():
             values += [row.count(measure), row.share(measure) / 100]
@@ -335,8 +360,10 @@ def export_xlsx(result: Report, labels: dict[str, str]) -> bytes:
     return buffer.getvalue()
 
 
-def people_xlsx(people: list[Person], agencies: dict[int, Agency], title: str, headers: list[str]) -> bytes:
-    """The people behind a number, as Excel."""
+def people_xlsx(people: list[Person], agencies: dict[int, Agency], title: str, headers: list[str],
+                names: dict[int, str] | None = None) -> bytes:
+    """The people behind a number, as Excel (``names``: the units' names on the report's day)."""
+    names = names or {}
     book = Workbook()
     sheet = book.active
     sheet.title = "Danh sách"
@@ -346,9 +373,162 @@ def people_xlsx(people: list[Person], agencies: dict[int, Agency], title: str, h
         cell.font = Font(bold=True)
     for person in people:
         agency = agencies.get(person.agency_id)
-        sheet.append([person.employee_code, person.full_name, agency.name if agency else "", person.position,
+        sheet.append([person.employee_code, person.full_name,
+                      names.get(person.agency_id, agency.name) if agency else "", person.position,
                       person.rank_code or ""])
     for column, width in zip("ABCDE", (14, 30, 40, 30, 10), strict=True):
+        sheet.column_dimensions[column].width = width
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+# ----------------------------------------------------------------------------- overdue mandatory courses
+#
+# Kept apart from the standing figures above: a course assigned with a due date is an obligation,
+# not evidence of skill, and it is read from the courses package's own tables.
+
+@dataclass(frozen=True)
+class OverdueCourse:
+    """An assigned course whose due date had passed on the report's day without completion."""
+
+    course_id: int
+    title: str
+    due_on: date
+
+
+def overdue_courses(people: list[Person], as_of: date) -> dict[int, list[OverdueCourse]]:
+    """Staff id -> the assigned courses overdue on ``as_of`` (only people with at least one).
+
+    An assignment (``courses.models.Assignment``, made by ``courses.services.assign``) with a due
+    date before ``as_of``, made on or before ``as_of``, of a published course, covers a person when
+    it names their account, or when it names no account and their unit on that day is its agency
+    or below it (and, when it names a position, their position, compared without diacritics or
+    case). It is overdue unless the person's account completed the course on or before ``as_of``:
+    the enrolment's completion, or a course-completion certificate issued by then. People without
+    an account cannot have completed anything, so an agency or position assignment that covers
+    them is overdue for them; an assignment to an account applies to that person only.
+
+    Queries: one for the assignments, one for the units' paths, two per 500 people with accounts
+    (completions), whatever the number of people.
+    """
+    from certificates.models import Certificate, CertificateKind, CertificateStatus
+    from courses.models import Assignment, Course, Enrolment
+    from lms.text import fold
+    from lms.timefmt import LOCAL_ZONE
+
+    if not people:
+        return {}
+    # The end of the report's day in Vietnam, as the aware UTC instant the database compares with.
+    day_end = datetime.combine(as_of + timedelta(days=1), time(0), tzinfo=LOCAL_ZONE).astimezone(timezone.utc)
+    assignments = list(db.session.execute(
+        select(Assignment.course_id, Course.title, Assignment.user_id, Assignment.position, Assignment.due_on,
+               Agency.path)
+        .join(Course, Course.id == Assignment.course_id).join(Agency, Agency.id == Assignment.agency_id)
+        .where(Assignment.due_on.is_not(None), Assignment.due_on < as_of, Assignment.created_at < day_end,
+               Course.published.is_(True))))
+    if not assignments:
+        return {}
+    unit_ids = list({person.agency_id for person in people})
+    paths: dict[int, str] = {}
+    for start in range(0, len(unit_ids), 500):
+        paths.update(db.session.execute(select(Agency.id, Agency.path)
+                                        .where(Agency.id.in_(unit_ids[start:start + 500]))).all())
+    course_ids = list({row.course_id for row in assignments})
+    user_ids = [person.user_id for person in people if person.user_id]
+    done: set[tuple[int, int]] = set()
+    for start in range(0, len(user_ids), 500):
+        chunk = user_ids[start:start + 500]
+        done.update(db.session.execute(select(Enrolment.user_id, Enrolment.course_id).where(
+            Enrolment.user_id.in_(chunk), Enrolment.course_id.in_(course_ids),
+            Enrolment.completed_at.is_not(None), Enrolment.completed_at < day_end)))
+        done.update((holder, course) for holder, course in db.session.execute(
+            select(Certificate.holder_id, Certificate.course_id).where(
+                Certificate.kind == CertificateKind.COURSE_COMPLETION, Certificate.holder_id.in_(chunk),
+                Certificate.course_id.in_(course_ids), Certificate.status != CertificateStatus.REVOKED,
+                Certificate.issued_at < day_end)) if holder is not None and course is not None)
+    found: dict[int, list[OverdueCourse]] = {}
+    for person in people:
+        path = paths.get(person.agency_id, "")
+        position = " ".join(fold(person.position or "").split())
+        due: dict[int, OverdueCourse] = {}
+        for course_id, title, user_id, assigned_position, due_on, agency_path in assignments:
+            if due_on is None:
+                continue  # the query keeps dated assignments only
+            if user_id is not None:
+                covers = user_id == person.user_id
+            else:
+                covers = path.startswith(agency_path) and (
+                    not assigned_position or " ".join(fold(assigned_position).split()) == position)
+            if not covers or (person.user_id, course_id) in done:
+                continue
+            if course_id not in due or due_on < due[course_id].due_on:  # the earliest due date counts
+                due[course_id] = OverdueCourse(course_id, title, due_on)
+        if due:
+            found[person.id] = sorted(due.values(), key=lambda item: (item.due_on, item.title))
+    return found
+
+
+def overdue_counts(result: Report, overdue: dict[int, list[OverdueCourse]]) -> dict[int | None, int]:
+    """Unit id (None for the whole scope) -> how many of its people have an overdue course."""
+    late = [p for p in result.total.people if p.id in overdue]
+    counts: dict[int | None, int] = defaultdict(int)
+    for person in late:
+        counts[person.agency_id] += 1
+    counts[None] = len(late)
+    return {**{row.agency.id: 0 for row in result.rows if row.agency is not None}, **counts}
+
+
+def overdue_people(actor, as_of: date, *, agency_id: int | None = None, exact: bool = False,
+                   rank_code: str | None = None, position: str | None = None
+                   ) -> list[tuple[Person, list[OverdueCourse]]]:
+    """The people behind the overdue count (a unit with ``exact``, or a subtree), with their overdue
+    courses, in Vietnamese name order."""
+    people = people_on(actor, as_of, agency_id=agency_id, rank_code=rank_code, position=position)
+    if exact and agency_id:
+        people = [p for p in people if p.agency_id == agency_id]
+    overdue = overdue_courses(people, as_of)
+    chosen = [(p, overdue[p.id]) for p in people if p.id in overdue]
+    return sorted(chosen, key=lambda pair: (name_sort_key(pair[0].full_name), pair[0].employee_code))
+
+
+def add_overdue_sheet(data: bytes, result: Report, counts: dict[int | None, int], labels: dict[str, str]) -> bytes:
+    """The report's workbook with the overdue-course counts as a last column (count and share)."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(data))
+    sheet = book.active
+    column = sheet.max_column + 1
+    sheet.cell(row=2, column=column, value=labels["overdue"]).font = Font(bold=True)
+    sheet.cell(row=2, column=column + 1, value="%").font = Font(bold=True)
+    for offset, row in enumerate([*result.rows, result.total]):
+        count = counts.get(row.agency.id if row.agency else None, 0)
+        sheet.cell(row=3 + offset, column=column, value=count)
+        share = sheet.cell(row=3 + offset, column=column + 1, value=count / row.headcount if row.headcount else 0)
+        share.number_format = "0.0%"
+    sheet.column_dimensions[get_column_letter(column)].width = 14
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def overdue_xlsx(pairs: list[tuple[Person, list[OverdueCourse]]], agencies: dict[int, Agency], title: str,
+                 headers: list[str], no_account: str) -> bytes:
+    """The people with overdue courses as Excel: one row per person and course (due dates dd/mm/yyyy)."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Quá hạn"
+    sheet.append([title])
+    sheet.append(headers)
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for person, courses in pairs:
+        agency = agencies.get(person.agency_id)
+        for course in courses:
+            sheet.append([person.employee_code, person.full_name, agency.name if agency else "", person.position,
+                          "" if person.user_id else no_account, course.title, course.due_on])
+            sheet.cell(row=sheet.max_row, column=7).number_format = "dd/mm/yyyy"
+    for column, width in zip("ABCDEFG", (14, 30, 40, 30, 18, 40, 14), strict=True):
         sheet.column_dimensions[column].width = width
     buffer = io.BytesIO()
     book.save(buffer)

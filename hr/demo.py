@@ -108,6 +108,52 @@ def _demo_reorganisation(rng: random.Random, officer: User | None, ranks: dict, 
             effective=started, audited=False)
         _demo_evidence(rng, record, officer)
     merge(district, commune, effective=date(2025, 7, 1), decision="1678/QĐ-UBND", by=officer)
+    _demo_unit_changes(rng, officer, rank, started)
+
+
+def _demo_unit_changes(rng: random.Random, officer: User, rank, started: date) -> None:
+    """One unit of each kind of change, so the change log shows them all: the provincial web
+    portal's unit created under the provincial office, moved to the Department of Science and
+    Technology (which took over information and communications on 1 March 2025) and renamed; an
+    e-government project board whose staff moved to it before it was dissolved; one retirement."""
+    from hr import agencies
+
+    office = db.session.scalar(select(Agency).where(Agency.code == "000.00.03.H41"))
+    science = db.session.scalar(select(Agency).where(Agency.code == "000.00.02.H41"))
+    if office is None or science is None:
+        return
+    portal = agencies.create(office, "000.01.03.H41", "Cổng thông tin điện tử tỉnh", effective=date(2023, 1, 1),
+                             decision="12/QĐ-UBND", by=officer).agency
+    board = agencies.create(office, "000.02.03.H41", "Ban Quản lý dự án Chính quyền điện tử",
+                            effective=date(2023, 1, 1), decision="13/QĐ-UBND", by=officer).agency
+    people = []
+    for number, unit in enumerate([portal] * 8 + [board] * 3, start=FIRST_CODE + STAFF_COUNT + 15):
+        gender = rng.choice([Gender.MALE, Gender.FEMALE])
+        record = services.create_staff(services.StaffData(
+            employee_code=f"NA-{number}", full_name=_name(rng, gender),
+            date_of_birth=date(1966, 1, 1) + timedelta(days=rng.randrange(0, 365 * 30)), agency=unit,
+            place_of_birth="Nghệ An", gender=gender, position="Biên tập cổng thông tin điện tử",
+            rank_code=rank.code if rank else None, rank_name=rank.name if rank else None), by=officer,
+            effective=started, audited=False)
+        _demo_evidence(rng, record, officer)
+        people.append(record)
+    agencies.move(portal, science, effective=date(2025, 3, 1), decision="512/QĐ-UBND", by=officer)
+    agencies.rename(portal, "Trung tâm Thông tin và Cổng thông tin điện tử", effective=date(2025, 3, 15),
+                    decision="620/QĐ-SKHCN", by=officer)
+    for record in people[8:]:  # the board's people join the portal's unit, then the board is dissolved
+        _demo_change(record, officer, date(2025, 7, 1), "Điều động theo 1680/QĐ-UBND", agency=portal)
+    agencies.dissolve(board, effective=date(2025, 7, 1), decision="1680/QĐ-UBND", by=officer)
+    _demo_change(people[0], officer, date(2026, 7, 1), "Nghỉ hưu theo 310/QĐ-SKHCN", status=StaffStatus.RETIRED)
+
+
+def _demo_change(record: StaffRecord, officer: User, effective: date, note: str, *, agency: Agency | None = None,
+                 status: StaffStatus | None = None) -> None:
+    """Move ``record`` to ``agency`` or give it ``status`` from ``effective`` (kept in its history)."""
+    services.update_staff(record, services.StaffData(
+        employee_code=record.employee_code, full_name=record.full_name, date_of_birth=record.date_of_birth,
+        agency=agency or record.agency, place_of_birth=record.place_of_birth, gender=record.gender,
+        position=record.position, rank_code=record.rank_code, rank_name=record.rank_name,
+        status=status or record.status), by=officer, effective=effective, note=note, audited=False)
 
 
 def _demo_evidence(rng: random.Random, record: StaffRecord, officer: User | None) -> None:

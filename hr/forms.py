@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf.file import FileAllowed, FileField
-from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from flask_wtf.file import FileAllowed, FileField, MultipleFileField
+from wtforms import DateField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from lms.forms import Form
@@ -132,6 +132,20 @@ class CandidatesForm(Form):
                          validators=[FileAllowed(["csv", "xlsx"], _l("Chỉ nhận tệp CSV hoặc Excel (.xlsx)."))])
 
 
+class ApplicantForm(Form):
+    """An external applicant (no staff record) and the certificates of this product they submitted.
+
+    The name, date and certificates are checked by ``hr.rounds.add_applicant`` (one place for the
+    rules, the same Vietnamese messages whichever way an applicant comes in)."""
+
+    full_name = StringField(_l("Họ và tên"), validators=[Length(max=255)])
+    date_of_birth = DateField(_l("Ngày sinh"), validators=[Optional(), _not_in_future])
+    applicant_number = StringField(_l("Số CCCD hoặc số hồ sơ dự tuyển (nếu có)"), validators=[Length(max=32)])
+    certificate_codes = TextAreaField(_l("Mã tra cứu hoặc số hiệu chứng chỉ đã nộp (mỗi dòng một mã)"),
+                                      validators=[Optional(), Length(max=2_000)])
+    pdfs = MultipleFileField(_l("Tệp PDF chứng chỉ do hệ thống này cấp (tối đa 5 tệp, mỗi tệp ≤ 10 MB)"))
+
+
 class DecisionForm(Form):
     """HR's decision on a "needs checking" row."""
 
@@ -169,3 +183,45 @@ class RequirementForm(Form):
         """A requirement of named modules names at least one."""
         if self.level.data == "none" and not field.data:
             raise ValidationError(_l("Chọn ít nhất một mô-đun, hoặc chọn trình độ."))
+
+
+def _optional_id(value) -> int:
+    """A chosen id, or 0 for none (and for anything that is not a number)."""
+    try:
+        return int(value) if value not in (None, "") else 0
+    except (TypeError, ValueError):
+        return 0
+
+
+class AgencyCreateForm(Form):
+    """Create a unit under a parent, from a date, under a decision."""
+
+    parent = SelectField(_l("Trực thuộc đơn vị"), coerce=int, validators=[DataRequired()])
+    code = StringField(_l("Mã định danh (QCVN 102:2016, ví dụ 000.01.05.H41)"),
+                       validators=[DataRequired(), Length(max=16)])
+    name = StringField(_l("Tên đơn vị"), validators=[DataRequired(), Length(max=255)])
+    effective = DateField(_l("Ngày có hiệu lực"), validators=[DataRequired()])
+    decision = StringField(_l("Số quyết định"), validators=[DataRequired(), Length(max=64)])
+
+
+class AgencyChangeForm(Form):
+    """Rename, move or dissolve one unit, from a date, under a decision."""
+
+    kind = RadioField(_l("Thay đổi"), choices=[("rename", _l("Đổi tên")),
+                                              ("move", _l("Chuyển sang trực thuộc đơn vị khác")),
+                                              ("dissolve", _l("Giải thể"))], validators=[DataRequired()])
+    name = StringField(_l("Tên mới (khi đổi tên)"), validators=[Length(max=255)])  # required for a rename
+    # Any id: the service checks that the new parent exists and lies in the officer's scope.
+    parent = SelectField(_l("Đơn vị cấp trên mới (khi chuyển)"), coerce=_optional_id, validate_choice=False)
+    effective = DateField(_l("Ngày có hiệu lực"), validators=[DataRequired()])
+    decision = StringField(_l("Số quyết định"), validators=[DataRequired(), Length(max=64)])
+
+    def validate_name(self, field) -> None:
+        """A rename names the new name."""
+        if self.kind.data == "rename" and not nfc(field.data or "").strip():
+            raise ValidationError(_l("Cần tên mới của đơn vị."))
+
+    def validate_parent(self, field) -> None:
+        """A move names the new parent."""
+        if self.kind.data == "move" and not field.data:
+            raise ValidationError(_l("Chọn đơn vị cấp trên mới."))

@@ -340,11 +340,11 @@ def plan(rows: list[Row], actor: User) -> Plan:
     for start in range(0, len(codes), 500):
         existing.update((r.employee_code, r) for r in db.session.scalars(
             select(StaffRecord).where(StaffRecord.employee_code.in_(codes[start:start + 500]))
-            .options(selectinload(StaffRecord.history))))
-    names = dict(db.session.execute(select(Agency.id, Agency.name)).tuples().all())
-    in_scope = db.session.execute(scoped(StaffRecord, "manage", select(
-        StaffRecord.id, StaffRecord.employee_code, StaffRecord.full_name, StaffRecord.agency_id), actor=actor)
-        .order_by(StaffRecord.id)).tuples().all()
+            .options(selectinload(StaffRecord.history), selectinload(StaffRecord.status_history))))
+    names: dict[int, str] = {agency_id: name for agency_id, name in db.session.execute(select(Agency.id, Agency.name))}
+    in_scope = [(staff_id, code, name, agency_id) for staff_id, code, name, agency_id in db.session.execute(
+        scoped(StaffRecord, "manage", select(StaffRecord.id, StaffRecord.employee_code, StaffRecord.full_name,
+                                             StaffRecord.agency_id), actor=actor).order_by(StaffRecord.id))]
     visible = {staff_id for staff_id, _code, _name, _agency in in_scope}
     result = Plan()
     problems = []
@@ -377,10 +377,11 @@ def _create_many(rows: list[StaffData], actor: User | None, day: date) -> tuple[
     time (their codes are known to be new: the plan checked). Accounts with the same employee
     codes are found with one query per chunk. Returns the new people placed (for their stored
     standing) and the ids of those linked to an account (their evidence must be read)."""
-    from hr.models import StaffAssignment
+    from hr.models import StaffAssignment, StaffStatusPeriod
     from hr.services import clean_name
 
     staff, periods = cast(Table, StaffRecord.__table__), cast(Table, StaffAssignment.__table__)
+    statuses = cast(Table, StaffStatusPeriod.__table__)
     now = utcnow()
     placed: list[Placed] = []
     linked: list[int] = []
@@ -411,6 +412,9 @@ def _create_many(rows: list[StaffData], actor: User | None, day: date) -> tuple[
             {"staff_id": ids[row["employee_code"]], "agency_id": row["agency_id"], "position": row["position"],
              "rank_code": row["rank_code"], "rank_name": row["rank_name"], "valid_from": day,
              "recorded_by_id": actor.id if actor else None, "recorded_at": now} for row in values])
+        db.session.execute(insert(statuses), [
+            {"staff_id": ids[row["employee_code"]], "status": row["status"], "valid_from": day,
+             "recorded_by_id": actor.id if actor else None, "recorded_at": now} for row in values])
         for row in values:
             staff_id = ids[row["employee_code"]]
             if row["user_id"] is not None:
@@ -425,12 +429,14 @@ def _update_many(changed: list[tuple[Row, StaffRecord, dict]], actor: User | Non
     """Write the changed records with Core executemany, as ``update_staff`` would one by one: a
     change of agency, position or rank closes the open period on ``day`` (or replaces it when it
     began that day) and opens a new one. Returns the ids written (their stored standings follow)."""
-    from hr.models import StaffAssignment
+    from hr.models import StaffAssignment, StaffStatusPeriod
     from hr.services import clean_name
 
     staff, periods = cast(Table, StaffRecord.__table__), cast(Table, StaffAssignment.__table__)
+    statuses = cast(Table, StaffStatusPeriod.__table__)
     now = utcnow()
     records, closed, removed, opened, written = [], [], [], [], []
+    status_closed, status_removed, status_opened = [], [], []
     for row, record, _changes in changed:
         data = row.data
         position, rank_code = nfc(data.position), nfc(data.rank_code) or None
@@ -438,6 +444,17 @@ def _update_many(changed: list[tuple[Row, StaffRecord, dict]], actor: User | Non
         current = next((period for period in record.history if period.valid_to is None), None)
         if moved and current is not None and day < current.valid_from:
             raise ImportRefused([Problem(row.number, "", "effective-before-period")])
+        if record.status != data.status:  # as ``hr.services._change_status``: the status history
+            status = next((period for period in record.status_history if period.valid_to is None), None)
+            if status is not None and day < status.valid_from:
+                raise ImportRefused([Problem(row.number, "", "effective-before-period")])
+            if status is not None:
+                if status.valid_from == day:
+                    status_removed.append(status.id)
+                else:
+                    status_closed.append({"b_id": status.id, "valid_to": day})
+            status_opened.append({"staff_id": record.id, "status": data.status, "valid_from": day,
+                                  "recorded_by_id": actor.id if actor else None, "recorded_at": now})
         name = clean_name(data.full_name)
         records.append({
             "b_id": record.id, "full_name": name, "full_name_folded": fold(name),
@@ -463,6 +480,12 @@ def _update_many(changed: list[tuple[Row, StaffRecord, dict]], actor: User | Non
         db.session.execute(delete(periods).where(periods.c.id.in_(chunk)))
     for chunk in _chunked(opened):
         db.session.execute(insert(periods), chunk)
+    for chunk in _chunked(status_closed):
+        db.session.execute(update(statuses).where(statuses.c.id == bindparam("b_id")), chunk)
+    for chunk in _chunked(status_removed):
+        db.session.execute(delete(statuses).where(statuses.c.id.in_(chunk)))
+    for chunk in _chunked(status_opened):
+        db.session.execute(insert(statuses), chunk)
     return written
 
 

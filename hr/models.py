@@ -63,6 +63,8 @@ class StaffRecord(Model):
     user: Mapped[User | None] = relationship()
     history: Mapped[list[StaffAssignment]] = relationship(
         back_populates="staff", cascade="all, delete-orphan", order_by="StaffAssignment.valid_from")
+    status_history: Mapped[list[StaffStatusPeriod]] = relationship(
+        back_populates="staff", cascade="all, delete-orphan", order_by="StaffStatusPeriod.valid_from")
 
 
 class StaffAssignment(Model):
@@ -89,6 +91,26 @@ class StaffAssignment(Model):
 
     staff: Mapped[StaffRecord] = relationship(back_populates="history")
     agency: Mapped[Agency] = relationship(lazy="joined")
+
+
+class StaffStatusPeriod(Model):
+    """One period of a person's status (working, on leave, retired, transferred); the open period
+    has no end. ``StaffRecord.status`` is the open period's status; reports "as of" a past date
+    read the period that covered it (a person retired since then is still counted then)."""
+
+    __tablename__ = "hr_staff_status"
+    __table_args__ = (CheckConstraint("valid_to IS NULL OR valid_to >= valid_from", name="period_order"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("hr_staff.id", ondelete="CASCADE"), index=True)
+    status: Mapped[StaffStatus] = mapped_column(str_enum(StaffStatus, length=16))
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)  # exclusive: the day the next status began
+    note: Mapped[str | None] = mapped_column(String(255))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    staff: Mapped[StaffRecord] = relationship(back_populates="status_history")
 
 
 class StaffStanding(Model):
@@ -240,14 +262,26 @@ class ReviewRound(Model):
 
 
 class RoundCandidate(Model):
-    """A person in a round; HR's decision on a "needs checking" row; the snapshot at closing."""
+    """A person in a round: a staff record, or an external applicant (a recruitment candidate with
+    no staff record: name, date of birth, an optional applicant number, and the certificates they
+    submitted); HR's decision on a "needs checking" row; the snapshot at closing."""
 
     __tablename__ = "hr_round_candidate"
-    __table_args__ = (UniqueConstraint("round_id", "staff_id"),)
+    __table_args__ = (
+        UniqueConstraint("round_id", "staff_id"),
+        UniqueConstraint("round_id", "applicant_number"),
+        # Exactly one of the two kinds: a staff record, or an applicant with a name and a birth date.
+        CheckConstraint("(staff_id IS NOT NULL AND applicant_name IS NULL AND applicant_date_of_birth IS NULL)"
+                        " OR (staff_id IS NULL AND applicant_name IS NOT NULL"
+                        " AND applicant_date_of_birth IS NOT NULL)", name="staff_or_applicant"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("hr_round.id", ondelete="CASCADE"), index=True)
-    staff_id: Mapped[int] = mapped_column(ForeignKey("hr_staff.id", ondelete="RESTRICT"), index=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("hr_staff.id", ondelete="RESTRICT"), index=True)
+    applicant_name: Mapped[str | None] = mapped_column(String(255))  # NFC, single spaces
+    applicant_date_of_birth: Mapped[date | None] = mapped_column(Date)
+    applicant_number: Mapped[str | None] = mapped_column(String(32))  # CCCD or the round's applicant number
     decision: Mapped[str | None] = mapped_column(String(16))  # meets | not_met, HR's call on a row to check
     decision_note: Mapped[str | None] = mapped_column(Text)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
@@ -256,7 +290,49 @@ class RoundCandidate(Model):
     snapshot: Mapped[dict | None] = mapped_column(JSON)
 
     round: Mapped[ReviewRound] = relationship(back_populates="candidates")
-    staff: Mapped[StaffRecord] = relationship(lazy="joined")
+    staff: Mapped[StaffRecord | None] = relationship(lazy="joined")
+    submissions: Mapped[list[RoundSubmission]] = relationship(
+        back_populates="candidate", cascade="all, delete-orphan", order_by="RoundSubmission.id")
+
+    @property
+    def is_applicant(self) -> bool:
+        """An external applicant (no staff record)."""
+        return self.staff_id is None
+
+    @property
+    def full_name(self) -> str:
+        """The person's name, from the staff record or as HR typed it for an applicant."""
+        return self.staff.full_name if self.staff is not None else (self.applicant_name or "")
+
+    @property
+    def date_of_birth(self) -> date | None:
+        """The person's date of birth."""
+        return self.staff.date_of_birth if self.staff is not None else self.applicant_date_of_birth
+
+    @property
+    def reference(self) -> str:
+        """The employee code of a staff member, the applicant number (or nothing) of an applicant."""
+        return self.staff.employee_code if self.staff is not None else (self.applicant_number or "")
+
+
+class RoundSubmission(Model):
+    """A certificate of this product an external applicant submitted to a round: by its code (or
+    serial) typed by HR, or as the signed PDF HR uploaded (kept with the scans). Only certificates
+    found in the register, and PDFs whose signature and content check out, are stored."""
+
+    __tablename__ = "hr_round_submission"
+    __table_args__ = (UniqueConstraint("candidate_id", "certificate_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("hr_round_candidate.id", ondelete="CASCADE"), index=True)
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificate.id", ondelete="RESTRICT"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))  # code | pdf
+    given: Mapped[str] = mapped_column(String(255))  # the code or serial as typed, or the PDF's file name
+    pdf_stored: Mapped[str | None] = mapped_column(String(255))  # the kept PDF's name in the scans folder
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    candidate: Mapped[RoundCandidate] = relationship(back_populates="submissions")
 
 
 class StandingSlip(Model):
@@ -309,17 +385,29 @@ class ApiKey(Model):
     agency: Mapped[Agency] = relationship(lazy="joined")
 
 
+AGENCY_CHANGE_KINDS = ("create", "rename", "move", "dissolve", "merge")
+
+
 class AgencyChange(Model):
-    """A change of the agency tree decided by a dated decision: a merge of one unit into another
-    (its staff, accounts and certificates' current ownership move; the old unit stays, inactive,
-    in the history)."""
+    """A change of the agency tree decided by a dated decision: a unit created under a parent
+    (``target``), renamed (``name_before`` → ``name_after``), moved (``parent_before`` → ``target``),
+    dissolved, or merged into another (``target``: its staff, accounts and certificates' current
+    ownership move; the old unit stays, inactive, in the history).
+
+    These rows are the agency's history: its name and parent "as of" a past date are read from
+    the renames and moves that took effect after that date (``hr.agencies.names_on``)."""
 
     __tablename__ = "hr_agency_change"
+    __table_args__ = (CheckConstraint("kind IN ('create', 'rename', 'move', 'dissolve', 'merge')", name="kind_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(16))  # merge
+    kind: Mapped[str] = mapped_column(String(16))  # one of AGENCY_CHANGE_KINDS
     agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id", ondelete="RESTRICT"), index=True)
+    # The unit merged into, the new parent of a move, or the parent a unit was created under.
     target_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id", ondelete="RESTRICT"), index=True)
+    parent_before_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id", ondelete="RESTRICT"))
+    name_before: Mapped[str | None] = mapped_column(String(255))
+    name_after: Mapped[str | None] = mapped_column(String(255))
     effective_on: Mapped[date] = mapped_column(Date)
     decision_number: Mapped[str] = mapped_column(String(64))
     moved: Mapped[dict] = mapped_column(JSON, default=dict)  # counts of what moved
@@ -328,3 +416,4 @@ class AgencyChange(Model):
 
     agency: Mapped[Agency] = relationship(foreign_keys=[agency_id], lazy="joined")
     target: Mapped[Agency | None] = relationship(foreign_keys=[target_id], lazy="joined")
+    parent_before: Mapped[Agency | None] = relationship(foreign_keys=[parent_before_id], lazy="joined")

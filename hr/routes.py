@@ -11,12 +11,14 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup, escape
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from hr import agencies as agency_changes
 from hr import bp, compliance, evidence, rounds, services, standing
-from hr.forms import (AssessmentForm, CandidatesForm, DecisionForm, ExternalCertificateForm, ExternalStatusForm, ImportForm,
+from hr.forms import (ApplicantForm, AssessmentForm, CandidatesForm, DecisionForm, ExternalCertificateForm, ExternalStatusForm, ImportForm,
                       RoundForm, StaffForm, WithdrawForm)
-from hr.models import AgencyAssessment, ExternalCertificate, Gender, Requirement, ReviewRound, RoundCandidate, StaffRecord, StaffStatus
+from hr.models import (AgencyAssessment, ExternalCertificate, Gender, Requirement, ReviewRound, RoundCandidate,
+                       RoundSubmission, StaffRecord, StaffStatus)
 from certificates import codes
 from lms.extensions import db, limiter
 from lms.forms import EmptyForm
@@ -45,6 +47,49 @@ def error_message(error: services.HRError) -> str:
         "merge-into-itself": _("Không hợp nhất một đơn vị vào chính nó hoặc vào đơn vị trực thuộc nó."),
         "agency-inactive": _("Đơn vị này đã ngừng hoạt động."),
         "decision-needed": _("Cần số quyết định."),
+        "applicant-name": _("Nhập họ và tên người dự tuyển (tối đa 255 ký tự)."),
+        "applicant-birth": _("Nhập ngày sinh hợp lệ của người dự tuyển (không ở tương lai)."),
+        "applicant-number": _("Số CCCD hoặc số hồ sơ dài tối đa 32 ký tự."),
+        "applicant-duplicate": _("%(name)s đã có trong đợt xét này.", name=error.params.get("name", "")),
+        "applicant-too-many": _("Mỗi người nộp tối đa %(codes)s mã và %(pdfs)s tệp PDF.",
+                                codes=error.params.get("codes", ""), pdfs=error.params.get("pdfs", "")),
+        "applicant-code": _("Không tìm thấy chứng chỉ nào của hệ thống với mã hoặc số hiệu: %(codes)s. "
+                            "Không có gì được lưu.", codes=error.params.get("codes", "")),
+        "applicant-code-typo": _("Mã có ký tự gõ nhầm (ký tự kiểm tra, ký tự cuối, không khớp): %(codes)s. "
+                                 "Vui lòng đối chiếu với mã in trên chứng chỉ. Không có gì được lưu.",
+                                 codes=error.params.get("codes", "")),
+        "pdf-size": _("Tệp %(file)s trống hoặc lớn hơn 10 MB. Không có gì được lưu.", file=error.params.get("file", "")),
+        "pdf-type": _("Tệp %(file)s không phải PDF. Không có gì được lưu.", file=error.params.get("file", "")),
+        "pdf-not-ours": _("Tệp %(file)s không phải chứng chỉ có chữ ký số của hệ thống này. Không có gì được lưu.",
+                          file=error.params.get("file", "")),
+        "pdf-altered": _("Tệp %(file)s đã bị sửa đổi sau khi ký hoặc không khớp với sổ gốc. Không có gì được lưu.",
+                         file=error.params.get("file", "")),
+        "pdf-unavailable": _("Chưa cấu hình khóa ký chứng chỉ nên chưa kiểm tra được tệp PDF. Không có gì được lưu."),
+        "decision-too-long": _("Số quyết định dài quá 64 ký tự."),
+        "effective-needed": _("Cần ngày có hiệu lực."),
+        "effective-future": _("Ngày có hiệu lực không được ở tương lai: ghi thay đổi khi quyết định đã có hiệu lực."),
+        "effective-invalid": _("Ngày có hiệu lực không hợp lệ."),
+        "effective-before-change": _("Ngày có hiệu lực phải từ %(date)s trở đi (ngày của lần thay đổi trước của đơn vị).",
+                                     date=error.params.get("date", "")),
+        "name-needed": _("Cần tên đơn vị."),
+        "name-too-long": _("Tên đơn vị dài quá 255 ký tự."),
+        "same-name": _("Tên mới trùng với tên hiện tại."),
+        "unit-out-of-scope": _("Đơn vị này không thuộc phạm vi anh/chị quản lý."),
+        "parent-out-of-scope": _("Đơn vị cấp trên phải thuộc phạm vi anh/chị quản lý."),
+        "parent-needed": _("Chọn đơn vị cấp trên."),
+        "parent-inactive": _("Đơn vị cấp trên đã ngừng hoạt động."),
+        "target-inactive": _("Đơn vị nhận đã ngừng hoạt động."),
+        "code-format": _("Mã định danh phải theo dạng V1V2V3.Z1Z2.Y1Y2.Xnn (QCVN 102:2016), ví dụ 000.01.05.H41."),
+        "code-parent": _("Theo mã định danh, đơn vị %(code)s không trực thuộc đơn vị có mã %(parent)s; hãy chọn đúng "
+                         "đơn vị cấp trên hoặc sửa mã.", code=error.params.get("code", ""),
+                         parent=error.params.get("parent", "")),
+        "code-taken": _("Mã định danh %(code)s đã có.", code=error.params.get("code", "")),
+        "move-into-itself": _("Không chuyển một đơn vị vào chính nó hoặc vào đơn vị trực thuộc nó."),
+        "same-parent": _("Đơn vị đã trực thuộc đơn vị cấp trên này."),
+        "has-staff": _("Đơn vị còn %(n)s người đang công tác hoặc tạm nghỉ: hãy chuyển họ sang đơn vị khác (hoặc "
+                       "hợp nhất đơn vị) trước khi giải thể.", n=error.params.get("n", 0)),
+        "has-units": _("Đơn vị còn %(n)s đơn vị trực thuộc đang hoạt động: hãy chuyển hoặc giải thể các đơn vị đó "
+                       "trước.", n=error.params.get("n", 0)),
     }
     return messages.get(error.code, _("Không thực hiện được thao tác."))
 
@@ -59,7 +104,8 @@ def evidence_status_names() -> dict[str, str]:
     """A piece of evidence's status in words."""
     return {"valid": _("Có hiệu lực"), "pending": _("Chưa kiểm tra"), "revoked": _("Đã thu hồi"),
             "superseded": _("Đã được cấp lại"), "expired": _("Hết hiệu lực"), "void": _("Bị hủy kết quả"),
-            "rejected": _("Không công nhận"), "withdrawn": _("Đã thu hồi đánh giá")}
+            "rejected": _("Không công nhận"), "withdrawn": _("Đã thu hồi đánh giá"),
+            "mismatch": _("Người được cấp không khớp với người dự tuyển")}
 
 
 def outcome_names() -> dict[str, str]:
@@ -543,7 +589,7 @@ def measure_labels() -> dict[str, str]:
     return {"basic": _("Chuẩn cơ bản"), "advanced": _("Chuẩn nâng cao"),
             "requirement": _("Đạt yêu cầu của ngạch, vị trí"), "title": _("Tỷ lệ đáp ứng chuẩn kỹ năng CNTT, tính đến"),
             "code": _("Mã đơn vị"), "unit": _("Đơn vị"), "headcount": _("Số người"), "total": _("Toàn bộ phạm vi"),
-            **{m: m for m in compliance.MODULES}}
+            "overdue": _("Có khóa học bắt buộc quá hạn"), **{m: m for m in compliance.MODULES}}
 
 
 def figure_cells(row: compliance.UnitRow, href: str, decimal_comma: bool) -> Markup:
@@ -563,14 +609,20 @@ def compliance_report():
     """Compliance per unit of the officer's subtree on a day, with a chart, drill-downs and Excel."""
     as_of, agency_id, rank, position = _as_of(), _scoped_agency_arg(), _rank_arg(), _position_arg()
     result = compliance.report(current_user, as_of, agency_id=agency_id, rank_code=rank, position=position)
+    # Units are named as they were on the day (a unit renamed or moved since shows its old name, parent).
+    units = agency_changes.units_on([row.agency.id for row in result.rows if row.agency], as_of)
+    names = {unit: name for unit, (name, _parent) in units.items()}
+    overdue = compliance.overdue_counts(result, compliance.overdue_courses(result.total.people, as_of))
     if request.args.get("format") == "xlsx":
-        return Response(compliance.export_xlsx(result, measure_labels()), mimetype=XLSX,
+        data = compliance.add_overdue_sheet(compliance.export_xlsx(result, measure_labels(), names), result, overdue,
+                                            measure_labels())
+        return Response(data, mimetype=XLSX,
                         headers={"Content-Disposition": 'attachment; filename="ty-le-dap-ung-chuan-cntt.xlsx"'})
-    return render_template("hr/compliance.html", report=result, labels=measure_labels(),
+    return render_template("hr/compliance.html", report=result, labels=measure_labels(), overdue=overdue,
                            measures=compliance.measures(), modules=compliance.MODULES, args=request.args,
                            agencies=agencies_in_scope(current_user, Role.HR), ranks=standing.rank_requirements(),
                            positions=compliance.positions(current_user), as_of_text=as_of.strftime("%d/%m/%Y"),
-                           figure_cells=figure_cells)
+                           units=units, figure_cells=figure_cells)
 
 
 @bp.route("/compliance/trend")
@@ -591,6 +643,8 @@ def compliance_people():
     """The people behind one number of the compliance report."""
     as_of, agency_id, rank, position = _as_of(), _scoped_agency_arg(), _rank_arg(), _position_arg()
     measure = request.args.get("measure", "basic")
+    if measure == "overdue":
+        return _overdue_people(as_of, agency_id, rank, position)
     if measure not in compliance.measures():
         abort(400)
     met = request.args.get("met", "1") == "1"
@@ -600,14 +654,33 @@ def compliance_people():
     unit = db.session.get(Agency, agency_id) if agency_id else None
     agencies = {a.id: a for a in db.session.scalars(select(Agency).where(
         Agency.id.in_({p.agency_id for p in people})))} if people else {}
+    # The units' names on the report's day (before a rename, the old name).
+    names = agency_changes.names_on({*agencies, *([unit.id] if unit else [])}, as_of)
     label = measure_labels()[measure]
     title = (_("Đạt: %(m)s", m=label) if met else _("Chưa đạt: %(m)s", m=label)) + \
-        (f" — {unit.name}" if unit else "") + f" — {as_of.strftime('%d/%m/%Y')}"
+        (f" — {names.get(unit.id, unit.name)}" if unit else "") + f" — {as_of.strftime('%d/%m/%Y')}"
     if request.args.get("format") == "xlsx":
         return Response(compliance.people_xlsx(people, agencies, title, [
-            _("Mã cán bộ"), _("Họ và tên"), _("Đơn vị"), _("Vị trí việc làm"), _("Ngạch")]), mimetype=XLSX,
+            _("Mã cán bộ"), _("Họ và tên"), _("Đơn vị"), _("Vị trí việc làm"), _("Ngạch")], names), mimetype=XLSX,
             headers={"Content-Disposition": 'attachment; filename="danh-sach-theo-chi-tieu.xlsx"'})
     return render_template("hr/compliance_people.html", people=people, agencies=agencies, title=title,
+                           args=request.args, names=names)
+
+
+def _overdue_people(as_of: date, agency_id: int | None, rank: str | None, position: str | None):
+    """The people with an overdue mandatory course, and which courses (page or Excel)."""
+    pairs = compliance.overdue_people(current_user, as_of, agency_id=agency_id, exact=request.args.get("exact") == "1",
+                                      rank_code=rank, position=position)
+    unit = db.session.get(Agency, agency_id) if agency_id else None
+    agencies = {a.id: a for a in db.session.scalars(select(Agency).where(
+        Agency.id.in_({p.agency_id for p, _courses in pairs})))} if pairs else {}
+    title = _("Có khóa học bắt buộc quá hạn") + (f" — {unit.name}" if unit else "") + f" — {as_of.strftime('%d/%m/%Y')}"
+    if request.args.get("format") == "xlsx":
+        return Response(compliance.overdue_xlsx(pairs, agencies, title, [
+            _("Mã cán bộ"), _("Họ và tên"), _("Đơn vị"), _("Vị trí việc làm"), _("Tài khoản"), _("Khóa học"),
+            _("Hạn hoàn thành")], _("Chưa có tài khoản")), mimetype=XLSX,
+            headers={"Content-Disposition": 'attachment; filename="khoa-hoc-qua-han.xlsx"'})
+    return render_template("hr/compliance_overdue.html", pairs=pairs, agencies=agencies, title=title,
                            args=request.args)
 
 
@@ -615,8 +688,21 @@ def compliance_people():
 
 def round_words() -> dict[str, str]:
     """Outcomes and changes of a round's rows in words."""
-    words = {**outcome_names(), "meets": _("Đạt"), "not_met": _("Không đạt"), "check": _("Cần kiểm tra")}
+    words = {**outcome_names(), "meets": _("Đạt"), "not_met": _("Không đạt"), "check": _("Cần kiểm tra"),
+             "applicant": _("Người dự tuyển bên ngoài")}
     return words
+
+
+def mismatch_text(detail: str) -> str:
+    """Why a submitted certificate's holder is not the applicant (``hr.rounds.applicant_evidence``)."""
+    differs, _sep, rest = detail.partition("|")
+    name, _sep, born = rest.partition("|")
+    if differs == "name":
+        return _("Chứng chỉ cấp cho %(name)s: họ tên khác người dự tuyển.", name=name)
+    if differs == "birth":
+        return _("Chứng chỉ ghi ngày sinh %(born)s: khác ngày sinh người dự tuyển.", born=born or "—")
+    return _("Chứng chỉ cấp cho %(name)s, sinh ngày %(born)s: khác cả họ tên và ngày sinh người dự tuyển.",
+             name=name, born=born or "—")
 
 
 def change_text(change: str) -> str:
@@ -689,7 +775,19 @@ def round_detail(round_id: int):
     return render_template("hr/round.html", review=review, rows=rows, need=need, counts=counts,
                            can_manage=permitted(review, "manage"), candidates_form=CandidatesForm(),
                            decision_form=DecisionForm(), close_form=EmptyForm(), words=round_words(),
-                           change_text=change_text, **_helpers())
+                           change_text=change_text, applicant_form=ApplicantForm(), mismatch_text=mismatch_text,
+                           submissions=_submissions(rows), **_helpers())
+
+
+def _submissions(rows: list[rounds.Line]) -> dict[int, list[RoundSubmission]]:
+    """Candidate id -> the certificates an applicant submitted (one query for the whole table)."""
+    ids = [line.candidate.id for line in rows if line.candidate.is_applicant]
+    found: dict[int, list[RoundSubmission]] = {i: [] for i in ids}
+    if ids:
+        for submission in db.session.scalars(select(RoundSubmission).where(RoundSubmission.candidate_id.in_(ids))
+                                             .order_by(RoundSubmission.id)):
+            found[submission.candidate_id].append(submission)
+    return found
 
 
 @bp.route("/rounds/<int:round_id>/candidates", methods=["POST"])
@@ -725,6 +823,48 @@ def round_candidates(round_id: int):
     return redirect(url_for("hr.round_detail", round_id=review.id))
 
 
+@bp.route("/rounds/<int:round_id>/applicants", methods=["POST"])
+@body_limit(rounds.MAX_PDFS * 10 * 1024 * 1024 + 1024 * 1024)
+@role_required(Role.HR)
+def round_applicant(round_id: int):
+    """Add an external applicant with the certificates they submitted (codes and/or signed PDFs);
+    any problem stores nothing."""
+    review = load(ReviewRound, "manage", ReviewRound.id == round_id)
+    form = ApplicantForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(str(message), "error")
+        return redirect(url_for("hr.round_detail", round_id=review.id))
+    uploads = [(upload.filename or "chung-chi.pdf", upload.read(evidence.MAX_SCAN_BYTES + 1))
+               for upload in (form.pdfs.data or []) if upload and upload.filename]
+    try:
+        candidate = rounds.add_applicant(
+            review, full_name=form.full_name.data or "", date_of_birth=form.date_of_birth.data,
+            applicant_number=form.applicant_number.data, codes=(form.certificate_codes.data or "").splitlines(),
+            pdfs=uploads, by=current_user)
+    except services.HRError as error:
+        roll_back_request()
+        flash(error_message(error), "error")
+    else:
+        flash(_("Đã thêm người dự tuyển %(name)s với %(n)s chứng chỉ.", name=candidate.full_name,
+                n=len(candidate.submissions)), "success")
+    return redirect(url_for("hr.round_detail", round_id=review.id))
+
+
+@bp.route("/rounds/<int:round_id>/submissions/<int:submission_id>.pdf")
+@never_cached
+@role_required(Role.HR)
+def round_submission_pdf(round_id: int, submission_id: int):
+    """The PDF an applicant submitted, as HR uploaded it (officers who may see the round)."""
+    review = load(ReviewRound, "view", ReviewRound.id == round_id)
+    submission = db.session.get(RoundSubmission, submission_id)
+    if submission is None or submission.candidate.round_id != review.id or not submission.pdf_stored:
+        abort(404)
+    return send_from_directory(evidence.scan_folder(), submission.pdf_stored, mimetype="application/pdf",
+                               as_attachment=True, download_name=f"chung-chi-{submission.id}.pdf")
+
+
 @bp.route("/rounds/<int:round_id>/candidates/<int:candidate_id>/decision", methods=["POST"])
 @role_required(Role.HR)
 def round_decision(round_id: int, candidate_id: int):
@@ -742,7 +882,7 @@ def round_decision(round_id: int, candidate_id: int):
         except services.HRError as error:
             flash(error_message(error), "error")
         else:
-            flash(_("Đã ghi quyết định cho %(name)s.", name=candidate.staff.full_name), "success")
+            flash(_("Đã ghi quyết định cho %(name)s.", name=candidate.full_name), "success")
     return redirect(url_for("hr.round_detail", round_id=review.id))
 
 
@@ -854,38 +994,208 @@ def api_key_revoke(key_id: int):
 
 # ----------------------------------------------------------------------------- agencies
 
+def agency_change_words() -> dict[str, str]:
+    """The kinds of agency change in words."""
+    return {"create": _("Thành lập"), "rename": _("Đổi tên"), "move": _("Chuyển đơn vị cấp trên"),
+            "dissolve": _("Giải thể"), "merge": _("Hợp nhất")}
+
+
+def _unit_label(agency: Agency) -> str:
+    return f"{agency.name} ({agency.code})"
+
+
+def _confirm(title: str, facts: list[tuple[str, str]], warning: str, action: str, fields: dict[str, str],
+             button: str, cancel: str) -> str:
+    """The confirmation step of an agency change: what will change, and the same form again with
+    ``confirmed=1`` (nothing is stored until it is sent)."""
+    return render_template("hr/agency_confirm.html", title=title, facts=facts, warning=warning, action=action,
+                           fields=fields, button=button, cancel=cancel)
+
+
 @bp.route("/agencies", methods=["GET", "POST"])
 @never_cached
 @role_required(Role.HR)
 def agencies():
-    """The units in scope, their changes, and the merge of one unit into another."""
-    from hr import agencies as agency_changes
+    """The units in scope, their latest changes, and the merge of one unit into another (with a
+    confirmation step)."""
     from hr.forms import MergeForm
-    from hr.models import AgencyChange
 
     units = agencies_in_scope(current_user, Role.HR)
     form = MergeForm()
-    form.source.choices = [(a.id, f"{a.name} ({a.code})") for a in units if a.active]
-    form.target.choices = [(a.id, f"{a.name} ({a.code})") for a in units if a.active]
+    form.source.choices = [(a.id, _unit_label(a)) for a in units if a.active]
+    form.target.choices = [(a.id, _unit_label(a)) for a in units if a.active]
     status = 200
     if request.method == "POST":
         if form.validate_on_submit():
+            source, target = db.session.get(Agency, form.source.data), db.session.get(Agency, form.target.data)
             try:
-                change = agency_changes.merge(db.session.get(Agency, form.source.data),
-                                              db.session.get(Agency, form.target.data),
-                                              effective=form.effective.data, decision=form.decision.data,
-                                              by=current_user)
+                if request.form.get("confirmed") != "1":
+                    agency_changes.plan_merge(source, target, effective=form.effective.data,
+                                              decision=form.decision.data, by=current_user)
+                    # A merge cannot be undone: say what moves, under which decision, and ask again.
+                    assert source is not None and target is not None  # plan_merge refuses a missing unit
+                    return _confirm(
+                        _("Xác nhận hợp nhất đơn vị"),
+                        [(_("Đơn vị được hợp nhất"), _unit_label(source)), (_("Hợp nhất vào"), _unit_label(target)),
+                         (_("Ngày có hiệu lực"), form.effective.data.strftime("%d/%m/%Y")),
+                         (_("Số quyết định"), form.decision.data)],
+                        _("Hồ sơ cán bộ, tài khoản và chứng chỉ của đơn vị được hợp nhất chuyển sang đơn vị mới; "
+                          "đơn vị cũ ngừng hoạt động. Không thể hoàn tác."),
+                        url_for("hr.agencies"),
+                        {"source": str(source.id), "target": str(target.id),
+                         "effective": form.effective.data.isoformat(), "decision": form.decision.data},
+                        _("Xác nhận hợp nhất"), url_for("hr.agencies"))
+                change = agency_changes.merge(source, target, effective=form.effective.data,
+                                              decision=form.decision.data, by=current_user)
             except services.HRError as error:
                 roll_back_request()
                 form.source.errors.append(error_message(error))
                 status = 400
             else:
+                assert change.target is not None  # a merge names the unit merged into
                 flash(_("Đã hợp nhất %(a)s vào %(b)s: %(n)s hồ sơ cán bộ chuyển sang.", a=change.agency.name,
                         b=change.target.name, n=change.moved["staff"]), "success")
                 return redirect(url_for("hr.agencies"))
         else:
             status = 400
-    ids = [a.id for a in units]
-    changes = list(db.session.scalars(select(AgencyChange).where(
-        (AgencyChange.agency_id.in_(ids)) | (AgencyChange.target_id.in_(ids))).order_by(AgencyChange.effective_on.desc())))
-    return render_template("hr/agencies.html", units=units, form=form, changes=changes), status
+    changes = list(db.session.scalars(agency_changes.changes_query(current_user).limit(10)))
+    return render_template("hr/agencies.html", units=units, form=form, changes=changes,
+                           at=agency_changes.names_at_changes(changes), kinds=agency_change_words(),
+                           parents={a.id: a for a in units}), status
+
+
+@bp.route("/agencies/changes")
+@never_cached
+@role_required(Role.HR)
+def agency_changes_log():
+    """Every change of the units in scope, newest first, with its decision and effective date."""
+    changes = list(db.session.scalars(agency_changes.changes_query(current_user)))
+    return render_template("hr/agency_changes.html", changes=changes, kinds=agency_change_words(),
+                           at=agency_changes.names_at_changes(changes))
+
+
+@bp.route("/agencies/new", methods=["GET", "POST"])
+@never_cached
+@role_required(Role.HR)
+def agency_new():
+    """Create a unit under a parent in scope (with a confirmation step)."""
+    from hr.forms import AgencyCreateForm
+
+    form = AgencyCreateForm()
+    form.parent.choices = [(a.id, _unit_label(a)) for a in agencies_in_scope(current_user, Role.HR) if a.active]
+    if request.method == "POST" and form.validate_on_submit():
+        parent = db.session.get(Agency, form.parent.data)
+        try:
+            planned = agency_changes.plan_create(parent, form.code.data, form.name.data, effective=form.effective.data,
+                                                 decision=form.decision.data, by=current_user)
+            if request.form.get("confirmed") != "1":
+                assert planned.parent is not None and planned.code is not None  # checked by the plan
+                return _confirm(
+                    _("Xác nhận thành lập đơn vị"),
+                    [(_("Mã định danh"), planned.code), (_("Tên đơn vị"), planned.name or ""),
+                     (_("Trực thuộc"), _unit_label(planned.parent)),
+                     (_("Ngày có hiệu lực"), planned.effective.strftime("%d/%m/%Y")),
+                     (_("Số quyết định"), planned.decision)],
+                    _("Đơn vị mới được ghi vào danh mục và nhật ký thay đổi."), url_for("hr.agency_new"),
+                    {"parent": str(planned.parent.id), "code": planned.code, "name": planned.name or "",
+                     "effective": planned.effective.isoformat(), "decision": planned.decision},
+                    _("Xác nhận thành lập"), url_for("hr.agencies"))
+            change = agency_changes.create(parent, form.code.data, form.name.data, effective=form.effective.data,
+                                           decision=form.decision.data, by=current_user)
+        except services.HRError as error:
+            roll_back_request()
+            field = {"code-format": form.code, "code-parent": form.code, "code-taken": form.code,
+                     "name-needed": form.name, "name-too-long": form.name, "decision-needed": form.decision,
+                     "decision-too-long": form.decision}.get(error.code)
+            (field or (form.effective if error.code.startswith("effective") else form.parent)).errors.append(
+                error_message(error))
+        else:
+            flash(_("Đã thành lập %(a)s.", a=change.agency.name), "success")
+            return redirect(url_for("hr.agency_detail", agency_id=change.agency_id))
+    return render_template("hr/agency_new.html", form=form), 400 if form.errors else 200
+
+
+def _change_form(agency: Agency):
+    from hr.forms import AgencyChangeForm
+
+    form = AgencyChangeForm()
+    # New parents: active units in scope outside this unit's own subtree.
+    form.parent.choices = [(0, "—"), *((a.id, _unit_label(a)) for a in agencies_in_scope(current_user, Role.HR)
+                                      if a.active and not a.is_within(agency) and a.id != agency.parent_id)]
+    return form
+
+
+def _agency_page(agency: Agency, form, status: int = 200):
+    from hr.models import AgencyChange
+
+    history = list(db.session.scalars(select(AgencyChange).where(
+        (AgencyChange.agency_id == agency.id) | (AgencyChange.target_id == agency.id))
+        .order_by(AgencyChange.effective_on.desc(), AgencyChange.id.desc())))
+    units = list(db.session.scalars(select(Agency).where(Agency.parent_id == agency.id).order_by(Agency.code)))
+    people = db.session.scalar(select(func.count()).select_from(StaffRecord).where(
+        StaffRecord.agency_id == agency.id, StaffRecord.status.in_((StaffStatus.WORKING, StaffStatus.ON_LEAVE))))
+    return render_template("hr/agency.html", agency=agency, form=form, history=history, units=units, people=people,
+                           kinds=agency_change_words(), at=agency_changes.names_at_changes(history)), status
+
+
+@bp.route("/agencies/<int:agency_id>")
+@never_cached
+@role_required(Role.HR)
+def agency_detail(agency_id: int):
+    """One unit: its facts, its changes, and the form to rename, move or dissolve it."""
+    agency = agency_changes.agency_for_change(agency_id, current_user)
+    return _agency_page(agency, _change_form(agency))
+
+
+@bp.route("/agencies/<int:agency_id>/change", methods=["POST"])
+@role_required(Role.HR)
+def agency_change(agency_id: int):
+    """Rename, move or dissolve one unit in scope, from a date under a decision (with a
+    confirmation step)."""
+    agency = agency_changes.agency_for_change(agency_id, current_user)
+    form = _change_form(agency)
+    if not form.validate_on_submit():
+        return _agency_page(agency, form, 400)
+    kind, effective, decision = form.kind.data, form.effective.data, form.decision.data
+    parent = db.session.get(Agency, form.parent.data) if kind == "move" and form.parent.data else None
+    try:
+        if kind == "rename":
+            planned = agency_changes.plan_rename(agency, form.name.data, effective=effective, decision=decision,
+                                                 by=current_user)
+        elif kind == "move":
+            planned = agency_changes.plan_move(agency, parent, effective=effective, decision=decision, by=current_user)
+        else:
+            planned = agency_changes.plan_dissolve(agency, effective=effective, decision=decision, by=current_user)
+        if request.form.get("confirmed") != "1":
+            facts = [(_("Đơn vị"), _unit_label(agency)), (_("Thay đổi"), agency_change_words()[kind])]
+            if kind == "rename":
+                facts += [(_("Tên hiện tại"), agency.name), (_("Tên mới"), planned.name or "")]
+                warning = _("Báo cáo tính đến ngày trước ngày hiệu lực vẫn hiện tên cũ.")
+            elif kind == "move":
+                assert planned.parent is not None  # checked by the plan
+                facts += [(_("Đơn vị cấp trên hiện tại"), _unit_label(agency.parent) if agency.parent else "—"),
+                          (_("Đơn vị cấp trên mới"), _unit_label(planned.parent))]
+                warning = _("Các đơn vị trực thuộc chuyển theo. Mã định danh của đơn vị giữ nguyên.")
+            else:
+                warning = _("Đơn vị ngừng hoạt động nhưng vẫn còn trong lịch sử công tác và báo cáo các ngày trước.")
+            facts += [(_("Ngày có hiệu lực"), planned.effective.strftime("%d/%m/%Y")),
+                      (_("Số quyết định"), planned.decision)]
+            return _confirm(_("Xác nhận thay đổi đơn vị"), facts, warning,
+                            url_for("hr.agency_change", agency_id=agency.id),
+                            {"kind": kind, "name": planned.name or "", "parent": str(parent.id) if parent else "",
+                             "effective": planned.effective.isoformat(), "decision": planned.decision},
+                            _("Xác nhận"), url_for("hr.agency_detail", agency_id=agency.id))
+        if kind == "rename":
+            agency_changes.rename(agency, form.name.data, effective=effective, decision=decision, by=current_user)
+        elif kind == "move":
+            agency_changes.move(agency, parent, effective=effective, decision=decision, by=current_user)
+        else:
+            agency_changes.dissolve(agency, effective=effective, decision=decision, by=current_user)
+    except services.HRError as error:
+        roll_back_request()
+        agency = agency_changes.agency_for_change(agency_id, current_user)
+        form.kind.errors = [*form.kind.errors, error_message(error)]
+        return _agency_page(agency, form, 400)
+    flash({"rename": _("Đã đổi tên đơn vị."), "move": _("Đã chuyển đơn vị."),
+           "dissolve": _("Đã giải thể đơn vị.")}[kind], "success")
+    return redirect(url_for("hr.agency_detail", agency_id=agency.id))

@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import Select, or_, select
 
 from hr import standing_store
-from hr.models import Gender, StaffAssignment, StaffRecord, StaffStatus
+from hr.models import Gender, StaffAssignment, StaffRecord, StaffStatus, StaffStatusPeriod
 from lms.extensions import db
 from lms.models import Agency, User
 from lms.permissions import scoped
@@ -84,6 +84,8 @@ def create_staff(data: StaffData, *, by: User | None, effective: date | None = N
     record.history.append(StaffAssignment(agency=data.agency, position=record.position, rank_code=record.rank_code,
                                           rank_name=record.rank_name, valid_from=effective or local_today(),
                                           recorded_by_id=by.id if by else None))
+    record.status_history.append(StaffStatusPeriod(status=record.status, valid_from=effective or local_today(),
+                                                   recorded_by_id=by.id if by else None))
     _link_account(record)
     db.session.flush()
     standing_store.refresh([record.id])  # a linked account brings its evidence; the rank its requirement
@@ -133,6 +135,9 @@ def update_staff(record: StaffRecord, data: StaffData, *, by: User | None, effec
     current = next((period for period in record.history if period.valid_to is None), None)
     if moved and current is not None and effective < current.valid_from:
         raise HRError("effective-before-period", date=current.valid_from)  # before anything changed
+    status_changed = record.status != data.status
+    if status_changed:
+        _change_status(record, data.status, effective, note, by)
     _apply(record, data)
     if moved:
         if current is not None:
@@ -151,6 +156,30 @@ def update_staff(record: StaffRecord, data: StaffData, *, by: User | None, effec
         audit("hr.staff.update", f"hr_staff:{record.id}", {"before": before, "after": _fields(record)},
               note=note, actor=by)
     return True
+
+
+def _change_status(record: StaffRecord, status: StaffStatus, effective: date, note: str | None,
+                   by: User | None) -> None:
+    """Close the open status period on ``effective`` and open one with ``status`` (a change on the
+    open period's first day corrects it instead)."""
+    current = next((period for period in record.status_history if period.valid_to is None), None)
+    if current is not None and effective < current.valid_from:
+        raise HRError("effective-before-period", date=current.valid_from)
+    if current is not None:
+        if effective == current.valid_from:
+            record.status_history.remove(current)
+        else:
+            current.valid_to = effective
+    record.status_history.append(StaffStatusPeriod(status=status, valid_from=effective, note=nfc(note) or None,
+                                                   recorded_by_id=by.id if by else None))
+
+
+def status_on(record: StaffRecord, day: date) -> StaffStatus | None:
+    """The status that was the person's on ``day`` (None before their first status period)."""
+    for period in record.status_history:
+        if period.valid_from <= day and (period.valid_to is None or day < period.valid_to):
+            return period.status
+    return None
 
 
 DATE_QUERY = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")

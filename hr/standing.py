@@ -235,6 +235,8 @@ def _product_evidence(users: dict[int, int], as_of: date, status_on: date) -> di
         groups: dict[tuple, Evidence] = {}
         for (user_id, module, on, void, session_id, exam_title, attainment_id, certificate_id, code, serial, title,
              status, revoked_at, valid_until) in rows:
+            if user_id is None:
+                continue  # the query asks for these accounts only; an attainment always names its holder
             key = (user_id, "c", certificate_id) if certificate_id else (user_id, "s", session_id or -attainment_id)
             item = groups.get(key)
             if item is None:

@@ -31,7 +31,7 @@ from sqlalchemy import Table, and_, delete, event, func, insert, or_, select, up
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.sql import bindparam
 
-from hr.models import StaffAssignment, StaffRecord, StaffStanding, StaffStatus
+from hr.models import StaffAssignment, StaffRecord, StaffStanding, StaffStatus, StaffStatusPeriod
 from hr.standing import (Evidence, Need, RequirementIndex, Rules, combine, evidence_for, judge, position_key,
                          rules)
 from lms.database import utcnow
@@ -150,25 +150,30 @@ def _chunks(ids: Sequence[int], size: int) -> Iterable[list[int]]:
 
 def _placed(ids: list[int], day: date) -> tuple[list[Placed], dict[int, date]]:
     """The people of ``ids`` with the unit, rank and position of the history period covering
-    ``day`` (the record's own when none does yet: then they are not counted), and the first later
-    day their period changes."""
+    ``day`` (the record's own when none does yet), counted when that period and a working or
+    on-leave status period cover the day; and the first later day either history changes."""
     current = and_(StaffAssignment.staff_id == StaffRecord.id, StaffAssignment.valid_from <= day,
                    or_(StaffAssignment.valid_to.is_(None), StaffAssignment.valid_to > day))
+    status_now = and_(StaffStatusPeriod.staff_id == StaffRecord.id, StaffStatusPeriod.valid_from <= day,
+                      or_(StaffStatusPeriod.valid_to.is_(None), StaffStatusPeriod.valid_to > day))
     people = []
     for (staff_id, user_id, agency_id, rank_code, position, status, period_id, period_agency, period_rank,
          period_position) in db.session.execute(
             select(StaffRecord.id, StaffRecord.user_id, StaffRecord.agency_id, StaffRecord.rank_code,
-                   StaffRecord.position, StaffRecord.status, StaffAssignment.id, StaffAssignment.agency_id,
+                   StaffRecord.position, StaffStatusPeriod.status, StaffAssignment.id, StaffAssignment.agency_id,
                    StaffAssignment.rank_code, StaffAssignment.position)
-            .outerjoin(StaffAssignment, current).where(StaffRecord.id.in_(ids))):
+            .outerjoin(StaffAssignment, current).outerjoin(StaffStatusPeriod, status_now)
+            .where(StaffRecord.id.in_(ids))):
         if period_id is not None:
             agency_id, rank_code, position = period_agency, period_rank, period_position
         people.append(Placed(staff_id, user_id, rank_code, position or "", agency_id,
                              period_id is not None and status in COUNTED))
-    changes: dict[int, date] = {staff_id: first for staff_id, first in db.session.execute(
-        select(StaffAssignment.staff_id, func.min(StaffAssignment.valid_from))
-        .where(StaffAssignment.staff_id.in_(ids), StaffAssignment.valid_from > day)
-        .group_by(StaffAssignment.staff_id))}
+    changes: dict[int, date] = {}
+    for table in (StaffAssignment, StaffStatusPeriod):
+        for staff_id, first in db.session.execute(
+                select(table.staff_id, func.min(table.valid_from))
+                .where(table.staff_id.in_(ids), table.valid_from > day).group_by(table.staff_id)):
+            changes[staff_id] = min(first, changes.get(staff_id, first))
     return people, changes
 
 

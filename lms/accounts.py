@@ -19,8 +19,8 @@ from pathlib import Path
 
 from flask import current_app, has_request_context, request
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.orm import lazyload
 
 from lms.database import rows_changed, utcnow
 from lms.extensions import db
@@ -69,21 +69,28 @@ def sign_in(user: User, *, remember: bool = False) -> LoginSession:
     return login
 
 
+# Built once: the statement is the same on every request, only its parameters change. The role
+# grants are not joined in: most requests (autosave, a learner's pages) never ask for them, and
+# those that do load them with one query when ``User.grants`` is first read.
+_LIVE_LOGIN = (
+    select(User, LoginSession).join(LoginSession, LoginSession.user_id == User.id)
+    .options(lazyload(User.grants))
+    .where(User.id == bindparam("user_id"), User.active.is_(True),
+           LoginSession.token_hash == bindparam("token_hash"), LoginSession.ended_at.is_(None),
+           LoginSession.expires_at > bindparam("now")))
+
+
 def load_user(value: str) -> User | None:
     """Flask-Login's ``user_loader``: the active account of a live login session, or None.
 
-    One query reads the account, its role grants and the session. The session's last-seen time
-    is moved forward at most every ``LAST_SEEN_EVERY`` (written by the request's commit).
+    One query reads the account and the session. The session's last-seen time is moved
+    forward at most every ``LAST_SEEN_EVERY`` (written by the request's commit).
     """
     user_id, _, token = (value or "").partition(":")
     if not (user_id.isdigit() and len(user_id) <= 10 and int(user_id) <= MAX_ID and token):
         return None
     now = utcnow()
-    row = db.session.execute(
-        select(User, LoginSession).join(LoginSession, LoginSession.user_id == User.id)
-        .options(joinedload(User.grants))
-        .where(User.id == int(user_id), User.active.is_(True), LoginSession.token_hash == _hash(token),
-               LoginSession.ended_at.is_(None), LoginSession.expires_at > now)).unique().first()
+    row = db.session.execute(_LIVE_LOGIN, {"user_id": int(user_id), "token_hash": _hash(token), "now": now}).first()
     if row is None:
         return None
     user, login = row

@@ -483,7 +483,7 @@ def _responses(attempts: Select, question_ids: Collection[int] | None = None) ->
     graded_counts = dict(db.session.execute(
         select(AttemptQuestion.attempt_id, func.count()).join(Question, Question.id == AttemptQuestion.question_id)
         .where(AttemptQuestion.attempt_id.in_(finished), Question.qtype != QuestionType.DESCRIPTION)
-        .group_by(AttemptQuestion.attempt_id)).tuples().all())
+        .group_by(AttemptQuestion.attempt_id)).all())
     slots = select(AttemptQuestion.attempt_id, AttemptQuestion.question_id).where(
         AttemptQuestion.attempt_id.in_(finished))
     answers = select(AttemptAnswer.attempt_id, AttemptAnswer.question_id, AttemptAnswer.response,
@@ -491,7 +491,7 @@ def _responses(attempts: Select, question_ids: Collection[int] | None = None) ->
     if question_ids is not None:
         slots = slots.where(AttemptQuestion.question_id.in_(question_ids))
         answers = answers.where(AttemptAnswer.question_id.in_(question_ids))
-    slot_rows = db.session.execute(slots).tuples().all()
+    slot_rows = db.session.execute(slots).all()
     answered = {(row.attempt_id, row.question_id): (row.response, row.credit) for row in db.session.execute(answers)}
     result = _Responses()
     result.questions = {q.id: q for q in db.session.scalars(
@@ -553,7 +553,7 @@ def analysed_quizzes(limit: int = 20) -> list[tuple[Quiz, int]]:
         select(Quiz, func.count(Attempt.id)).join(Attempt, Attempt.quiz_id == Quiz.id)
         .where(Attempt.submitted_at.is_not(None), Attempt.score.is_not(None))
         .group_by(Quiz.id).order_by(Quiz.created_at.desc(), Quiz.id.desc()).limit(limit))
-    return [(quiz, count) for quiz, count in rows.tuples()]
+    return [(quiz, count) for quiz, count in rows]
 
 
 __all__ = ["GiftError", "ImportError_", "ImportReport", "export_gift", "import_gift", "import_parsed",

@@ -478,9 +478,10 @@ def monitor_rows(session: ExamSession, now: datetime | None = None) -> list[dict
         if attempt is None:
             row["state"] = "absent" if session.approved or now > session.closes_at else "not_started"
         else:
-            count, last = answered.get(attempt.id, (0, None))
+            count, last_saved = answered.get(attempt.id, (0, None))
             row.update(answered=count, questions=asked.get(attempt.id, row["questions"]),
-                       last_save=last.isoformat() if last else None, last_save_text=format_datetime(last))
+                       last_save=last_saved.isoformat() if last_saved else None,
+                       last_save_text=format_datetime(last_saved))
             deadline = attempt.deadline
             if attempt.finished or (deadline is not None and now > deadline):
                 row["state"] = "submitted"

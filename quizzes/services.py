@@ -220,6 +220,18 @@ def _answer_upsert(dialect_insert):
 _ANSWER_UPSERT = {"sqlite": _answer_upsert(sqlite_insert), "postgresql": _answer_upsert(postgresql_insert)}
 
 
+# The save's first read, built once (only its parameters change): the attempt's owner and state,
+# and the question if the attempt asks it (None otherwise), with its options to validate the answer.
+_ATTEMPT_AND_QUESTION = (
+    select(Attempt.user_id, Attempt.submitted_at, Attempt.finished_reason, Attempt.deadline, Question)
+    .select_from(Attempt)
+    .outerjoin(AttemptQuestion, and_(AttemptQuestion.attempt_id == Attempt.id,
+                                     AttemptQuestion.question_id == bindparam("question_id")))
+    .outerjoin(Question, Question.id == AttemptQuestion.question_id)
+    .options(joinedload(Question.options))
+    .where(Attempt.id == bindparam("attempt_id")))
+
+
 def _store(attempt_id: int, user_id: int, question_id: int, response: dict | None, seq: int, now: datetime) -> bool:
     """Run the conditional upsert on the request's session; True when it stored the answer."""
     statement = _ANSWER_UPSERT[db.session.get_bind().dialect.name]
@@ -242,14 +254,8 @@ def save_answer(attempt_id: int, user_id: int, question_id: object, raw_response
     ``question_id`` and ``seq`` may be anything a JSON body holds: they are checked here.
     """
     plausible_id = isinstance(question_id, int) and not isinstance(question_id, bool) and 0 < question_id <= MAX_SEQ
-    row = db.session.execute(
-        select(Attempt.user_id, Attempt.submitted_at, Attempt.finished_reason, Attempt.deadline, Question)
-        .select_from(Attempt)
-        .outerjoin(AttemptQuestion, and_(AttemptQuestion.attempt_id == Attempt.id,
-                                         AttemptQuestion.question_id == (question_id if plausible_id else -1)))
-        .outerjoin(Question, Question.id == AttemptQuestion.question_id)
-        .options(joinedload(Question.options))
-        .where(Attempt.id == attempt_id)).unique().first()
+    row = db.session.execute(_ATTEMPT_AND_QUESTION, {
+        "attempt_id": attempt_id, "question_id": question_id if plausible_id else -1}).unique().first()
     if row is None or row.user_id != user_id:
         raise QuizError("not-owner")  # someone else's attempt stays unrevealed, whatever else was sent
     if isinstance(seq, bool) or not isinstance(seq, int) or not 0 < seq <= MAX_SEQ:

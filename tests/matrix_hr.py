@@ -53,6 +53,12 @@ ENTRIES = [
     Entry("hr_api.api_docs", "GET", "/api/docs", PUBLIC),
     Entry("hr.agencies", "GET", "/hr/agencies", HR),
     Entry("hr.agencies", "POST", "/hr/agencies", HR, {"decision": ""}),
+    Entry("hr.agency_changes_log", "GET", "/hr/agencies/changes", HR),
+    Entry("hr.agency_new", "GET", "/hr/agencies/new", HR),
+    Entry("hr.agency_new", "POST", "/hr/agencies/new", HR, {"code": "", "decision": ""}),
+    Entry("hr.agency_detail", "GET", "/hr/agencies/{home_agency}", HR_SCOPED),
+    Entry("hr.agency_change", "POST", "/hr/agencies/{home_agency}/change", HR_SCOPED,
+          {"kind": "rename", "name": "Sở Nội vụ tỉnh", "decision": ""}),
     Entry("hr.rounds_list", "GET", "/hr/rounds", HR),
     Entry("hr.round_new", "POST", "/hr/rounds/new", HR, {"title": ""}),
     Entry("hr.round_detail", "GET", "/hr/rounds/{hr_round}", HR_SCOPED),
@@ -60,6 +66,9 @@ ENTRIES = [
     Entry("hr.round_decision", "POST", "/hr/rounds/{hr_round}/candidates/{hr_candidate}/decision", HR_SCOPED,
           {"decision": "meets", "note": "Đã xác minh với trường"}),
     Entry("hr.round_close", "POST", "/hr/rounds/{hr_round}/close", HR_SCOPED),
+    Entry("hr.round_applicant", "POST", "/hr/rounds/{hr_round}/applicants", HR_SCOPED,
+          {"full_name": "Trần Văn Mới", "date_of_birth": "1990-01-01", "applicant_number": "DT-1"}),
+    Entry("hr.round_submission_pdf", "GET", "/hr/rounds/{hr_round}/submissions/{hr_submission}.pdf", HR_SCOPED),
 ]
 
 
@@ -100,6 +109,19 @@ def extend_world(app, places, people):
     review = create_round(title="Xét nâng ngạch", kind="promotion", target_rank_code="01.002",
                           round_date=date(2026, 1, 5), agency=home, by=people["admin"])
     add_candidates(review, ["NA-9001"], people["admin"])
+    # An external applicant who submitted a certificate of this product as a PDF (kept with the scans).
+    from certificates.models import Certificate
+    from hr.models import RoundCandidate, RoundSubmission
+
+    applicant = RoundCandidate(round_id=review.id, applicant_name="Võ Thị Lan", applicant_date_of_birth=date(1995, 4, 2))
+    db.session.add(applicant)
+    db.session.flush()
+    submission = RoundSubmission(candidate_id=applicant.id, certificate_id=db.session.scalar(select(Certificate.id)),
+                                 kind="pdf", given="chung-chi.pdf",
+                                 pdf_stored=evidence.store_scan("chung-chi.pdf", b"%PDF-1.4 chung chi"))
+    db.session.add(submission)
+    db.session.flush()
+    places["hr_submission"] = submission.id
     from hr.api import create_key
     from hr.slip import create_slip
 

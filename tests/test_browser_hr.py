@@ -1,6 +1,7 @@
 """In a real Chromium, audited by axe-core: the HR officer finds a person typed without diacritics,
 reads the standing against a target rank, looks at the unit figures and drills down, opens the
-promotion round. Screenshots in tests/screenshots/hr-*."""
+promotion round, reads the change log of units and renames one (through its confirmation page).
+Screenshots in tests/screenshots/hr-*."""
 from __future__ import annotations
 
 import pytest
@@ -50,5 +51,22 @@ def test_hr_officer_checks_a_person_and_the_units(browser, live_server, demo_dat
     page.get_by_role("link", name="Đơn vị", exact=True).first.click()
     expect(page.get_by_text("Hợp nhất Ủy ban nhân dân huyện Nghi Lộc (đến 30/06/2025)")).to_be_visible()
     _shot(page, "hr-07-agencies", a11y)
+    page.get_by_role("link", name="Xem toàn bộ nhật ký thay đổi").click()
+    expect(page.get_by_text("Đổi tên Cổng thông tin điện tử tỉnh thành Trung tâm Thông tin và Cổng thông tin điện tử")
+           ).to_be_visible()
+    _shot(page, "hr-08-agency-log", a11y)
+    page.get_by_role("link", name="Đơn vị", exact=True).first.click()
+    page.get_by_role("link", name="Trung tâm Thông tin và Cổng thông tin điện tử").click()
+    a11y.audit(page, "hr-agency")
+    page.get_by_role("radio", name="Đổi tên").check()
+    page.get_by_label("Tên mới (khi đổi tên)").fill("Trung tâm Thông tin điện tử tỉnh")
+    page.get_by_label("Ngày có hiệu lực").fill("2026-01-02")
+    page.get_by_label("Số quyết định").fill("5/QĐ-SKHCN")
+    page.get_by_role("button", name="Tiếp tục").click()
+    expect(page.get_by_role("heading", name="Xác nhận thay đổi đơn vị")).to_be_visible()
+    _shot(page, "hr-09-agency-confirm", a11y)
+    page.get_by_role("button", name="Xác nhận").click()
+    expect(page.get_by_role("heading", name="Trung tâm Thông tin điện tử tỉnh")).to_be_visible()
+    _shot(page, "hr-10-agency-renamed", a11y)
     context.close()
     a11y.check()

@@ -37,8 +37,12 @@ def test_merge_moves_people_and_keeps_the_old_unit_in_history(hr_world, client):
                             officer_name="Nguyễn Văn Thành", officer_title="Chủ tịch", note=None, by=None)
     _db.session.commit()
     login(client, "nhansu")
-    response = post_form(client, "/hr/agencies", "/hr/agencies", {
-        "source": str(old.id), "target": str(new.id), "effective": "2025-07-01", "decision": "1678/QĐ-UBND"})
+    form = {"source": str(old.id), "target": str(new.id), "effective": "2025-07-01", "decision": "1678/QĐ-UBND"}
+    # The first POST only shows what will happen and asks again: nothing moves yet.
+    response = post_form(client, "/hr/agencies", "/hr/agencies", form)
+    assert response.status_code == 200 and 'name="confirmed" value="1"' in response.get_data(as_text=True)
+    assert _db.session.scalar(select(AgencyChange)) is None
+    response = post_form(client, "/hr/agencies", "/hr/agencies", {**form, "confirmed": "1"})
     assert response.status_code == 302
     _db.session.refresh(record)
     assert record.agency_id == new.id and assignment_on(record, date(2025, 6, 30)).agency_id == old.id

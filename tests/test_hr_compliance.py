@@ -42,8 +42,11 @@ def people(hr_world):
     data = services.StaffData(employee_code="NA-4", full_name=moved.full_name, date_of_birth=moved.date_of_birth,
                               agency=commune, position=moved.position, rank_code="01.003", rank_name="Chuyên viên")
     services.update_staff(moved, data, by=None, effective=date(2025, 7, 1))
-    retired = staff(commune, "NA-5", "Đỗ Văn Long", effective=start)
-    retired.status = services.StaffStatus.RETIRED
+    # Retired for the whole period (statuses are historised: the status held on the day counts).
+    services.create_staff(services.StaffData(
+        employee_code="NA-5", full_name="Đỗ Văn Long", date_of_birth=date(1982, 3, 12), agency=commune,
+        position="Chuyên viên", rank_code="01.003", rank_name="Chuyên viên", status=services.StaffStatus.RETIRED),
+        by=None, effective=start)
     _db.session.commit()
     return hr_world
 

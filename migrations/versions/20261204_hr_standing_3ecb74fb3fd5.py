@@ -5,7 +5,7 @@ do it; an empty or stale row is computed live by the report, so nothing is wrong
 slower).
 
 Revision ID: 3ecb74fb3fd5
-Revises: 158907808d6a
+Revises: 703e7a5e0138
 Create Date: 2026-12-04 20:45:00.000000
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '3ecb74fb3fd5'
-down_revision = "158907808d6a"
+down_revision = "703e7a5e0138"
 branch_labels = None
 depends_on = None
 
