@@ -397,7 +397,7 @@ class OverdueCourse:
     due_on: date
 
 
-def overdue_courses(people: list[Person], as_of: date) -> dict[int, list[OverdueCourse]]:
+def overdue_courses(people: list[Person] | Callable[[], list[Person]], as_of: date) -> dict[int, list[OverdueCourse]]:
     """Staff id -> the assigned courses overdue on ``as_of`` (only people with at least one).
 
     An assignment (``courses.models.Assignment``, made by ``courses.services.assign``) with a due
@@ -417,8 +417,6 @@ def overdue_courses(people: list[Person], as_of: date) -> dict[int, list[Overdue
     from lms.text import fold
     from lms.timefmt import LOCAL_ZONE
 
-    if not people:
-        return {}
     # The end of the report's day in Vietnam, as the aware UTC instant the database compares with.
     day_end = datetime.combine(as_of + timedelta(days=1), time(0), tzinfo=LOCAL_ZONE).astimezone(timezone.utc)
     assignments = list(db.session.execute(
@@ -428,6 +426,10 @@ def overdue_courses(people: list[Person], as_of: date) -> dict[int, list[Overdue
         .where(Assignment.due_on.is_not(None), Assignment.due_on < as_of, Assignment.created_at < day_end,
                Course.published.is_(True))))
     if not assignments:
+        return {}
+    # The people only now (a province's report counts 100,000 of them without reading them).
+    people = people() if callable(people) else people
+    if not people:
         return {}
     unit_ids = list({person.agency_id for person in people})
     paths: dict[int, str] = {}
@@ -471,7 +473,7 @@ def overdue_courses(people: list[Person], as_of: date) -> dict[int, list[Overdue
 
 def overdue_counts(result: Report, overdue: dict[int, list[OverdueCourse]]) -> dict[int | None, int]:
     """Unit id (None for the whole scope) -> how many of its people have an overdue course."""
-    late = [p for p in result.total.people if p.id in overdue]
+    late = [p for p in result.total.people if p.id in overdue] if overdue else []
     counts: dict[int | None, int] = defaultdict(int)
     for person in late:
         counts[person.agency_id] += 1

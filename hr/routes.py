@@ -612,7 +612,7 @@ def compliance_report():
     # Units are named as they were on the day (a unit renamed or moved since shows its old name, parent).
     units = agency_changes.units_on([row.agency.id for row in result.rows if row.agency], as_of)
     names = {unit: name for unit, (name, _parent) in units.items()}
-    overdue = compliance.overdue_counts(result, compliance.overdue_courses(result.total.people, as_of))
+    overdue = compliance.overdue_counts(result, compliance.overdue_courses(lambda: result.total.people, as_of))
     if request.args.get("format") == "xlsx":
         data = compliance.add_overdue_sheet(compliance.export_xlsx(result, measure_labels(), names), result, overdue,
                                             measure_labels())

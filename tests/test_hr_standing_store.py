@@ -274,9 +274,19 @@ def test_an_import_stores_the_standing_of_new_and_changed_people(hr_world):
 
 def test_a_record_changed_around_the_services_is_rewritten_at_commit(hr_world):
     record = staff(hr_world["department"], effective=date(2024, 1, 1))
+    account = factories.user("Lê Văn Hòa", agency_=hr_world["department"])
+    product_certificate(account)
     _db.session.commit()
-    assert stored(record).counted and stored(record).agency_id == hr_world["department"].id
-    record.status = services.StaffStatus.RETIRED  # no service: the ORM change is noticed at the flush
+    assert stored(record).counted and not stored(record).basic
+    record.user_id = account.id  # linked without a service: noticed at the flush, rewritten at the commit
+    _db.session.commit()
+    assert stored(record).basic
+    # A status change goes through the service (statuses have a history): not counted from that day.
+    data = services.StaffData(employee_code=record.employee_code, full_name=record.full_name,
+                              date_of_birth=record.date_of_birth, agency=hr_world["department"],
+                              position=record.position, rank_code=record.rank_code, rank_name=record.rank_name,
+                              status=services.StaffStatus.RETIRED)
+    services.update_staff(record, data, by=None)
     _db.session.commit()
     assert not stored(record).counted
     assert compliance.report(hr_world["hr"], local_today()).total.headcount == 0
