@@ -391,6 +391,9 @@ def people_xlsx(people: list[Person], agencies: dict[int, Agency], title: str, h
 # Kept apart from the standing figures above: a course assigned with a due date is an obligation,
 # not evidence of skill, and it is read from the courses package's own tables.
 
+BULK_COMPLETIONS = 5000  # accounts above which completions are read per course, not per chunk
+
+
 @dataclass(frozen=True)
 class OverdueCourse:
     """An assigned course whose due date had passed on the report's day without completion."""
@@ -412,8 +415,8 @@ def overdue_courses(people: list[Person] | Callable[[], list[Person]], as_of: da
     an account cannot have completed anything, so an agency or position assignment that covers
     them is overdue for them; an assignment to an account applies to that person only.
 
-    Queries: one for the assignments, one for the units' paths, two per 500 people with accounts
-    (completions), whatever the number of people.
+    Queries: one for the assignments, one for the units' paths, and for the completions two per
+    500 people with accounts, or two in all above ``BULK_COMPLETIONS`` accounts.
     """
     from certificates.models import Certificate, CertificateKind, CertificateStatus
     from courses.models import Assignment, Course, Enrolment
@@ -442,33 +445,52 @@ def overdue_courses(people: list[Person] | Callable[[], list[Person]], as_of: da
     course_ids = list({row.course_id for row in assignments})
     user_ids = [person.user_id for person in people if person.user_id]
     done: set[tuple[int, int]] = set()
-    for start in range(0, len(user_ids), 500):
-        chunk = user_ids[start:start + 500]
-        done.update(db.session.execute(select(Enrolment.user_id, Enrolment.course_id).where(
-            Enrolment.user_id.in_(chunk), Enrolment.course_id.in_(course_ids),
-            Enrolment.completed_at.is_not(None), Enrolment.completed_at < day_end)))
-        done.update((holder, course) for holder, course in db.session.execute(
-            select(Certificate.holder_id, Certificate.course_id).where(
-                Certificate.kind == CertificateKind.COURSE_COMPLETION, Certificate.holder_id.in_(chunk),
-                Certificate.course_id.in_(course_ids), Certificate.status != CertificateStatus.REVOKED,
-                Certificate.issued_at < day_end)) if holder is not None and course is not None)
+    # Completions of the assigned courses: by chunks of 500 accounts for a unit's report, in one
+    # read per source for a large one (a province's completions of a few courses are fewer rows
+    # than the hundreds of chunked reads its 80,000 accounts would take).
+    chunks = ([user_ids[start:start + 500] for start in range(0, len(user_ids), 500)]
+              if len(user_ids) <= BULK_COMPLETIONS else [None])
+    for chunk in chunks:
+        enrolments = select(Enrolment.user_id, Enrolment.course_id).where(
+            Enrolment.course_id.in_(course_ids), Enrolment.completed_at.is_not(None),
+            Enrolment.completed_at < day_end)
+        certificates = select(Certificate.holder_id, Certificate.course_id).where(
+            Certificate.kind == CertificateKind.COURSE_COMPLETION, Certificate.course_id.in_(course_ids),
+            Certificate.status != CertificateStatus.REVOKED, Certificate.issued_at < day_end)
+        if chunk is not None:
+            enrolments = enrolments.where(Enrolment.user_id.in_(chunk))
+            certificates = certificates.where(Certificate.holder_id.in_(chunk))
+        done.update(db.session.execute(enrolments))
+        done.update((holder, course) for holder, course in db.session.execute(certificates)
+                    if holder is not None and course is not None)
+    # Which assignments cover a person depends only on their unit and position (or, for an
+    # assignment to an account, on the account): worked out once per unit and position.
+    personal: dict[int, list] = defaultdict(list)
+    shared = []
+    for row in assignments:
+        if row.due_on is None:
+            continue  # the query keeps dated assignments only
+        if row.user_id is not None:
+            personal[row.user_id].append(row)
+        else:
+            shared.append((row, " ".join(fold(row.position).split()) if row.position else ""))
+    covering: dict[tuple[int, str], list] = {}
     found: dict[int, list[OverdueCourse]] = {}
     for person in people:
-        path = paths.get(person.agency_id, "")
-        position = " ".join(fold(person.position or "").split())
+        key = (person.agency_id, person.position or "")
+        rows = covering.get(key)
+        if rows is None:
+            path = paths.get(person.agency_id, "")
+            position = " ".join(fold(person.position or "").split())
+            rows = covering[key] = [row for row, wanted in shared
+                                    if path.startswith(row.path) and (not wanted or wanted == position)]
+        mine = personal.get(person.user_id, []) if person.user_id else []
         due: dict[int, OverdueCourse] = {}
-        for course_id, title, user_id, assigned_position, due_on, agency_path in assignments:
-            if due_on is None:
-                continue  # the query keeps dated assignments only
-            if user_id is not None:
-                covers = user_id == person.user_id
-            else:
-                covers = path.startswith(agency_path) and (
-                    not assigned_position or " ".join(fold(assigned_position).split()) == position)
-            if not covers or (person.user_id, course_id) in done:
+        for row in (*rows, *mine):
+            if (person.user_id, row.course_id) in done:
                 continue
-            if course_id not in due or due_on < due[course_id].due_on:  # the earliest due date counts
-                due[course_id] = OverdueCourse(course_id, title, due_on)
+            if row.course_id not in due or row.due_on < due[row.course_id].due_on:  # the earliest due date counts
+                due[row.course_id] = OverdueCourse(row.course_id, row.title, row.due_on)
         if due:
             found[person.id] = sorted(due.values(), key=lambda item: (item.due_on, item.title))
     return found

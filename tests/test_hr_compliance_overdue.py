@@ -99,6 +99,16 @@ def test_who_is_overdue_and_why(world):
     assert counts[None] == 1 and people["NA-4"] == ["An toàn thông tin"]
 
 
+def test_a_large_report_reads_completions_per_course_with_the_same_answer(world, monkeypatch):
+    """Above BULK_COMPLETIONS accounts the completions are read per course, not per chunk of
+    accounts: the people and counts must not change."""
+    by_chunks = overdue_on(world["hr"], date(2025, 5, 1))
+    monkeypatch.setattr(compliance, "BULK_COMPLETIONS", 0)
+    assert overdue_on(world["hr"], date(2025, 5, 1)) == by_chunks
+    people, _counts = overdue_on(world["hr"], date(2025, 7, 1))
+    assert people["NA-3"] == [] and people["NA-1"] == []  # completions still count, per course
+
+
 def test_an_assignment_made_after_the_report_day_does_not_count(world):
     late = assign(factories.course("Khóa giao muộn"), agency=world["province"], by=world["hr"], due_on=date(2025, 1, 1))
     late.created_at = datetime(2025, 9, 1, tzinfo=timezone.utc)
