@@ -18,16 +18,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from flask import abort
 from sqlalchemy import Select, func, or_, select, update
 
 from certificates.models import Certificate
 from hr.models import AgencyChange, StaffRecord, StaffStatus
-from hr.services import HRError, StaffData, update_staff
+from hr.services import HRError, StaffData, clean_name, update_staff
 from lms.database import rows_changed
 from lms.extensions import db
 from lms.models import Agency, Role, User, agency_code_level, agency_parent_code
-from lms.permissions import can_act_on_agency, scope_of
+from lms.permissions import scope_of
 from lms.services import audit
 from lms.text import nfc
 from lms.timefmt import local_today
@@ -92,17 +91,8 @@ def merge(source: Agency, target: Agency, *, effective: date, decision: str, by:
 
 # ----------------------------------------------------------------------------- create, rename, move, dissolve
 
-def agency_for_change(agency_id: int, actor: User) -> Agency:
-    """The unit ``agency_id`` if ``actor`` may reorganise it (HR in scope), else 404: a unit outside
-    the officer's subtree is "not there"."""
-    agency = db.session.get(Agency, agency_id)
-    if agency is None or not can_act_on_agency(actor, Role.HR, agency):
-        abort(404)
-    return agency
-
-
 def _check_decision(decision: str) -> str:
-    decision = " ".join(nfc(decision).split())
+    decision = clean_name(decision)
     if not decision:
         raise HRError("decision-needed")
     if len(decision) > 64:
@@ -128,7 +118,7 @@ def _check_effective(effective: date | None, agency: Agency | None = None) -> da
 
 
 def _check_name(name: str) -> str:
-    name = " ".join(nfc(name).split())
+    name = clean_name(name)
     if not name:
         raise HRError("name-needed")
     if len(name) > 255:

@@ -24,7 +24,7 @@ from certificates.models import Certificate, ModuleAttainment
 from certificates.services import bulk_check, effective_status
 from hr.evidence import MAX_SCAN_BYTES, store_scan
 from hr.models import ReviewRound, RoundCandidate, RoundKind, RoundSubmission, StaffRecord, StaffStatus
-from hr.services import HRError, normalise_code
+from hr.services import HRError, clean_name, normalise_code
 from hr.standing import CHECK, CHUNK, MEETS, NOT_MET, Evidence, RequirementIndex, Standing, evidence_for, judge, rules
 from lms.database import utcnow
 from lms.extensions import db
@@ -73,11 +73,6 @@ def add_candidates(review: ReviewRound, codes: list[str], actor: User) -> tuple[
     return len(added), [code for code in dict.fromkeys(wanted) if code not in found]
 
 
-def _tidy(text: str | None) -> str:
-    """NFC with single spaces (names and numbers as typed)."""
-    return " ".join(nfc(text or "").split())
-
-
 def check_pdf(filename: str, data: bytes) -> Certificate:
     """The certificate an uploaded PDF is, when it is this product's signed certificate, unchanged;
     refused otherwise (HRError: pdf-size, pdf-type, pdf-not-ours, pdf-altered, pdf-unavailable).
@@ -112,12 +107,12 @@ def add_applicant(review: ReviewRound, *, full_name: str, date_of_birth: date | 
     stored; the PDFs are kept with the scans of external certificates (audited)."""
     if review.closed:
         raise HRError("round-closed")
-    name = _tidy(full_name)
+    name = clean_name(full_name)
     if not name or len(name) > 255:
         raise HRError("applicant-name")
     if date_of_birth is None or date_of_birth > local_today() or date_of_birth.year < 1900:
         raise HRError("applicant-birth")
-    number = _tidy(applicant_number).upper() or None
+    number = clean_name(applicant_number).upper() or None
     if number is not None and len(number) > 32:
         raise HRError("applicant-number")
     others = list(db.session.execute(select(RoundCandidate.applicant_name, RoundCandidate.applicant_date_of_birth,
@@ -166,7 +161,7 @@ def same_person(name: str, born: date | None, certificate: Certificate) -> str |
     """None when the certificate's holder is the applicant (name and date of birth); otherwise
     why not: ``name``, ``birth`` or ``name+birth``."""
     differs = []
-    if _tidy(certificate.holder_name).casefold() != _tidy(name).casefold():
+    if clean_name(certificate.holder_name).casefold() != clean_name(name).casefold():
         differs.append("name")
     if certificate.holder_date_of_birth is None or certificate.holder_date_of_birth != born:
         differs.append("birth")

@@ -1143,7 +1143,7 @@ def _agency_page(agency: Agency, form, status: int = 200):
 @role_required(Role.HR)
 def agency_detail(agency_id: int):
     """One unit: its facts, its changes, and the form to rename, move or dissolve it."""
-    agency = agency_changes.agency_for_change(agency_id, current_user)
+    agency = load(Agency, "reorganise", Agency.id == agency_id)
     return _agency_page(agency, _change_form(agency))
 
 
@@ -1152,7 +1152,7 @@ def agency_detail(agency_id: int):
 def agency_change(agency_id: int):
     """Rename, move or dissolve one unit in scope, from a date under a decision (with a
     confirmation step)."""
-    agency = agency_changes.agency_for_change(agency_id, current_user)
+    agency = load(Agency, "reorganise", Agency.id == agency_id)
     form = _change_form(agency)
     if not form.validate_on_submit():
         return _agency_page(agency, form, 400)
@@ -1193,7 +1193,7 @@ def agency_change(agency_id: int):
             agency_changes.dissolve(agency, effective=effective, decision=decision, by=current_user)
     except services.HRError as error:
         roll_back_request()
-        agency = agency_changes.agency_for_change(agency_id, current_user)
+        agency = load(Agency, "reorganise", Agency.id == agency_id)
         form.kind.errors = [*form.kind.errors, error_message(error)]
         return _agency_page(agency, form, 400)
     flash({"rename": _("Đã đổi tên đơn vị."), "move": _("Đã chuyển đơn vị."),

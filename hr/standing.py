@@ -94,7 +94,9 @@ def save_requirement(requirement: Requirement | None, *, level: str, modules: li
     from lms.services import audit
 
     if requirement is None:
-        name = " ".join(nfc(name).split())
+        from hr.services import clean_name
+
+        name = clean_name(name)
         code = position_key(name)
         requirement = db.session.scalar(select(Requirement).where(Requirement.kind == "position",
                                                                   Requirement.code == code))

@@ -203,7 +203,7 @@ register_policy(User, Policy(
 register_policy(Agency, Policy(
     agencies=lambda: [Agency.id],
     actions={"view": (Role.HR, Role.EXAMINER, Role.BOARD_CHAIR), "assign": (Role.HR,), "schedule": (Role.EXAMINER,),
-             "manage": ()}))
+             "reorganise": (Role.HR,), "manage": ()}))
 
 # An audit entry belongs to its actor's agency: an administrator of a department reads what that
 # department's people did (entries without an actor — failed sign-ins, commands — only everything).
